@@ -83,3 +83,12 @@ pub enum AnalysisError {
     #[error("analysis cancelled")]
     Cancelled,
 }
+
+pub mod album;
+pub mod batch;
+pub mod cache;
+pub mod spectrum;
+
+pub use album::{album_stats, references_average};
+pub use batch::{analyze_audio, analyze_batch, analyze_file, BatchProgress};
+pub use cache::AnalysisCache;

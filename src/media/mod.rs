@@ -76,3 +76,11 @@ pub enum MediaError {
     #[error("resampling failed: {reason}")]
     Resample { reason: String },
 }
+
+mod decode;
+mod resample;
+mod tags;
+
+pub use decode::decode_file;
+pub use resample::resample;
+pub use tags::read_tags;
