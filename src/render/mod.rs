@@ -1,1 +1,5 @@
-//! render
+//! Offline render through the same `dsp::Chain` as playback, and the mastered album folder.
+
+pub mod cue;
+pub mod encode;
+pub mod names;

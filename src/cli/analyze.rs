@@ -1,0 +1,173 @@
+//! `lathe analyze`: loudness and tonal balance of a project or of loose files.
+
+use crate::analysis::{album_stats, analyze_batch, references_average, AnalysisCache, BatchProgress, TrackAnalysis};
+use crate::project::{collect_audio_files, title_from_file_name, Document};
+use anyhow::bail;
+use serde_json::json;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+/// A file to analyse and the name it is shown under.
+struct Item {
+    title: String,
+    path: PathBuf,
+}
+
+pub fn run(inputs: &[PathBuf], as_json: bool, use_cache: bool) -> anyhow::Result<i32> {
+    let (tracks, references) = items(inputs)?;
+    if tracks.is_empty() {
+        bail!("nothing to analyse: the project has no tracks");
+    }
+    let paths: Vec<PathBuf> = tracks.iter().chain(&references).map(|i| i.path.clone()).collect();
+    let cache = use_cache.then(AnalysisCache::user_default);
+    let show_progress = std::io::stderr().is_terminal();
+    let progress = |p: BatchProgress| {
+        if show_progress {
+            eprint!("\ranalysing {}/{} files  {:>3.0}%", p.done, p.total, p.fraction * 100.0);
+        }
+    };
+    let results = analyze_batch(&paths, cache.as_ref(), &progress, &AtomicBool::new(false));
+    if show_progress {
+        eprint!("\r{:60}\r", "");
+    }
+    let (track_results, reference_results) = results.split_at(tracks.len());
+    let ok: Vec<Option<&TrackAnalysis>> = track_results.iter().map(|r| r.as_ref().ok()).collect();
+    let stats = album_stats(&ok);
+    let refs_ok: Vec<(&TrackAnalysis, f64)> = reference_results.iter().filter_map(|r| r.as_ref().ok()).map(|a| (a, 1.0)).collect();
+
+    if as_json {
+        let tracks_json: Vec<_> = tracks
+            .iter()
+            .zip(track_results)
+            .enumerate()
+            .map(|(i, (item, result))| track_json(item, result, stats.tonal_deviation_db.get(i).copied().flatten()))
+            .collect();
+        let mut out = json!({
+            "album": {
+                "loudness_spread_lu": stats.loudness_spread_lu,
+                "spectrum": { "bands_hz": stats.average.bands_hz, "mid_db": stats.average.mid_db, "side_db": stats.average.side_db },
+            },
+            "tracks": tracks_json,
+        });
+        if !references.is_empty() {
+            let refs: Vec<_> = references.iter().zip(reference_results).map(|(item, r)| track_json(item, r, None)).collect();
+            out["references"] = json!(refs);
+            if !refs_ok.is_empty() {
+                let avg = references_average(&refs_ok);
+                out["references_average"] = json!({ "bands_hz": avg.bands_hz, "mid_db": avg.mid_db, "side_db": avg.side_db });
+            }
+        }
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        print_table(&tracks, track_results, &stats.tonal_deviation_db);
+        println!("album loudness spread: {:.1} LU", stats.loudness_spread_lu);
+        if !references.is_empty() {
+            println!("\nreferences:");
+            print_table(&references, reference_results, &vec![None; references.len()]);
+        }
+    }
+    let failures: Vec<String> = tracks
+        .iter()
+        .chain(&references)
+        .zip(&results)
+        .filter_map(|(item, r)| r.as_ref().err().map(|e| format!("{} ({e})", item.title)))
+        .collect();
+    if !failures.is_empty() {
+        eprintln!("lathe: {} of {} files could not be analysed: {}", failures.len(), results.len(), failures.join("; "));
+        return Ok(1);
+    }
+    Ok(0)
+}
+
+/// Tracks and references from a project file, or tracks from loose files/folders.
+fn items(inputs: &[PathBuf]) -> anyhow::Result<(Vec<Item>, Vec<Item>)> {
+    let is_project = inputs.len() == 1 && inputs[0].extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if is_project {
+        let doc = Document::load(&inputs[0])?;
+        let tracks = doc.project.tracks.iter().map(|t| Item { title: t.title.clone(), path: doc.source_path(&t.source) });
+        let refs = doc.project.references.iter().map(|r| Item { title: r.title.clone(), path: doc.source_path(&r.source) });
+        return Ok((tracks.collect(), refs.collect()));
+    }
+    for input in inputs {
+        if !input.exists() {
+            bail!("{}: not found — check the path", input.display());
+        }
+    }
+    let files = collect_audio_files(inputs)?;
+    if files.is_empty() {
+        bail!("no audio files found in the given folders");
+    }
+    let tracks = files
+        .into_iter()
+        .map(|path| {
+            let title = crate::media::read_tags(&path).ok().and_then(|t| t.title).unwrap_or_else(|| title_from_file_name(&path));
+            Item { title, path }
+        })
+        .collect();
+    Ok((tracks, Vec::new()))
+}
+
+fn track_json(item: &Item, result: &Result<TrackAnalysis, crate::analysis::AnalysisError>, deviation: Option<f64>) -> serde_json::Value {
+    match result {
+        Ok(a) => json!({
+            "title": item.title,
+            "path": item.path,
+            "duration_s": a.duration_s,
+            "sample_rate": a.sample_rate_hz,
+            "channels": a.channels,
+            "integrated_lufs": a.loudness.integrated_lufs,
+            "lra_lu": a.loudness.lra_lu,
+            "true_peak_dbtp": a.loudness.true_peak_dbtp,
+            "sample_peak_dbfs": a.loudness.sample_peak_dbfs,
+            "plr_db": a.loudness.plr_db,
+            "tonal_deviation_db": deviation,
+            "spectrum": { "bands_hz": a.spectrum.bands_hz, "mid_db": a.spectrum.mid_db, "side_db": a.spectrum.side_db },
+            "stereo": a.stereo,
+            "notices": a.notices,
+        }),
+        Err(e) => json!({ "title": item.title, "path": item.path, "error": e.to_string() }),
+    }
+}
+
+fn print_table(items: &[Item], results: &[Result<TrackAnalysis, crate::analysis::AnalysisError>], deviation: &[Option<f64>]) {
+    println!(
+        "{:>3}  {:<28} {:>8} {:>11} {:>7} {:>10} {:>8} {:>9}",
+        "#", "title", "duration", "integrated", "LRA", "true peak", "PLR", "tone dev"
+    );
+    for (i, (item, result)) in items.iter().zip(results).enumerate() {
+        let title: String = item.title.chars().take(28).collect();
+        match result {
+            Ok(a) => println!(
+                "{:>3}  {:<28} {:>8} {:>11} {:>7} {:>10} {:>8} {:>9}",
+                i + 1,
+                title,
+                duration(a.duration_s),
+                opt(a.loudness.integrated_lufs, "LUFS", false),
+                format!("{:.1} LU", a.loudness.lra_lu),
+                opt(a.loudness.true_peak_dbtp, "dBTP", true),
+                opt(a.loudness.plr_db, "dB", false),
+                opt(deviation.get(i).copied().flatten(), "dB", false),
+            ),
+            Err(e) => println!("{:>3}  {:<28} error: {e}", i + 1, title),
+        }
+        if let Ok(a) = result {
+            for notice in &a.notices {
+                println!("{:>5}note: {notice}", "");
+            }
+        }
+    }
+}
+
+fn duration(seconds: f64) -> String {
+    let s = seconds.round() as u64;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+fn opt(value: Option<f64>, unit: &str, signed: bool) -> String {
+    match value {
+        Some(v) if signed => format!("{v:+.1} {unit}"),
+        Some(v) => format!("{v:.1} {unit}"),
+        None => "—".to_string(),
+    }
+}

@@ -1,0 +1,63 @@
+//! Writing rendered audio: WAV (hound: 16/24-bit integer, 32-bit float) and FLAC (flacenc: 16/24-bit).
+//! Samples arrive already quantised (dither is applied by the renderer before this point).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// What failed while writing a file.
+#[derive(Debug, thiserror::Error)]
+pub enum EncodeError {
+    #[error("{path}: cannot write ({message}) — check that the folder is writable and the disk has space")]
+    Write { path: PathBuf, message: String },
+    #[error("{path}: FLAC encoding failed: {message}")]
+    Flac { path: PathBuf, message: String },
+}
+
+fn write_err(path: &Path, e: impl std::fmt::Display) -> EncodeError {
+    EncodeError::Write { path: path.to_path_buf(), message: e.to_string() }
+}
+
+/// Interleaves planar stereo.
+pub fn interleave<T: Copy>(left: &[T], right: &[T]) -> Vec<T> {
+    let mut out = Vec::with_capacity(left.len() * 2);
+    for (l, r) in left.iter().zip(right) {
+        out.push(*l);
+        out.push(*r);
+    }
+    out
+}
+
+/// Writes interleaved stereo integer samples (`bits` = 16 or 24) as a WAV file.
+pub fn write_wav_int(path: &Path, sample_rate_hz: u32, bits: u16, interleaved: &[i32]) -> Result<(), EncodeError> {
+    let spec = hound::WavSpec { channels: 2, sample_rate: sample_rate_hz, bits_per_sample: bits, sample_format: hound::SampleFormat::Int };
+    let mut w = hound::WavWriter::create(path, spec).map_err(|e| write_err(path, e))?;
+    for &s in interleaved {
+        w.write_sample(s).map_err(|e| write_err(path, e))?;
+    }
+    w.finalize().map_err(|e| write_err(path, e))
+}
+
+/// Writes interleaved stereo 32-bit float samples as a WAV file.
+pub fn write_wav_float(path: &Path, sample_rate_hz: u32, interleaved: &[f32]) -> Result<(), EncodeError> {
+    let spec = hound::WavSpec { channels: 2, sample_rate: sample_rate_hz, bits_per_sample: 32, sample_format: hound::SampleFormat::Float };
+    let mut w = hound::WavWriter::create(path, spec).map_err(|e| write_err(path, e))?;
+    for &s in interleaved {
+        w.write_sample(s).map_err(|e| write_err(path, e))?;
+    }
+    w.finalize().map_err(|e| write_err(path, e))
+}
+
+/// Encodes interleaved stereo integer samples (`bits` = 16 or 24) as FLAC.
+pub fn write_flac(path: &Path, sample_rate_hz: u32, bits: u16, interleaved: &[i32]) -> Result<(), EncodeError> {
+    use flacenc::component::BitRepr;
+    use flacenc::error::Verify;
+    let flac_err = |m: String| EncodeError::Flac { path: path.to_path_buf(), message: m };
+    let config = flacenc::config::Encoder::default().into_verified().map_err(|e| flac_err(format!("{e:?}")))?;
+    let source = flacenc::source::MemSource::from_samples(interleaved, 2, bits as usize, sample_rate_hz as usize);
+    let stream = flacenc::encode_with_fixed_block_size(&config, source, config.block_size).map_err(|e| flac_err(format!("{e:?}")))?;
+    let mut sink = flacenc::bitsink::ByteSink::new();
+    stream.write(&mut sink).map_err(|e| flac_err(format!("{e:?}")))?;
+    let mut file = std::fs::File::create(path).map_err(|e| write_err(path, e))?;
+    file.write_all(sink.as_slice()).map_err(|e| write_err(path, e))?;
+    file.sync_all().map_err(|e| write_err(path, e))
+}
