@@ -13,10 +13,15 @@ use std::time::Instant;
 const RUNS: usize = 3;
 
 fn main() {
-    let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
     let wants = |name: &str| filter.is_empty() || filter.iter().any(|f| name.contains(f.as_str()));
     let Some(albums) = corpus_albums() else {
-        println!("no corpus: run ../shared/corpus/fetch-albums.sh (or set LATHE_CORPUS) and try again");
+        println!(
+            "no corpus: run ../shared/corpus/fetch-albums.sh (or set LATHE_CORPUS) and try again"
+        );
         return;
     };
     if wants("analysis") {
@@ -29,8 +34,14 @@ fn corpus_albums() -> Option<Vec<(String, Vec<PathBuf>)>> {
     let root = std::env::var_os("LATHE_CORPUS")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache/lathe-corpus")))?;
+    // fetch-albums.sh writes <root>/<album>/*.flac; ALBUMS.md names them albums/<album>.
+    let root = if root.join("albums").is_dir() {
+        root.join("albums")
+    } else {
+        root
+    };
     let mut albums = Vec::new();
-    for entry in std::fs::read_dir(root.join("albums")).ok()?.flatten() {
+    for entry in std::fs::read_dir(root).ok()?.flatten() {
         let mut files: Vec<PathBuf> = std::fs::read_dir(entry.path())
             .ok()?
             .flatten()
@@ -70,7 +81,9 @@ fn ffmpeg_ebur128(files: &[PathBuf]) -> (f64, Vec<Option<f64>>) {
                     .arg(file)
                     .args(["-af", "ebur128=peak=true", "-f", "null", "-"])
                     .output();
-                let integrated = out.ok().and_then(|o| parse_ffmpeg_integrated(&String::from_utf8_lossy(&o.stderr)));
+                let integrated = out
+                    .ok()
+                    .and_then(|o| parse_ffmpeg_integrated(&String::from_utf8_lossy(&o.stderr)));
                 results.lock().unwrap()[i] = integrated;
             });
         }
@@ -90,7 +103,17 @@ fn parse_ffmpeg_integrated(stderr: &str) -> Option<f64> {
 fn analysis_vs_ffmpeg(albums: &[(String, Vec<PathBuf>)]) {
     let have_ffmpeg = Command::new("ffmpeg").arg("-version").output().is_ok();
     println!("\n== analysis: whole album, decode + loudness + true peak + LRA + spectra, {} workers, median of {RUNS} runs", workers());
-    println!("{:<20} {:>8} {:>12} {:>10} {:>16} {:>10} {:>8} {:>14}", "album", "audio s", "lathe s", "lathe ×RT", "ffmpeg ebur128 s", "ffmpeg ×RT", "speedup", "max |ΔI| LU");
+    println!(
+        "{:<20} {:>8} {:>12} {:>10} {:>16} {:>10} {:>8} {:>14}",
+        "album",
+        "audio s",
+        "lathe s",
+        "lathe ×RT",
+        "ffmpeg ebur128 s",
+        "ffmpeg ×RT",
+        "speedup",
+        "max |ΔI| LU"
+    );
     for (name, files) in albums {
         let mut lathe_s = Vec::new();
         let mut analyses = Vec::new();
@@ -99,7 +122,11 @@ fn analysis_vs_ffmpeg(albums: &[(String, Vec<PathBuf>)]) {
             analyses = analyze_batch(files, None, &|_: BatchProgress| {}, &AtomicBool::new(false));
             lathe_s.push(start.elapsed().as_secs_f64());
         }
-        let audio_s: f64 = analyses.iter().filter_map(|a| a.as_ref().ok()).map(|a| a.duration_s).sum();
+        let audio_s: f64 = analyses
+            .iter()
+            .filter_map(|a| a.as_ref().ok())
+            .map(|a| a.duration_s)
+            .sum();
         let lathe = median(lathe_s);
         let (ff, ff_i) = if have_ffmpeg {
             let runs: Vec<_> = (0..RUNS).map(|_| ffmpeg_ebur128(files)).collect();

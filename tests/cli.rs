@@ -6,17 +6,28 @@ use std::process::{Command, Output};
 fn lathe(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lathe"))
         .args(args)
-        .env("XDG_CACHE_HOME", std::env::temp_dir().join("lathe-cli-test-cache"))
+        .env(
+            "XDG_CACHE_HOME",
+            std::env::temp_dir().join("lathe-cli-test-cache"),
+        )
         .output()
         .expect("lathe runs")
 }
 
 fn repo(p: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p).to_string_lossy().into_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(p)
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn write_sine_wav(path: &Path, seconds: f64, amplitude: f32) {
-    let spec = hound::WavSpec { channels: 2, sample_rate: 48000, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: 48000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
     let mut w = hound::WavWriter::create(path, spec).unwrap();
     for n in 0..(seconds * 48000.0) as usize {
         let v = amplitude * (2.0 * std::f32::consts::PI * 997.0 * n as f32 / 48000.0).sin();
@@ -29,28 +40,62 @@ fn write_sine_wav(path: &Path, seconds: f64, amplitude: f32) {
 
 #[test]
 fn analyze_demo_album_json_has_the_documented_shape_and_ffmpeg_agreeing_loudness() {
-    let out = lathe(&["analyze", &repo("projects/demo.json"), "--json", "--no-cache"]);
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let out = lathe(&[
+        "analyze",
+        &repo("projects/demo.json"),
+        "--json",
+        "--no-cache",
+    ]);
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
     let tracks = v["tracks"].as_array().unwrap();
     assert_eq!(tracks.len(), 5);
     // Integrated loudness of the demo excerpts as measured by ffmpeg's ebur128 filter (0.1 LU resolution).
     let ffmpeg_lufs = [-13.6, -17.2, -18.3, -16.8, -20.6];
     for (t, expected) in tracks.iter().zip(ffmpeg_lufs) {
-        for key in ["title", "path", "duration_s", "sample_rate", "channels", "integrated_lufs", "lra_lu", "true_peak_dbtp", "sample_peak_dbfs", "plr_db", "tonal_deviation_db"] {
+        for key in [
+            "title",
+            "path",
+            "duration_s",
+            "sample_rate",
+            "channels",
+            "integrated_lufs",
+            "lra_lu",
+            "true_peak_dbtp",
+            "sample_peak_dbfs",
+            "plr_db",
+            "tonal_deviation_db",
+        ] {
             assert!(t.get(key).is_some(), "track lacks {key}: {t}");
         }
         let i = t["integrated_lufs"].as_f64().unwrap();
-        assert!((i - expected).abs() <= 0.15, "{}: {i} LUFS vs ffmpeg {expected}", t["title"]);
+        assert!(
+            (i - expected).abs() <= 0.15,
+            "{}: {i} LUFS vs ffmpeg {expected}",
+            t["title"]
+        );
         assert_eq!(t["sample_rate"], 44100);
         assert_eq!(t["channels"], 2);
         assert!((t["duration_s"].as_f64().unwrap() - 40.0).abs() < 0.1);
         let plr = t["plr_db"].as_f64().unwrap();
         assert!((plr - (t["true_peak_dbtp"].as_f64().unwrap() - i)).abs() < 1e-9);
         let bands = t["spectrum"]["bands_hz"].as_array().unwrap();
-        assert!(bands.len() >= 60, "1/6 octave from 20 Hz to 20 kHz has about 60 bands");
-        assert_eq!(t["spectrum"]["mid_db"].as_array().unwrap().len(), bands.len());
-        assert_eq!(t["spectrum"]["side_db"].as_array().unwrap().len(), bands.len());
+        assert!(
+            bands.len() >= 60,
+            "1/6 octave from 20 Hz to 20 kHz has about 60 bands"
+        );
+        assert_eq!(
+            t["spectrum"]["mid_db"].as_array().unwrap().len(),
+            bands.len()
+        );
+        assert_eq!(
+            t["spectrum"]["side_db"].as_array().unwrap().len(),
+            bands.len()
+        );
         assert!(t["tonal_deviation_db"].as_f64().unwrap() > 0.0);
     }
     assert_eq!(tracks[0]["title"], "Crushed Ice Cocktail");
@@ -68,7 +113,11 @@ fn analyze_table_and_loose_files() {
     write_sine_wav(&dir.path().join("02 second.wav"), 3.0, 0.1);
     write_sine_wav(&dir.path().join("01 first.wav"), 3.0, 0.2);
     let out = lathe(&["analyze", dir.path().to_str().unwrap()]);
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     let first = text.find("first").expect("first listed");
     let second = text.find("second").expect("second listed");
@@ -91,13 +140,29 @@ fn analyze_missing_file_fails_with_one_line_naming_it() {
 fn analyze_project_with_a_corrupt_track_reports_it_and_exits_non_zero() {
     let dir = tempfile::tempdir().unwrap();
     write_sine_wav(&dir.path().join("good.wav"), 2.0, 0.3);
-    std::fs::write(dir.path().join("bad.wav"), b"RIFF\x10\x00\x00\x00WAVEthis is not audio").unwrap();
-    let out = lathe(&["new", dir.path().to_str().unwrap(), "-o", dir.path().join("album.json").to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::write(
+        dir.path().join("bad.wav"),
+        b"RIFF\x10\x00\x00\x00WAVEthis is not audio",
+    )
+    .unwrap();
+    let out = lathe(&[
+        "new",
+        dir.path().to_str().unwrap(),
+        "-o",
+        dir.path().join("album.json").to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = lathe(&["analyze", dir.path().join("album.json").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("good") && stdout.contains("LUFS"), "the good track is still measured:\n{stdout}");
+    assert!(
+        stdout.contains("good") && stdout.contains("LUFS"),
+        "the good track is still measured:\n{stdout}"
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.wav") && err.contains("1 of 2"), "{err}");
 }
@@ -107,10 +172,28 @@ fn new_builds_a_project_from_a_folder_with_tag_titles() {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("album.json");
     let out = lathe(&["new", &repo("assets/demo"), "-o", project.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc = lathe::project::Document::load(&project).unwrap();
-    let titles: Vec<_> = doc.project.tracks.iter().map(|t| t.title.as_str()).collect();
-    assert_eq!(titles, ["Crushed Ice Cocktail", "Island Dreams", "Motorway", "Urban Bolero", "Lucid Dream"]);
+    let titles: Vec<_> = doc
+        .project
+        .tracks
+        .iter()
+        .map(|t| t.title.as_str())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Crushed Ice Cocktail",
+            "Island Dreams",
+            "Motorway",
+            "Urban Bolero",
+            "Lucid Dream"
+        ]
+    );
     assert!(doc.project.tracks.iter().all(|t| t.source.is_relative()));
     assert!(doc.missing_tracks().is_empty());
     assert_eq!(doc.project.album.title, "Lathe demo album");
@@ -124,7 +207,12 @@ fn new_builds_a_project_from_a_folder_with_tag_titles() {
 fn new_refuses_a_folder_without_audio() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "x").unwrap();
-    let out = lathe(&["new", dir.path().to_str().unwrap(), "-o", dir.path().join("a.json").to_str().unwrap()]);
+    let out = lathe(&[
+        "new",
+        dir.path().to_str().unwrap(),
+        "-o",
+        dir.path().join("a.json").to_str().unwrap(),
+    ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no audio files"));
     assert!(!PathBuf::from(dir.path().join("a.json")).exists());

@@ -15,7 +15,8 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 
 #[test]
 fn golden_v1_file_keeps_loading_with_every_field() {
-    let doc = Document::load(&golden()).expect("golden v1 project must load in every later version");
+    let doc =
+        Document::load(&golden()).expect("golden v1 project must load in every later version");
     let p = &doc.project;
     assert_eq!(p.album.title, "Golden Album");
     assert_eq!(p.settings.preset, DeliveryPreset::Cd);
@@ -29,8 +30,21 @@ fn golden_v1_file_keeps_loading_with_every_field() {
     assert_eq!(t.id, TrackId(7));
     assert_eq!((t.fade_in_s, t.fade_out_s), (0.5, 3.0));
     assert_eq!(t.tone.input_trim_db, -1.5);
-    assert_eq!(t.tone.high_shelf, Shelf { freq_hz: 9000.0, gain_db: 1.5 });
-    assert_eq!(t.tone.bells, vec![Bell { freq_hz: 250.0, gain_db: -2.0, q: 0.7 }]);
+    assert_eq!(
+        t.tone.high_shelf,
+        Shelf {
+            freq_hz: 9000.0,
+            gain_db: 1.5
+        }
+    );
+    assert_eq!(
+        t.tone.bells,
+        vec![Bell {
+            freq_hz: 250.0,
+            gain_db: -2.0,
+            q: 0.7
+        }]
+    );
     assert_eq!(t.tone.match_eq.target, MatchTarget::Blend);
     assert_eq!(t.stereo.mono_bass_hz, Some(120.0));
     assert_eq!(t.headroom.offset_lu, -1.0);
@@ -39,7 +53,10 @@ fn golden_v1_file_keeps_loading_with_every_field() {
     assert_eq!(second.tone, ToneSettings::default());
     assert_eq!(second.stereo.width, 1.0);
     assert_eq!(p.references[1].weight, 1.0);
-    assert_eq!(doc.source_path(&second.source), PathBuf::from("/absolute/elsewhere/second.wav"));
+    assert_eq!(
+        doc.source_path(&second.source),
+        PathBuf::from("/absolute/elsewhere/second.wav")
+    );
     // Sources don't exist: the project still opens, with both tracks marked missing.
     assert_eq!(doc.missing_tracks(), vec![TrackId(7), TrackId(3)]);
 }
@@ -53,7 +70,10 @@ fn save_then_load_round_trips_and_leaves_no_temp_file() {
     doc.save().unwrap();
     let again = Document::load(&doc.path).unwrap();
     assert_eq!(again.project, doc.project);
-    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names, vec![std::ffi::OsString::from("album.json")]);
     // Human-readable: pretty-printed with the schema version first.
     let text = std::fs::read_to_string(&doc.path).unwrap();
@@ -63,14 +83,21 @@ fn save_then_load_round_trips_and_leaves_no_temp_file() {
 #[test]
 fn malformed_json_reports_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
-    let p = write(dir.path(), "bad.json", "{\n  \"schema_version\": 1,\n  \"album\": { \"title\": \"x\" \n  \"tracks\": []\n}\n");
+    let p = write(
+        dir.path(),
+        "bad.json",
+        "{\n  \"schema_version\": 1,\n  \"album\": { \"title\": \"x\" \n  \"tracks\": []\n}\n",
+    );
     let err = Document::load(&p).unwrap_err();
     match &err {
         ProjectError::Malformed { line, column, .. } => assert_eq!((*line, *column), (4, 3)),
         other => panic!("expected Malformed, got {other:?}"),
     }
     let msg = err.to_string();
-    assert!(msg.contains("bad.json") && msg.contains("line 4, column 3"), "{msg}");
+    assert!(
+        msg.contains("bad.json") && msg.contains("line 4, column 3"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -83,7 +110,11 @@ fn missing_fields_are_named() {
     );
     let msg = Document::load(&p).unwrap_err().to_string();
     assert!(msg.contains("missing field `title`"), "{msg}");
-    let p = write(dir.path(), "q.json", r#"{"album": {"title": "x"}, "tracks": []}"#);
+    let p = write(
+        dir.path(),
+        "q.json",
+        r#"{"album": {"title": "x"}, "tracks": []}"#,
+    );
     let msg = Document::load(&p).unwrap_err().to_string();
     assert!(msg.contains("schema_version"), "{msg}");
 }
@@ -91,9 +122,23 @@ fn missing_fields_are_named() {
 #[test]
 fn newer_schema_is_refused_with_a_message() {
     let dir = tempfile::tempdir().unwrap();
-    let p = write(dir.path(), "new.json", r#"{"schema_version": 2, "album": {"title": "x"}, "tracks": [], "renamed": 1}"#);
+    let p = write(
+        dir.path(),
+        "new.json",
+        r#"{"schema_version": 2, "album": {"title": "x"}, "tracks": [], "renamed": 1}"#,
+    );
     let err = Document::load(&p).unwrap_err();
-    assert!(matches!(err, ProjectError::NewerSchema { found: 2, supported: 1, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            ProjectError::NewerSchema {
+                found: 2,
+                supported: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("newer Lathe"));
 }
 
@@ -108,13 +153,19 @@ fn invalid_values_are_refused_with_the_track_named() {
             {"id": 1, "title": "Two", "source": "b.wav"}]}"#,
     );
     let msg = Document::load(&p).unwrap_err().to_string();
-    assert!(msg.contains("track 2") && msg.contains("Two") && msg.contains("id 1"), "{msg}");
+    assert!(
+        msg.contains("track 2") && msg.contains("Two") && msg.contains("id 1"),
+        "{msg}"
+    );
     let p = write(
         dir.path(),
         "q.json",
         r#"{"schema_version": 1, "album": {"title": "x"}, "tracks": [{"id": 1, "title": "One", "source": "a.wav", "gap_before_s": -1}]}"#,
     );
-    assert!(Document::load(&p).unwrap_err().to_string().contains("gap_before_s"));
+    assert!(Document::load(&p)
+        .unwrap_err()
+        .to_string()
+        .contains("gap_before_s"));
 }
 
 #[test]
@@ -136,7 +187,9 @@ fn failed_save_keeps_the_previous_file_intact() {
     doc.save().unwrap();
     let before = std::fs::read(&doc.path).unwrap();
     // A directory squatting on the temp name makes the write fail part-way.
-    let tmp = dir.path().join(format!(".album.json.tmp-{}", std::process::id()));
+    let tmp = dir
+        .path()
+        .join(format!(".album.json.tmp-{}", std::process::id()));
     std::fs::create_dir(&tmp).unwrap();
     doc.project.album.title = "Changed".into();
     assert!(doc.save().is_err());
@@ -153,14 +206,21 @@ fn save_as_rebases_relative_sources() {
     doc.path = dir.path().join("a/album.json");
     assert!(!doc.is_missing(&doc.project.tracks[0]));
     doc.save_as(&dir.path().join("b/c/album.json")).unwrap();
-    assert_eq!(doc.project.tracks[0].source, PathBuf::from("../../a/audio/01 Opening.flac"));
+    assert_eq!(
+        doc.project.tracks[0].source,
+        PathBuf::from("../../a/audio/01 Opening.flac")
+    );
     assert!(!doc.is_missing(&doc.project.tracks[0]));
-    assert_eq!(doc.project.tracks[1].source, PathBuf::from("/absolute/elsewhere/second.wav"));
+    assert_eq!(
+        doc.project.tracks[1].source,
+        PathBuf::from("/absolute/elsewhere/second.wav")
+    );
 }
 
 #[test]
 fn demo_project_loads_and_finds_its_audio() {
-    let doc = Document::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/demo.json")).unwrap();
+    let doc =
+        Document::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/demo.json")).unwrap();
     assert_eq!(doc.project.tracks.len(), 5);
     assert!(doc.missing_tracks().is_empty());
 }

@@ -15,7 +15,9 @@ impl AnalysisCache {
     }
     /// A cache in the given folder (created on first write).
     pub fn at(dir: &Path) -> AnalysisCache {
-        AnalysisCache { dir: dir.to_path_buf() }
+        AnalysisCache {
+            dir: dir.to_path_buf(),
+        }
     }
     /// The cached analysis of `path` if the file is unchanged since it was stored.
     pub fn get(&self, path: &Path) -> Option<TrackAnalysis> {

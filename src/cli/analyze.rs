@@ -1,6 +1,8 @@
 //! `lathe analyze`: loudness and tonal balance of a project or of loose files.
 
-use crate::analysis::{album_stats, analyze_batch, references_average, AnalysisCache, BatchProgress, TrackAnalysis};
+use crate::analysis::{
+    album_stats, analyze_batch, references_average, AnalysisCache, BatchProgress, TrackAnalysis,
+};
 use crate::project::{collect_audio_files, title_from_file_name, Document};
 use anyhow::bail;
 use serde_json::json;
@@ -19,12 +21,21 @@ pub fn run(inputs: &[PathBuf], as_json: bool, use_cache: bool) -> anyhow::Result
     if tracks.is_empty() {
         bail!("nothing to analyse: the project has no tracks");
     }
-    let paths: Vec<PathBuf> = tracks.iter().chain(&references).map(|i| i.path.clone()).collect();
+    let paths: Vec<PathBuf> = tracks
+        .iter()
+        .chain(&references)
+        .map(|i| i.path.clone())
+        .collect();
     let cache = use_cache.then(AnalysisCache::user_default);
     let show_progress = std::io::stderr().is_terminal();
     let progress = |p: BatchProgress| {
         if show_progress {
-            eprint!("\ranalysing {}/{} files  {:>3.0}%", p.done, p.total, p.fraction * 100.0);
+            eprint!(
+                "\ranalysing {}/{} files  {:>3.0}%",
+                p.done,
+                p.total,
+                p.fraction * 100.0
+            );
         }
     };
     let results = analyze_batch(&paths, cache.as_ref(), &progress, &AtomicBool::new(false));
@@ -34,14 +45,24 @@ pub fn run(inputs: &[PathBuf], as_json: bool, use_cache: bool) -> anyhow::Result
     let (track_results, reference_results) = results.split_at(tracks.len());
     let ok: Vec<Option<&TrackAnalysis>> = track_results.iter().map(|r| r.as_ref().ok()).collect();
     let stats = album_stats(&ok);
-    let refs_ok: Vec<(&TrackAnalysis, f64)> = reference_results.iter().filter_map(|r| r.as_ref().ok()).map(|a| (a, 1.0)).collect();
+    let refs_ok: Vec<(&TrackAnalysis, f64)> = reference_results
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .map(|a| (a, 1.0))
+        .collect();
 
     if as_json {
         let tracks_json: Vec<_> = tracks
             .iter()
             .zip(track_results)
             .enumerate()
-            .map(|(i, (item, result))| track_json(item, result, stats.tonal_deviation_db.get(i).copied().flatten()))
+            .map(|(i, (item, result))| {
+                track_json(
+                    item,
+                    result,
+                    stats.tonal_deviation_db.get(i).copied().flatten(),
+                )
+            })
             .collect();
         let mut out = json!({
             "album": {
@@ -51,7 +72,11 @@ pub fn run(inputs: &[PathBuf], as_json: bool, use_cache: bool) -> anyhow::Result
             "tracks": tracks_json,
         });
         if !references.is_empty() {
-            let refs: Vec<_> = references.iter().zip(reference_results).map(|(item, r)| track_json(item, r, None)).collect();
+            let refs: Vec<_> = references
+                .iter()
+                .zip(reference_results)
+                .map(|(item, r)| track_json(item, r, None))
+                .collect();
             out["references"] = json!(refs);
             if !refs_ok.is_empty() {
                 let avg = references_average(&refs_ok);
@@ -64,7 +89,11 @@ pub fn run(inputs: &[PathBuf], as_json: bool, use_cache: bool) -> anyhow::Result
         println!("album loudness spread: {:.1} LU", stats.loudness_spread_lu);
         if !references.is_empty() {
             println!("\nreferences:");
-            print_table(&references, reference_results, &vec![None; references.len()]);
+            print_table(
+                &references,
+                reference_results,
+                &vec![None; references.len()],
+            );
         }
     }
     let failures: Vec<String> = tracks
@@ -74,7 +103,12 @@ pub fn run(inputs: &[PathBuf], as_json: bool, use_cache: bool) -> anyhow::Result
         .filter_map(|(item, r)| r.as_ref().err().map(|e| format!("{} ({e})", item.title)))
         .collect();
     if !failures.is_empty() {
-        eprintln!("lathe: {} of {} files could not be analysed: {}", failures.len(), results.len(), failures.join("; "));
+        eprintln!(
+            "lathe: {} of {} files could not be analysed: {}",
+            failures.len(),
+            results.len(),
+            failures.join("; ")
+        );
         return Ok(1);
     }
     Ok(0)
@@ -82,11 +116,20 @@ pub fn run(inputs: &[PathBuf], as_json: bool, use_cache: bool) -> anyhow::Result
 
 /// Tracks and references from a project file, or tracks from loose files/folders.
 fn items(inputs: &[PathBuf]) -> anyhow::Result<(Vec<Item>, Vec<Item>)> {
-    let is_project = inputs.len() == 1 && inputs[0].extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let is_project = inputs.len() == 1
+        && inputs[0]
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     if is_project {
         let doc = Document::load(&inputs[0])?;
-        let tracks = doc.project.tracks.iter().map(|t| Item { title: t.title.clone(), path: doc.source_path(&t.source) });
-        let refs = doc.project.references.iter().map(|r| Item { title: r.title.clone(), path: doc.source_path(&r.source) });
+        let tracks = doc.project.tracks.iter().map(|t| Item {
+            title: t.title.clone(),
+            path: doc.source_path(&t.source),
+        });
+        let refs = doc.project.references.iter().map(|r| Item {
+            title: r.title.clone(),
+            path: doc.source_path(&r.source),
+        });
         return Ok((tracks.collect(), refs.collect()));
     }
     for input in inputs {
@@ -101,14 +144,21 @@ fn items(inputs: &[PathBuf]) -> anyhow::Result<(Vec<Item>, Vec<Item>)> {
     let tracks = files
         .into_iter()
         .map(|path| {
-            let title = crate::media::read_tags(&path).ok().and_then(|t| t.title).unwrap_or_else(|| title_from_file_name(&path));
+            let title = crate::media::read_tags(&path)
+                .ok()
+                .and_then(|t| t.title)
+                .unwrap_or_else(|| title_from_file_name(&path));
             Item { title, path }
         })
         .collect();
     Ok((tracks, Vec::new()))
 }
 
-fn track_json(item: &Item, result: &Result<TrackAnalysis, crate::analysis::AnalysisError>, deviation: Option<f64>) -> serde_json::Value {
+fn track_json(
+    item: &Item,
+    result: &Result<TrackAnalysis, crate::analysis::AnalysisError>,
+    deviation: Option<f64>,
+) -> serde_json::Value {
     match result {
         Ok(a) => json!({
             "title": item.title,
@@ -130,7 +180,11 @@ fn track_json(item: &Item, result: &Result<TrackAnalysis, crate::analysis::Analy
     }
 }
 
-fn print_table(items: &[Item], results: &[Result<TrackAnalysis, crate::analysis::AnalysisError>], deviation: &[Option<f64>]) {
+fn print_table(
+    items: &[Item],
+    results: &[Result<TrackAnalysis, crate::analysis::AnalysisError>],
+    deviation: &[Option<f64>],
+) {
     println!(
         "{:>3}  {:<28} {:>8} {:>11} {:>7} {:>10} {:>8} {:>9}",
         "#", "title", "duration", "integrated", "LRA", "true peak", "PLR", "tone dev"

@@ -67,7 +67,12 @@ pub fn demo_project_path() -> PathBuf {
 pub fn main() -> i32 {
     let mut argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // `lathe album.json` is short for `lathe open album.json`.
-    if argv.len() == 2 && argv[1].to_string_lossy().to_ascii_lowercase().ends_with(".json") {
+    if argv.len() == 2
+        && argv[1]
+            .to_string_lossy()
+            .to_ascii_lowercase()
+            .ends_with(".json")
+    {
         argv.insert(1, "open".into());
     }
     let args = Args::parse_from(argv);
@@ -85,8 +90,18 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     match args.command {
         None => open(demo_project_path()),
         Some(Command::Open { project }) => open(project),
-        Some(Command::New { inputs, output, title, artist, force }) => new::run(&inputs, &output, title, artist, force),
-        Some(Command::Analyze { inputs, json, no_cache }) => analyze::run(&inputs, json, !no_cache),
+        Some(Command::New {
+            inputs,
+            output,
+            title,
+            artist,
+            force,
+        }) => new::run(&inputs, &output, title, artist, force),
+        Some(Command::Analyze {
+            inputs,
+            json,
+            no_cache,
+        }) => analyze::run(&inputs, json, !no_cache),
     }
 }
 

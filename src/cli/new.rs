@@ -4,9 +4,18 @@ use crate::project::{collect_audio_files, is_audio_path, project_from_files, Doc
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
 
-pub fn run(inputs: &[PathBuf], output: &Path, title: Option<String>, artist: Option<String>, force: bool) -> anyhow::Result<i32> {
+pub fn run(
+    inputs: &[PathBuf],
+    output: &Path,
+    title: Option<String>,
+    artist: Option<String>,
+    force: bool,
+) -> anyhow::Result<i32> {
     if output.exists() && !force {
-        bail!("{}: already exists — choose another name or add --force to overwrite it", output.display());
+        bail!(
+            "{}: already exists — choose another name or add --force to overwrite it",
+            output.display()
+        );
     }
     for input in inputs {
         if !input.exists() {
@@ -15,27 +24,53 @@ pub fn run(inputs: &[PathBuf], output: &Path, title: Option<String>, artist: Opt
     }
     let files = collect_audio_files(inputs).context("cannot list the input folder")?;
     if let Some(odd) = files.iter().find(|f| !is_audio_path(f)) {
-        bail!("{}: not an audio file Lathe reads (WAV, AIFF, FLAC, MP3, OGG, M4A)", odd.display());
+        bail!(
+            "{}: not an audio file Lathe reads (WAV, AIFF, FLAC, MP3, OGG, M4A)",
+            odd.display()
+        );
     }
     if files.is_empty() {
-        bail!("no audio files found in {} — Lathe reads WAV, AIFF, FLAC, MP3, OGG and M4A", display_list(inputs));
+        bail!(
+            "no audio files found in {} — Lathe reads WAV, AIFF, FLAC, MP3, OGG and M4A",
+            display_list(inputs)
+        );
     }
     let folder = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let tags: Vec<_> = files.iter().map(|f| crate::media::read_tags(f).unwrap_or_default()).collect();
+    let tags: Vec<_> = files
+        .iter()
+        .map(|f| crate::media::read_tags(f).unwrap_or_default())
+        .collect();
     let mut project = project_from_files(&files, &folder, |f| {
-        files.iter().position(|g| g == f).and_then(|i| tags[i].title.clone())
+        files
+            .iter()
+            .position(|g| g == f)
+            .and_then(|i| tags[i].title.clone())
     });
     // The album's name: the user's, else the tags', else the folder's.
-    let album_dir = if inputs.len() == 1 && inputs[0].is_dir() { inputs[0].clone() } else { folder.clone() };
+    let album_dir = if inputs.len() == 1 && inputs[0].is_dir() {
+        inputs[0].clone()
+    } else {
+        folder.clone()
+    };
     project.album.title = title
         .or_else(|| tags.iter().find_map(|t| t.album.clone()))
-        .or_else(|| std::fs::canonicalize(&album_dir).ok()?.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .or_else(|| {
+            std::fs::canonicalize(&album_dir)
+                .ok()?
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        })
         .unwrap_or_else(|| "Untitled album".into());
-    project.album.artist = artist.or_else(|| tags.iter().find_map(|t| t.artist.clone())).unwrap_or_default();
-    let doc = Document { project, path: output.to_path_buf() };
+    project.album.artist = artist
+        .or_else(|| tags.iter().find_map(|t| t.artist.clone()))
+        .unwrap_or_default();
+    let doc = Document {
+        project,
+        path: output.to_path_buf(),
+    };
     doc.save()?;
     println!("{}: {} tracks", output.display(), doc.project.tracks.len());
     for (i, t) in doc.project.tracks.iter().enumerate() {
@@ -45,5 +80,9 @@ pub fn run(inputs: &[PathBuf], output: &Path, title: Option<String>, artist: Opt
 }
 
 fn display_list(paths: &[PathBuf]) -> String {
-    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -4,7 +4,9 @@ use super::model::*;
 use std::path::{Path, PathBuf};
 
 /// File extensions Lathe offers to open as audio (lower case).
-pub const AUDIO_EXTENSIONS: &[&str] = &["wav", "wave", "aif", "aiff", "aifc", "flac", "mp3", "ogg", "oga", "m4a", "mp4", "aac"];
+pub const AUDIO_EXTENSIONS: &[&str] = &[
+    "wav", "wave", "aif", "aiff", "aifc", "flac", "mp3", "ogg", "oga", "m4a", "mp4", "aac",
+];
 
 /// Whether a path has an audio extension Lathe decodes.
 pub fn is_audio_path(path: &Path) -> bool {
@@ -35,11 +37,20 @@ pub fn collect_audio_files(inputs: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> 
 
 /// A title from a file name: "03 - My_Song.flac" -> "My Song".
 pub fn title_from_file_name(path: &Path) -> String {
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let cleaned = stem.replace('_', " ");
     let without_number = cleaned.trim_start_matches(|c: char| c.is_ascii_digit());
-    let trimmed = without_number.trim_start_matches([' ', '-', '.', ')']).trim();
-    let title = if trimmed.is_empty() { cleaned.trim() } else { trimmed };
+    let trimmed = without_number
+        .trim_start_matches([' ', '-', '.', ')'])
+        .trim();
+    let title = if trimmed.is_empty() {
+        cleaned.trim()
+    } else {
+        trimmed
+    };
     title.to_string()
 }
 
@@ -55,7 +66,9 @@ pub fn project_from_files(
         .enumerate()
         .map(|(i, file)| Track {
             id: TrackId(i as u64 + 1),
-            title: title_of(file).filter(|t| !t.trim().is_empty()).unwrap_or_else(|| title_from_file_name(file)),
+            title: title_of(file)
+                .filter(|t| !t.trim().is_empty())
+                .unwrap_or_else(|| title_from_file_name(file)),
             source: super::document::relative_path(file, project_folder),
             gap_before_s: if i == 0 { 0.0 } else { 2.0 },
             fade_in_s: 0.0,
@@ -71,7 +84,10 @@ pub fn project_from_files(
         .unwrap_or_else(|| "Untitled album".into());
     Project {
         schema_version: SCHEMA_VERSION,
-        album: AlbumInfo { title: album_title, artist: String::new() },
+        album: AlbumInfo {
+            title: album_title,
+            artist: String::new(),
+        },
         settings: AlbumSettings::default(),
         tracks,
         references: Vec::new(),
@@ -81,7 +97,12 @@ pub fn project_from_files(
 impl Project {
     /// The next unused track/reference id.
     pub fn next_id(&self) -> TrackId {
-        let max = self.tracks.iter().map(|t| t.id.0).chain(self.references.iter().map(|r| r.id.0)).max();
+        let max = self
+            .tracks
+            .iter()
+            .map(|t| t.id.0)
+            .chain(self.references.iter().map(|r| r.id.0))
+            .max();
         TrackId(max.map_or(1, |m| m + 1))
     }
 }
@@ -92,8 +113,14 @@ mod tests {
 
     #[test]
     fn titles_from_file_names_drop_numbers_and_underscores() {
-        assert_eq!(title_from_file_name(Path::new("03 - My_Song.flac")), "My Song");
-        assert_eq!(title_from_file_name(Path::new("/x/01-crushed-ice.ogg")), "crushed-ice");
+        assert_eq!(
+            title_from_file_name(Path::new("03 - My_Song.flac")),
+            "My Song"
+        );
+        assert_eq!(
+            title_from_file_name(Path::new("/x/01-crushed-ice.ogg")),
+            "crushed-ice"
+        );
         assert_eq!(title_from_file_name(Path::new("1999.wav")), "1999");
         assert_eq!(title_from_file_name(Path::new("Intro.wav")), "Intro");
     }
@@ -108,15 +135,23 @@ mod tests {
 
     #[test]
     fn tracks_get_ids_order_gaps_and_tag_titles() {
-        let files = vec![PathBuf::from("/m/a/01 x.wav"), PathBuf::from("/m/a/02 y.wav")];
+        let files = vec![
+            PathBuf::from("/m/a/01 x.wav"),
+            PathBuf::from("/m/a/02 y.wav"),
+        ];
         let p = project_from_files(&files, Path::new("/m"), |f| {
-            f.to_string_lossy().contains("02").then(|| "Tagged".to_string())
+            f.to_string_lossy()
+                .contains("02")
+                .then(|| "Tagged".to_string())
         });
         assert_eq!(p.tracks.len(), 2);
         assert_eq!(p.tracks[0].title, "x");
         assert_eq!(p.tracks[1].title, "Tagged");
         assert_eq!(p.tracks[0].source, PathBuf::from("a/01 x.wav"));
-        assert_eq!((p.tracks[0].gap_before_s, p.tracks[1].gap_before_s), (0.0, 2.0));
+        assert_eq!(
+            (p.tracks[0].gap_before_s, p.tracks[1].gap_before_s),
+            (0.0, 2.0)
+        );
         assert_eq!(p.next_id(), TrackId(3));
     }
 }

@@ -23,12 +23,23 @@ pub enum ProjectError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}: line {line}, column {column}: {message} — fix the JSON there or restore a backup")]
-    Malformed { path: PathBuf, line: usize, column: usize, message: String },
+    #[error(
+        "{path}: line {line}, column {column}: {message} — fix the JSON there or restore a backup"
+    )]
+    Malformed {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error(
         "{path}: written by a newer Lathe (schema_version {found}; this version reads up to {supported}) — update Lathe to open it"
     )]
-    NewerSchema { path: PathBuf, found: u64, supported: u32 },
+    NewerSchema {
+        path: PathBuf,
+        found: u64,
+        supported: u32,
+    },
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
     #[error("{path}: cannot save the project ({source}) — check that the folder is writable and the disk has space; the previous file is unchanged")]
@@ -44,13 +55,21 @@ impl Document {
     pub fn load(path: &Path) -> Result<Document, ProjectError> {
         let text = std::fs::read_to_string(path).map_err(|source| {
             if source.kind() == std::io::ErrorKind::NotFound {
-                ProjectError::NotFound { path: path.to_path_buf() }
+                ProjectError::NotFound {
+                    path: path.to_path_buf(),
+                }
             } else {
-                ProjectError::Read { path: path.to_path_buf(), source }
+                ProjectError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                }
             }
         })?;
         let project = parse(&text, path)?;
-        Ok(Document { project, path: path.to_path_buf() })
+        Ok(Document {
+            project,
+            path: path.to_path_buf(),
+        })
     }
 
     /// Saves atomically to `self.path`: a temp file in the same folder, flushed, then renamed over
@@ -58,8 +77,10 @@ impl Document {
     pub fn save(&self) -> Result<(), ProjectError> {
         let mut text = serde_json::to_string_pretty(&self.project).expect("project serialises");
         text.push('\n');
-        write_atomically(&self.path, text.as_bytes())
-            .map_err(|source| ProjectError::Write { path: self.path.clone(), source })
+        write_atomically(&self.path, text.as_bytes()).map_err(|source| ProjectError::Write {
+            path: self.path.clone(),
+            source,
+        })
     }
 
     /// Saves under a new path, rewriting relative source paths so they still point at the same files.
@@ -72,9 +93,18 @@ impl Document {
                 *source = relative_to(&absolute(&old_dir.join(&*source)), &absolute(&new_dir));
             }
         };
-        project.tracks.iter_mut().for_each(|t| rebase(&mut t.source));
-        project.references.iter_mut().for_each(|r| rebase(&mut r.source));
-        let doc = Document { project, path: new_path.to_path_buf() };
+        project
+            .tracks
+            .iter_mut()
+            .for_each(|t| rebase(&mut t.source));
+        project
+            .references
+            .iter_mut()
+            .for_each(|r| rebase(&mut r.source));
+        let doc = Document {
+            project,
+            path: new_path.to_path_buf(),
+        };
         doc.save()?;
         *self = doc;
         Ok(())
@@ -104,7 +134,12 @@ impl Document {
 
     /// Ids of the tracks whose source files are missing.
     pub fn missing_tracks(&self) -> Vec<TrackId> {
-        self.project.tracks.iter().filter(|t| self.is_missing(t)).map(|t| t.id).collect()
+        self.project
+            .tracks
+            .iter()
+            .filter(|t| self.is_missing(t))
+            .map(|t| t.id)
+            .collect()
     }
 
     /// Stores `source` (an absolute or cwd-relative path) the way the project keeps it: relative to its folder.
@@ -127,13 +162,32 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Project, ProjectError> {
     match value.get("schema_version") {
         Some(serde_json::Value::Number(n)) => match n.as_u64() {
             Some(v) if v > SCHEMA_VERSION as u64 => {
-                return Err(ProjectError::NewerSchema { path: path.to_path_buf(), found: v, supported: SCHEMA_VERSION })
+                return Err(ProjectError::NewerSchema {
+                    path: path.to_path_buf(),
+                    found: v,
+                    supported: SCHEMA_VERSION,
+                })
             }
-            Some(0) | None => return Err(invalid(path, "schema_version must be a positive whole number")),
+            Some(0) | None => {
+                return Err(invalid(
+                    path,
+                    "schema_version must be a positive whole number",
+                ))
+            }
             Some(_) => {}
         },
-        Some(_) => return Err(invalid(path, "schema_version must be a positive whole number")),
-        None => return Err(invalid(path, "missing field `schema_version` — is this a Lathe project file?")),
+        Some(_) => {
+            return Err(invalid(
+                path,
+                "schema_version must be a positive whole number",
+            ))
+        }
+        None => {
+            return Err(invalid(
+                path,
+                "missing field `schema_version` — is this a Lathe project file?",
+            ))
+        }
     }
     let project: Project = serde_json::from_str(text).map_err(malformed)?;
     validate(&project, path)?;
@@ -145,34 +199,68 @@ fn validate(project: &Project, path: &Path) -> Result<(), ProjectError> {
     for (i, t) in project.tracks.iter().enumerate() {
         let n = i + 1;
         if !ids.insert(t.id) {
-            return Err(invalid(path, &format!("track {n} (\"{}\") reuses id {} — ids must be unique", t.title, t.id.0)));
+            return Err(invalid(
+                path,
+                &format!(
+                    "track {n} (\"{}\") reuses id {} — ids must be unique",
+                    t.title, t.id.0
+                ),
+            ));
         }
-        for (name, v) in [("gap_before_s", t.gap_before_s), ("fade_in_s", t.fade_in_s), ("fade_out_s", t.fade_out_s)] {
+        for (name, v) in [
+            ("gap_before_s", t.gap_before_s),
+            ("fade_in_s", t.fade_in_s),
+            ("fade_out_s", t.fade_out_s),
+        ] {
             if !v.is_finite() || v < 0.0 {
-                return Err(invalid(path, &format!("track {n} (\"{}\"): {name} must be 0 or more seconds, not {v}", t.title)));
+                return Err(invalid(
+                    path,
+                    &format!(
+                        "track {n} (\"{}\"): {name} must be 0 or more seconds, not {v}",
+                        t.title
+                    ),
+                ));
             }
         }
         if t.tone.bells.len() > 4 {
-            return Err(invalid(path, &format!("track {n} (\"{}\"): at most 4 bell bands", t.title)));
+            return Err(invalid(
+                path,
+                &format!("track {n} (\"{}\"): at most 4 bell bands", t.title),
+            ));
         }
     }
     for r in &project.references {
         if !ids.insert(r.id) {
-            return Err(invalid(path, &format!("reference \"{}\" reuses id {} — ids must be unique", r.title, r.id.0)));
+            return Err(invalid(
+                path,
+                &format!(
+                    "reference \"{}\" reuses id {} — ids must be unique",
+                    r.title, r.id.0
+                ),
+            ));
         }
         if !(r.weight.is_finite() && r.weight > 0.0) {
-            return Err(invalid(path, &format!("reference \"{}\": weight must be above 0", r.title)));
+            return Err(invalid(
+                path,
+                &format!("reference \"{}\": weight must be above 0", r.title),
+            ));
         }
     }
     let s = &project.settings;
     if !s.target_lufs.is_finite() || !s.ceiling_dbtp.is_finite() || s.ceiling_dbtp > 0.0 {
-        return Err(invalid(path, "settings: target_lufs must be a number and ceiling_dbtp a number at or below 0 dBTP"));
+        return Err(invalid(
+            path,
+            "settings: target_lufs must be a number and ceiling_dbtp a number at or below 0 dBTP",
+        ));
     }
     Ok(())
 }
 
 fn invalid(path: &Path, message: &str) -> ProjectError {
-    ProjectError::Invalid { path: path.to_path_buf(), message: message.to_string() }
+    ProjectError::Invalid {
+        path: path.to_path_buf(),
+        message: message.to_string(),
+    }
 }
 
 /// serde_json appends " at line L column C"; we report those separately.
@@ -189,7 +277,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "project".into());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "project".into());
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
         let mut file = std::fs::File::create(&tmp)?;
@@ -250,13 +341,25 @@ mod tests {
 
     #[test]
     fn relative_paths_walk_up_and_down() {
-        assert_eq!(relative_to(Path::new("/a/b/c.wav"), Path::new("/a/d")), PathBuf::from("../b/c.wav"));
-        assert_eq!(relative_to(Path::new("/a/b/c.wav"), Path::new("/a/b")), PathBuf::from("c.wav"));
-        assert_eq!(absolute(Path::new("/a/b/../c/./d")), PathBuf::from("/a/c/d"));
+        assert_eq!(
+            relative_to(Path::new("/a/b/c.wav"), Path::new("/a/d")),
+            PathBuf::from("../b/c.wav")
+        );
+        assert_eq!(
+            relative_to(Path::new("/a/b/c.wav"), Path::new("/a/b")),
+            PathBuf::from("c.wav")
+        );
+        assert_eq!(
+            absolute(Path::new("/a/b/../c/./d")),
+            PathBuf::from("/a/c/d")
+        );
     }
 
     #[test]
     fn position_is_stripped_from_messages() {
-        assert_eq!(strip_position("missing field `title` at line 3 column 5"), "missing field `title`");
+        assert_eq!(
+            strip_position("missing field `title` at line 3 column 5"),
+            "missing field `title`"
+        );
     }
 }

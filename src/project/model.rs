@@ -79,8 +79,14 @@ impl Default for ToneSettings {
             input_trim_db: 0.0,
             tilt_db: 0.0,
             tilt_pivot_hz: 1000.0,
-            low_shelf: Shelf { freq_hz: 100.0, gain_db: 0.0 },
-            high_shelf: Shelf { freq_hz: 8000.0, gain_db: 0.0 },
+            low_shelf: Shelf {
+                freq_hz: 100.0,
+                gain_db: 0.0,
+            },
+            high_shelf: Shelf {
+                freq_hz: 8000.0,
+                gain_db: 0.0,
+            },
             bells: Vec::new(),
             match_eq: MatchEq::default(),
         }
@@ -131,7 +137,12 @@ pub struct MatchEq {
 
 impl Default for MatchEq {
     fn default() -> Self {
-        Self { target: MatchTarget::AlbumAverage, blend: 0.5, amount: 0.0, max_db: 4.0 }
+        Self {
+            target: MatchTarget::AlbumAverage,
+            blend: 0.5,
+            amount: 0.0,
+            max_db: 4.0,
+        }
     }
 }
 
@@ -147,7 +158,10 @@ pub struct StereoSettings {
 
 impl Default for StereoSettings {
     fn default() -> Self {
-        Self { width: 1.0, mono_bass_hz: None }
+        Self {
+            width: 1.0,
+            mono_bass_hz: None,
+        }
     }
 }
 
@@ -220,7 +234,12 @@ pub struct ExportSettings {
 
 impl Default for ExportSettings {
     fn default() -> Self {
-        Self { format: ExportFormat::Wav, bit_depth: BitDepth::Int24, sample_rate_hz: None, dither: true }
+        Self {
+            format: ExportFormat::Wav,
+            bit_depth: BitDepth::Int24,
+            sample_rate_hz: None,
+            dither: true,
+        }
     }
 }
 

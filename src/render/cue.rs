@@ -22,8 +22,16 @@ pub struct CueTrack {
 /// `mm:ss:ff` for a sample position on a CD-frame boundary.
 pub fn msf(samples: u64) -> String {
     let frames = samples / CD_FRAME_SAMPLES;
-    let (m, rest) = (frames / (60 * CD_FRAMES_PER_S), frames % (60 * CD_FRAMES_PER_S));
-    format!("{:02}:{:02}:{:02}", m, rest / CD_FRAMES_PER_S, rest % CD_FRAMES_PER_S)
+    let (m, rest) = (
+        frames / (60 * CD_FRAMES_PER_S),
+        frames % (60 * CD_FRAMES_PER_S),
+    );
+    format!(
+        "{:02}:{:02}:{:02}",
+        m,
+        rest / CD_FRAMES_PER_S,
+        rest % CD_FRAMES_PER_S
+    )
 }
 
 /// Rounds a sample count up to the next CD-frame boundary.
@@ -38,9 +46,17 @@ pub fn cue_sheet(album_title: &str, artist: &str, wav_name: &str, tracks: &[CueT
     if !artist.is_empty() {
         out += &format!("PERFORMER \"{}\"\n", quote(artist));
     }
-    out += &format!("TITLE \"{}\"\nFILE \"{}\" WAVE\n", quote(album_title), quote(wav_name));
+    out += &format!(
+        "TITLE \"{}\"\nFILE \"{}\" WAVE\n",
+        quote(album_title),
+        quote(wav_name)
+    );
     for (i, t) in tracks.iter().enumerate() {
-        out += &format!("  TRACK {:02} AUDIO\n    TITLE \"{}\"\n", i + 1, quote(&t.title));
+        out += &format!(
+            "  TRACK {:02} AUDIO\n    TITLE \"{}\"\n",
+            i + 1,
+            quote(&t.title)
+        );
         if !artist.is_empty() {
             out += &format!("    PERFORMER \"{}\"\n", quote(artist));
         }
@@ -71,12 +87,21 @@ mod tests {
     #[test]
     fn cue_sheet_has_pregaps_as_index_00() {
         let tracks = vec![
-            CueTrack { title: "One".into(), pregap_start: 0, start: 0 },
-            CueTrack { title: "Two \"live\"".into(), pregap_start: 44100 * 200, start: 44100 * 202 },
+            CueTrack {
+                title: "One".into(),
+                pregap_start: 0,
+                start: 0,
+            },
+            CueTrack {
+                title: "Two \"live\"".into(),
+                pregap_start: 44100 * 200,
+                start: 44100 * 202,
+            },
         ];
         let cue = cue_sheet("Album", "Band", "Album.wav", &tracks);
         assert!(cue.contains("FILE \"Album.wav\" WAVE"));
         assert!(cue.contains("  TRACK 02 AUDIO\n    TITLE \"Two 'live'\"\n    PERFORMER \"Band\"\n    INDEX 00 03:20:00\n    INDEX 01 03:22:00\n"), "{cue}");
-        assert!(!cue.contains("TRACK 01 AUDIO\n    TITLE \"One\"\n    PERFORMER \"Band\"\n    INDEX 00"));
+        assert!(!cue
+            .contains("TRACK 01 AUDIO\n    TITLE \"One\"\n    PERFORMER \"Band\"\n    INDEX 00"));
     }
 }

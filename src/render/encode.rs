@@ -14,7 +14,10 @@ pub enum EncodeError {
 }
 
 fn write_err(path: &Path, e: impl std::fmt::Display) -> EncodeError {
-    EncodeError::Write { path: path.to_path_buf(), message: e.to_string() }
+    EncodeError::Write {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
 }
 
 /// Interleaves planar stereo.
@@ -28,8 +31,18 @@ pub fn interleave<T: Copy>(left: &[T], right: &[T]) -> Vec<T> {
 }
 
 /// Writes interleaved stereo integer samples (`bits` = 16 or 24) as a WAV file.
-pub fn write_wav_int(path: &Path, sample_rate_hz: u32, bits: u16, interleaved: &[i32]) -> Result<(), EncodeError> {
-    let spec = hound::WavSpec { channels: 2, sample_rate: sample_rate_hz, bits_per_sample: bits, sample_format: hound::SampleFormat::Int };
+pub fn write_wav_int(
+    path: &Path,
+    sample_rate_hz: u32,
+    bits: u16,
+    interleaved: &[i32],
+) -> Result<(), EncodeError> {
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: sample_rate_hz,
+        bits_per_sample: bits,
+        sample_format: hound::SampleFormat::Int,
+    };
     let mut w = hound::WavWriter::create(path, spec).map_err(|e| write_err(path, e))?;
     for &s in interleaved {
         w.write_sample(s).map_err(|e| write_err(path, e))?;
@@ -38,8 +51,17 @@ pub fn write_wav_int(path: &Path, sample_rate_hz: u32, bits: u16, interleaved: &
 }
 
 /// Writes interleaved stereo 32-bit float samples as a WAV file.
-pub fn write_wav_float(path: &Path, sample_rate_hz: u32, interleaved: &[f32]) -> Result<(), EncodeError> {
-    let spec = hound::WavSpec { channels: 2, sample_rate: sample_rate_hz, bits_per_sample: 32, sample_format: hound::SampleFormat::Float };
+pub fn write_wav_float(
+    path: &Path,
+    sample_rate_hz: u32,
+    interleaved: &[f32],
+) -> Result<(), EncodeError> {
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: sample_rate_hz,
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
     let mut w = hound::WavWriter::create(path, spec).map_err(|e| write_err(path, e))?;
     for &s in interleaved {
         w.write_sample(s).map_err(|e| write_err(path, e))?;
@@ -48,16 +70,35 @@ pub fn write_wav_float(path: &Path, sample_rate_hz: u32, interleaved: &[f32]) ->
 }
 
 /// Encodes interleaved stereo integer samples (`bits` = 16 or 24) as FLAC.
-pub fn write_flac(path: &Path, sample_rate_hz: u32, bits: u16, interleaved: &[i32]) -> Result<(), EncodeError> {
+pub fn write_flac(
+    path: &Path,
+    sample_rate_hz: u32,
+    bits: u16,
+    interleaved: &[i32],
+) -> Result<(), EncodeError> {
     use flacenc::component::BitRepr;
     use flacenc::error::Verify;
-    let flac_err = |m: String| EncodeError::Flac { path: path.to_path_buf(), message: m };
-    let config = flacenc::config::Encoder::default().into_verified().map_err(|e| flac_err(format!("{e:?}")))?;
-    let source = flacenc::source::MemSource::from_samples(interleaved, 2, bits as usize, sample_rate_hz as usize);
-    let stream = flacenc::encode_with_fixed_block_size(&config, source, config.block_size).map_err(|e| flac_err(format!("{e:?}")))?;
+    let flac_err = |m: String| EncodeError::Flac {
+        path: path.to_path_buf(),
+        message: m,
+    };
+    let config = flacenc::config::Encoder::default()
+        .into_verified()
+        .map_err(|e| flac_err(format!("{e:?}")))?;
+    let source = flacenc::source::MemSource::from_samples(
+        interleaved,
+        2,
+        bits as usize,
+        sample_rate_hz as usize,
+    );
+    let stream = flacenc::encode_with_fixed_block_size(&config, source, config.block_size)
+        .map_err(|e| flac_err(format!("{e:?}")))?;
     let mut sink = flacenc::bitsink::ByteSink::new();
-    stream.write(&mut sink).map_err(|e| flac_err(format!("{e:?}")))?;
+    stream
+        .write(&mut sink)
+        .map_err(|e| flac_err(format!("{e:?}")))?;
     let mut file = std::fs::File::create(path).map_err(|e| write_err(path, e))?;
-    file.write_all(sink.as_slice()).map_err(|e| write_err(path, e))?;
+    file.write_all(sink.as_slice())
+        .map_err(|e| write_err(path, e))?;
     file.sync_all().map_err(|e| write_err(path, e))
 }

@@ -21,7 +21,9 @@ pub fn safe_title(title: &str) -> String {
     let trimmed = collapsed.trim_matches(|c: char| c == '.' || c == ' ');
     let bounded: String = trimmed.chars().take(100).collect();
     let bounded = bounded.trim_end_matches(['.', ' ']).to_string();
-    let reserved = ["CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "LPT1", "LPT2", "LPT3"];
+    let reserved = [
+        "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "LPT1", "LPT2", "LPT3",
+    ];
     if bounded.is_empty() {
         "Untitled".to_string()
     } else if reserved.contains(&bounded.to_ascii_uppercase().as_str()) {
@@ -37,13 +39,22 @@ mod tests {
 
     #[test]
     fn unsafe_characters_are_replaced() {
-        assert_eq!(track_file_name(3, "AC/DC: Live?", "wav"), "03 AC-DC- Live-.wav");
-        assert_eq!(track_file_name(12, "  ..Hidden.. ", "flac"), "12 Hidden.flac");
+        assert_eq!(
+            track_file_name(3, "AC/DC: Live?", "wav"),
+            "03 AC-DC- Live-.wav"
+        );
+        assert_eq!(
+            track_file_name(12, "  ..Hidden.. ", "flac"),
+            "12 Hidden.flac"
+        );
         assert_eq!(track_file_name(1, "a\tb\nc", "wav"), "01 a b c.wav");
         assert_eq!(track_file_name(1, "///", "wav"), "01 ---.wav");
         assert_eq!(track_file_name(1, "...", "wav"), "01 Untitled.wav");
         assert_eq!(track_file_name(1, "con", "wav"), "01 con_.wav");
         assert_eq!(safe_title(&"x".repeat(300)).len(), 100);
-        assert_eq!(track_file_name(2, "Café – déjà vu", "wav"), "02 Café – déjà vu.wav");
+        assert_eq!(
+            track_file_name(2, "Café – déjà vu", "wav"),
+            "02 Café – déjà vu.wav"
+        );
     }
 }
