@@ -3,9 +3,11 @@
 mod create;
 mod document;
 mod model;
+mod presets;
 
 pub use create::{
     collect_audio_files, is_audio_path, project_from_files, title_from_file_name, AUDIO_EXTENSIONS,
 };
 pub use document::{relative_path, write_atomically, Document, ProjectError};
 pub use model::*;
+pub use presets::PresetSpec;

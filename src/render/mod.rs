@@ -3,3 +3,4 @@
 pub mod cue;
 pub mod encode;
 pub mod names;
+pub mod plan;
