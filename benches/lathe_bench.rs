@@ -95,9 +95,9 @@ fn ffmpeg_ebur128(files: &[PathBuf]) -> (f64, Vec<Option<f64>>) {
 fn parse_ffmpeg_integrated(stderr: &str) -> Option<f64> {
     stderr
         .lines()
+        .rev()
         .filter_map(|l| l.trim().strip_prefix("I:"))
-        .filter_map(|rest| rest.trim().trim_end_matches("LUFS").trim().parse().ok())
-        .last()
+        .find_map(|rest| rest.trim().trim_end_matches("LUFS").trim().parse().ok())
 }
 
 fn analysis_vs_ffmpeg(albums: &[(String, Vec<PathBuf>)]) {

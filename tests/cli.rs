@@ -1,6 +1,6 @@
 //! The `lathe` command line, run as a user would: exit codes, messages, the JSON shape.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 fn lathe(args: &[&str]) -> Output {
@@ -215,5 +215,5 @@ fn new_refuses_a_folder_without_audio() {
     ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no audio files"));
-    assert!(!PathBuf::from(dir.path().join("a.json")).exists());
+    assert!(!dir.path().join("a.json").exists());
 }

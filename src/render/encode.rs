@@ -102,3 +102,64 @@ pub fn write_flac(
         .map_err(|e| write_err(path, e))?;
     file.sync_all().map_err(|e| write_err(path, e))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wav_int_and_float_round_trip_through_hound() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path().join("a.wav");
+        write_wav_int(
+            &p,
+            44100,
+            24,
+            &interleave(&[1, -8_388_608, 8_388_607], &[-1, 2, 3]),
+        )
+        .unwrap();
+        let r = hound::WavReader::open(&p).unwrap();
+        assert_eq!(
+            (
+                r.spec().bits_per_sample,
+                r.spec().sample_rate,
+                r.spec().channels
+            ),
+            (24, 44100, 2)
+        );
+        let s: Vec<i32> = r.into_samples::<i32>().map(Result::unwrap).collect();
+        assert_eq!(s, vec![1, -1, -8_388_608, 2, 8_388_607, 3]);
+        let p = tmp.path().join("f.wav");
+        write_wav_float(&p, 96000, &[0.5, -0.25]).unwrap();
+        let s: Vec<f32> = hound::WavReader::open(&p)
+            .unwrap()
+            .into_samples::<f32>()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(s, vec![0.5, -0.25]);
+    }
+
+    #[test]
+    fn flac_writes_a_compressed_stream() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path().join("a.flac");
+        let samples: Vec<i32> = (0..20_000)
+            .map(|n| ((n as f64 * 0.05).sin() * 30_000.0) as i32)
+            .collect();
+        write_flac(&p, 48000, 16, &samples).unwrap();
+        let bytes = std::fs::read(&p).unwrap();
+        assert_eq!(&bytes[..4], b"fLaC");
+        assert!(
+            bytes.len() < samples.len() * 2,
+            "a sine compresses below PCM size"
+        );
+    }
+
+    #[test]
+    fn a_full_disk_is_a_clear_error() {
+        // /dev/full answers every write with ENOSPC.
+        let err = write_flac(Path::new("/dev/full"), 48000, 16, &[0; 4096]).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("/dev/full") && msg.contains("space"), "{msg}");
+    }
+}

@@ -2,5 +2,6 @@
 
 pub mod cue;
 pub mod encode;
+pub mod folder;
 pub mod names;
 pub mod plan;
