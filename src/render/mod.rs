@@ -5,3 +5,4 @@ pub mod encode;
 pub mod folder;
 pub mod names;
 pub mod plan;
+pub mod report;

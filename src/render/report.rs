@@ -1,0 +1,232 @@
+//! `report.json` and `report.md` of an exported album: what was done to each track and what it measures now.
+
+use crate::project::{StereoSettings, ToneSettings};
+use serde::{Deserialize, Serialize};
+
+/// Loudness figures of one file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Figures {
+    pub integrated_lufs: Option<f64>,
+    pub true_peak_dbtp: Option<f64>,
+    pub lra_lu: f64,
+    pub plr_db: Option<f64>,
+}
+
+/// One exported track.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrackReport {
+    pub number: usize,
+    pub title: String,
+    /// The written file's name, inside the album folder.
+    pub file: String,
+    pub source: String,
+    pub target_lufs: Option<f64>,
+    pub ceiling_dbtp: f64,
+    /// Measured on the written file.
+    pub integrated_lufs: Option<f64>,
+    pub true_peak_dbtp: Option<f64>,
+    pub lra_lu: f64,
+    pub plr_db: Option<f64>,
+    /// The source's figures, for before → after.
+    pub before: Figures,
+    /// Gain applied to reach the target, dB.
+    pub gain_db: f64,
+    /// Limiter gain reduction: largest and mean over the track, dB (positive numbers).
+    pub max_gain_reduction_db: f64,
+    pub mean_gain_reduction_db: f64,
+    /// Tone and stereo moves in words.
+    pub moves: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// The whole export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlbumReport {
+    pub album: String,
+    pub artist: String,
+    pub preset: String,
+    pub loudness_mode: String,
+    pub format: String,
+    pub sample_rate_hz: u32,
+    pub dither: bool,
+    pub tracks: Vec<TrackReport>,
+    /// A single album WAV and cue sheet, when written.
+    pub album_wav: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+/// The tone and stereo settings in words, only the moves that are not neutral.
+pub fn describe_moves(tone: &ToneSettings, stereo: &StereoSettings) -> Vec<String> {
+    let mut moves = Vec::new();
+    let hz = |f: f64| {
+        if f >= 1000.0 {
+            format!("{:.3} kHz", f / 1000.0)
+                .replace(".000", "")
+                .trim_end_matches('0')
+                .to_string()
+        } else {
+            format!("{f:.0} Hz")
+        }
+    };
+    if tone.input_trim_db != 0.0 {
+        moves.push(format!("input trim {:+.1} dB", tone.input_trim_db));
+    }
+    if tone.tilt_db != 0.0 {
+        moves.push(format!(
+            "tilt {:+.1} dB around {}",
+            tone.tilt_db,
+            hz(tone.tilt_pivot_hz)
+        ));
+    }
+    if tone.low_shelf.gain_db != 0.0 {
+        moves.push(format!(
+            "low shelf {:+.1} dB at {}",
+            tone.low_shelf.gain_db,
+            hz(tone.low_shelf.freq_hz)
+        ));
+    }
+    if tone.high_shelf.gain_db != 0.0 {
+        moves.push(format!(
+            "high shelf {:+.1} dB at {}",
+            tone.high_shelf.gain_db,
+            hz(tone.high_shelf.freq_hz)
+        ));
+    }
+    for b in tone.bells.iter().filter(|b| b.gain_db != 0.0) {
+        moves.push(format!(
+            "bell {:+.1} dB at {} (Q {:.1})",
+            b.gain_db,
+            hz(b.freq_hz),
+            b.q
+        ));
+    }
+    if tone.match_eq.amount > 0.0 {
+        let target = match tone.match_eq.target {
+            crate::project::MatchTarget::AlbumAverage => "the album average".to_string(),
+            crate::project::MatchTarget::References => "the references".to_string(),
+            crate::project::MatchTarget::Blend => format!(
+                "a {:.0}% blend toward the references",
+                tone.match_eq.blend * 100.0
+            ),
+        };
+        moves.push(format!(
+            "match EQ {:.0}% toward {target} (within ±{:.1} dB)",
+            tone.match_eq.amount * 100.0,
+            tone.match_eq.max_db
+        ));
+    }
+    if stereo.width != 1.0 {
+        moves.push(format!("stereo width {:.0}%", stereo.width * 100.0));
+    }
+    if let Some(f) = stereo.mono_bass_hz {
+        moves.push(format!("mono bass below {}", hz(f)));
+    }
+    moves
+}
+
+fn opt(v: Option<f64>, unit: &str) -> String {
+    v.map_or("—".into(), |v| format!("{v:.1} {unit}"))
+}
+
+/// The human-readable report.
+pub fn markdown(report: &AlbumReport) -> String {
+    let mut md = format!("# {} — mastering report\n\n", report.album);
+    if !report.artist.is_empty() {
+        md += &format!("Artist: {}  \n", report.artist);
+    }
+    md += &format!(
+        "Preset: {} · loudness mode: {} · {} at {} Hz{}\n\n",
+        report.preset,
+        report.loudness_mode,
+        report.format,
+        report.sample_rate_hz,
+        if report.dither { ", TPDF dither" } else { "" }
+    );
+    md += "| # | title | file | target | before → after (integrated) | true peak before → after | LRA before → after | PLR after | gain | max / mean GR |\n";
+    md += "|---|---|---|---|---|---|---|---|---|---|\n";
+    for t in &report.tracks {
+        md += &format!(
+            "| {} | {} | {} | {} | {} → {} | {} → {} | {:.1} → {:.1} LU | {} | {:+.1} dB | {:.1} / {:.1} dB |\n",
+            t.number,
+            t.title,
+            t.file,
+            opt(t.target_lufs, "LUFS"),
+            opt(t.before.integrated_lufs, "LUFS"),
+            opt(t.integrated_lufs, "LUFS"),
+            opt(t.before.true_peak_dbtp, "dBTP"),
+            opt(t.true_peak_dbtp, "dBTP"),
+            t.before.lra_lu,
+            t.lra_lu,
+            opt(t.plr_db, "dB"),
+            t.gain_db,
+            t.max_gain_reduction_db,
+            t.mean_gain_reduction_db
+        );
+    }
+    md += "\n## Moves and warnings per track\n\n";
+    for t in &report.tracks {
+        md += &format!(
+            "**{} {}** (ceiling {:.1} dBTP)\n\n",
+            t.number, t.title, t.ceiling_dbtp
+        );
+        if t.moves.is_empty() {
+            md += "- tone: no change\n";
+        }
+        for m in &t.moves {
+            md += &format!("- {m}\n");
+        }
+        for w in &t.warnings {
+            md += &format!("- ⚠ {w}\n");
+        }
+        md += "\n";
+    }
+    if let Some(wav) = &report.album_wav {
+        md += &format!("Album image: `{wav}` with its cue sheet.\n\n");
+    }
+    for w in &report.warnings {
+        md += &format!("⚠ {w}\n\n");
+    }
+    md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::{Bell, MatchTarget, Shelf};
+
+    #[test]
+    fn neutral_settings_describe_no_moves_and_moves_read_in_units() {
+        assert!(describe_moves(&ToneSettings::default(), &StereoSettings::default()).is_empty());
+        let mut tone = ToneSettings {
+            tilt_db: -0.75,
+            ..ToneSettings::default()
+        };
+        tone.high_shelf = Shelf {
+            freq_hz: 6000.0,
+            gain_db: 1.5,
+        };
+        tone.bells.push(Bell {
+            freq_hz: 250.0,
+            gain_db: -2.0,
+            q: 0.7,
+        });
+        tone.match_eq.amount = 0.5;
+        tone.match_eq.target = MatchTarget::References;
+        let stereo = StereoSettings {
+            width: 1.1,
+            mono_bass_hz: Some(120.0),
+        };
+        let moves = describe_moves(&tone, &stereo);
+        assert_eq!(
+            moves,
+            vec![
+                "tilt -0.8 dB around 1 kHz",
+                "high shelf +1.5 dB at 6 kHz",
+                "bell -2.0 dB at 250 Hz (Q 0.7)",
+                "match EQ 50% toward the references (within ±4.0 dB)",
+                "stereo width 110%",
+                "mono bass below 120 Hz",
+            ]
+        );
+    }
+}
