@@ -77,8 +77,12 @@ pub enum MediaError {
     Resample { reason: String },
 }
 
+mod collect;
 mod decode;
+mod downmix;
+mod probe;
 mod resample;
+mod riff_info;
 mod tags;
 
 pub use decode::decode_file;
