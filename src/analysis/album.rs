@@ -1,15 +1,165 @@
-//! Album statistics. (Stub: being implemented.)
+//! Album statistics: the album's average tone, how far each track strays from it, and the
+//! spread of loudness. All averages of spectra are power averages (dB -> linear power ->
+//! mean -> dB) of curves already normalised to each track's loudness.
 use super::{AlbumStats, SpectralBalance, TrackAnalysis};
+
+/// Band centres (Hz) over which the tonal deviation figure is taken: outside this range
+/// the curves are dominated by rumble and hiss and small differences are inaudible.
+pub const TONAL_DEVIATION_RANGE_HZ: (f64, f64) = (40.0, 16000.0);
 
 /// Album average spectrum, per-track deviation curves and figures, loudness spread.
 /// `tracks[i]` is `None` for a track without analysis (missing file, decode error).
+/// Tracks without a spectrum (silent or shorter than a gating block) are treated as `None`.
 pub fn album_stats(tracks: &[Option<&TrackAnalysis>]) -> AlbumStats {
-    let _ = tracks;
-    todo!("analysis::album_stats")
+    let grid = tracks.iter().flatten().find(|t| has_spectrum(t)).map(|t| t.spectrum.bands_hz.clone());
+    let usable = |t: &Option<&TrackAnalysis>| -> bool {
+        match (t, &grid) {
+            (Some(t), Some(g)) => has_spectrum(t) && t.spectrum.bands_hz == *g,
+            _ => false,
+        }
+    };
+    let weighted: Vec<(&SpectralBalance, f64)> =
+        tracks.iter().filter(|t| usable(t)).flatten().map(|t| (&t.spectrum, 1.0)).collect();
+    let average = power_average(&weighted);
+    let deviation_db: Vec<Vec<f64>> = tracks
+        .iter()
+        .map(|t| match t {
+            Some(t) if usable(&Some(*t)) => {
+                t.spectrum.mid_db.iter().zip(&average.mid_db).map(|(x, a)| x - a).collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+    let (lo, hi) = TONAL_DEVIATION_RANGE_HZ;
+    let tonal_deviation_db = deviation_db
+        .iter()
+        .map(|dev| {
+            let in_range: Vec<f64> = dev
+                .iter()
+                .zip(&average.bands_hz)
+                .filter(|(_, &f)| (lo..=hi).contains(&f))
+                .map(|(d, _)| d * d)
+                .collect();
+            (!in_range.is_empty()).then(|| (in_range.iter().sum::<f64>() / in_range.len() as f64).sqrt())
+        })
+        .collect();
+    let lufs: Vec<f64> = tracks.iter().flatten().filter_map(|t| t.loudness.integrated_lufs).collect();
+    let loudness_spread_lu = match (
+        lufs.iter().cloned().reduce(f64::max),
+        lufs.iter().cloned().reduce(f64::min),
+    ) {
+        (Some(max), Some(min)) => max - min,
+        _ => 0.0,
+    };
+    AlbumStats { average, deviation_db, tonal_deviation_db, loudness_spread_lu }
 }
 
 /// Weighted power-average of the references' spectra (weights > 0).
+/// References with a weight <= 0, no spectrum or another band grid are ignored; with none
+/// left the result is empty.
 pub fn references_average(references: &[(&TrackAnalysis, f64)]) -> SpectralBalance {
-    let _ = references;
-    todo!("analysis::references_average")
+    let grid = references.iter().map(|r| r.0).find(|t| has_spectrum(t)).map(|t| &t.spectrum.bands_hz);
+    let weighted: Vec<(&SpectralBalance, f64)> = references
+        .iter()
+        .filter(|(t, w)| {
+            *w > 0.0 && w.is_finite() && has_spectrum(t) && Some(&t.spectrum.bands_hz) == grid
+        })
+        .map(|(t, w)| (&t.spectrum, *w))
+        .collect();
+    power_average(&weighted)
+}
+
+fn has_spectrum(t: &TrackAnalysis) -> bool {
+    let s = &t.spectrum;
+    !s.bands_hz.is_empty() && s.mid_db.len() == s.bands_hz.len() && s.side_db.len() == s.bands_hz.len()
+}
+
+/// Weighted mean of the curves in the linear power domain, back in dB.
+fn power_average(curves: &[(&SpectralBalance, f64)]) -> SpectralBalance {
+    let Some((first, _)) = curves.first() else {
+        return SpectralBalance::default();
+    };
+    let total: f64 = curves.iter().map(|c| c.1).sum();
+    let average = |pick: fn(&SpectralBalance) -> &Vec<f64>| -> Vec<f64> {
+        (0..first.bands_hz.len())
+            .map(|b| {
+                let p: f64 = curves.iter().map(|(s, w)| w * 10f64.powf(pick(s)[b] / 10.0)).sum();
+                10.0 * (p / total).log10()
+            })
+            .collect()
+    };
+    SpectralBalance {
+        bands_hz: first.bands_hz.clone(),
+        mid_db: average(|s| &s.mid_db),
+        side_db: average(|s| &s.side_db),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn track(lufs: Option<f64>, mid: &[f64]) -> TrackAnalysis {
+        let mut t = TrackAnalysis {
+            duration_s: 1.0,
+            sample_rate_hz: 48000,
+            channels: 2,
+            loudness: super::super::loudness::no_loudness(),
+            spectrum: SpectralBalance {
+                bands_hz: vec![20.0, 100.0, 1000.0, 20000.0][..mid.len()].to_vec(),
+                mid_db: mid.to_vec(),
+                side_db: mid.iter().map(|m| m - 10.0).collect(),
+            },
+            stereo: Vec::new(),
+            nonfinite_samples: 0,
+            notices: Vec::new(),
+        };
+        t.loudness.integrated_lufs = lufs;
+        t
+    }
+
+    #[test]
+    fn power_average_deviation_and_spread() {
+        // Band powers 1 and 100 (0 and 20 dB) average to 50.5 -> 17.033 dB, etc.
+        let a = track(Some(-10.0), &[0.0, 0.0, 0.0, 0.0]);
+        let b = track(Some(-14.5), &[20.0, 0.0, -10.0, 0.0]);
+        let s = album_stats(&[Some(&a), None, Some(&b)]);
+        let avg0 = 10.0 * 50.5f64.log10();
+        let avg2 = 10.0 * ((1.0 + 0.1) / 2.0f64).log10();
+        assert!((s.average.mid_db[0] - avg0).abs() < 1e-9);
+        assert!(s.average.mid_db[1].abs() < 1e-9);
+        assert!((s.average.mid_db[2] - avg2).abs() < 1e-9);
+        assert!((s.average.side_db[0] - (avg0 - 10.0)).abs() < 1e-9);
+        assert_eq!(s.deviation_db.len(), 3);
+        assert!(s.deviation_db[1].is_empty() && s.tonal_deviation_db[1].is_none());
+        assert!((s.deviation_db[0][0] + avg0).abs() < 1e-9);
+        assert!((s.deviation_db[2][2] - (-10.0 - avg2)).abs() < 1e-9);
+        // Tonal deviation counts only the bands at 100 Hz and 1 kHz (40 Hz..16 kHz).
+        let rms_b = (((0.0f64).powi(2) + (-10.0 - avg2).powi(2)) / 2.0).sqrt();
+        assert!((s.tonal_deviation_db[2].unwrap() - rms_b).abs() < 1e-9);
+        assert!((s.loudness_spread_lu - 4.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn tracks_without_spectrum_or_loudness_are_skipped() {
+        let a = track(Some(-9.0), &[3.0, 3.0, 3.0, 3.0]);
+        let mut silent = track(None, &[]);
+        silent.spectrum = SpectralBalance::default();
+        let s = album_stats(&[Some(&silent), Some(&a)]);
+        assert!(s.average.mid_db.iter().all(|m| (m - 3.0).abs() < 1e-9));
+        assert!(s.deviation_db[0].is_empty() && s.tonal_deviation_db[0].is_none());
+        assert!(s.tonal_deviation_db[1].unwrap() < 1e-9);
+        assert_eq!(s.loudness_spread_lu, 0.0);
+        assert_eq!(album_stats(&[None]).average, SpectralBalance::default());
+    }
+
+    #[test]
+    fn references_are_weighted_in_power() {
+        let a = track(None, &[0.0, 10.0, 0.0, 0.0]);
+        let b = track(None, &[10.0, 0.0, 0.0, 0.0]);
+        let avg = references_average(&[(&a, 3.0), (&b, 1.0), (&b, 0.0)]);
+        assert!((avg.mid_db[0] - 10.0 * ((3.0 + 10.0) / 4.0f64).log10()).abs() < 1e-9);
+        assert!((avg.mid_db[1] - 10.0 * ((30.0 + 1.0) / 4.0f64).log10()).abs() < 1e-9);
+        assert!(references_average(&[(&a, -1.0)]).mid_db.is_empty());
+    }
 }

@@ -87,8 +87,12 @@ pub enum AnalysisError {
 pub mod album;
 pub mod batch;
 pub mod cache;
+mod kweight;
+pub mod loudness;
 pub mod spectrum;
+pub mod stereo;
+mod track;
 
 pub use album::{album_stats, references_average};
-pub use batch::{analyze_audio, analyze_batch, analyze_file, BatchProgress};
-pub use cache::AnalysisCache;
+pub use batch::{analyze_audio, analyze_batch, analyze_file, analyze_file_with_progress, BatchProgress};
+pub use cache::{AnalysisCache, ANALYSIS_VERSION};

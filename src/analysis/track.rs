@@ -1,0 +1,85 @@
+//! One track's analysis: a single pass over the audio in 100 ms chunks that feeds the
+//! loudness meter and the spectrum analyser, checking for cancellation between chunks.
+use super::loudness::LoudnessMeter;
+use super::spectrum::SpectrumAnalyzer;
+use super::{AnalysisError, TrackAnalysis};
+use crate::media::AudioBuffer;
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Analyses `audio`, calling `progress` with the fraction done (0..=1) after each chunk and
+/// returning `Cancelled` within one chunk (100 ms of audio, well under 1 ms of work) of
+/// `cancel` being set.
+pub fn analyze(
+    audio: &AudioBuffer,
+    source_channels: u16,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(f32),
+) -> Result<TrackAnalysis, AnalysisError> {
+    let rate = audio.sample_rate_hz;
+    let mut notices = Vec::new();
+    let (left, right, nonfinite) = finite_channels(audio);
+    if nonfinite > 0 {
+        notices.push(format!("{nonfinite} NaN/infinite samples were treated as silence"));
+    }
+    let frames = left.len().min(right.len());
+    let (left, right) = (&left[..frames], &right[..frames]);
+    // ebur128 rejects a zero or absurd rate; such a buffer has nothing to measure.
+    let meter = match LoudnessMeter::new(rate) {
+        Ok(m) if frames > 0 => Some(m),
+        _ => None,
+    };
+    let Some(mut meter) = meter else {
+        notices.push("no loudness: the track holds no audio".to_string());
+        return Ok(TrackAnalysis {
+            duration_s: audio.duration_s(),
+            sample_rate_hz: rate,
+            channels: source_channels,
+            loudness: super::loudness::no_loudness(),
+            spectrum: Default::default(),
+            stereo: Vec::new(),
+            nonfinite_samples: nonfinite,
+            notices,
+        });
+    };
+    let mut spectrum = SpectrumAnalyzer::new(rate);
+    let chunk = LoudnessMeter::chunk_frames(rate);
+    let mut start = 0;
+    while start < frames {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(AnalysisError::Cancelled);
+        }
+        let end = (start + chunk).min(frames);
+        meter.push(&left[start..end], &right[start..end]);
+        spectrum.process_until(left, right, end);
+        progress(end as f32 / frames as f32);
+        start = end;
+    }
+    let (loudness, loudness_notices) = meter.finish();
+    notices.extend(loudness_notices);
+    let (spectrum, stereo) = spectrum.finish(left, right, loudness.integrated_lufs);
+    Ok(TrackAnalysis {
+        duration_s: audio.duration_s(),
+        sample_rate_hz: rate,
+        channels: source_channels,
+        loudness,
+        spectrum,
+        stereo,
+        nonfinite_samples: nonfinite,
+        notices,
+    })
+}
+
+/// The channels with NaN/inf replaced by 0.0 (borrowed when already clean), and the count.
+/// The decoder already does this; `analyze_audio` is public, so it must not trust its input.
+fn finite_channels(audio: &AudioBuffer) -> (Cow<'_, [f32]>, Cow<'_, [f32]>, u64) {
+    let count = |c: &[f32]| c.iter().filter(|v| !v.is_finite()).count() as u64;
+    let clean = |c: &[f32]| -> Vec<f32> {
+        c.iter().map(|&v| if v.is_finite() { v } else { 0.0 }).collect()
+    };
+    let [l, r] = &audio.channels;
+    let (nl, nr) = (count(l), count(r));
+    let left = if nl > 0 { Cow::Owned(clean(l)) } else { Cow::Borrowed(&l[..]) };
+    let right = if nr > 0 { Cow::Owned(clean(r)) } else { Cow::Borrowed(&r[..]) };
+    (left, right, nl + nr)
+}

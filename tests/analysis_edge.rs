@@ -1,0 +1,127 @@
+//! Degenerate input through `analyze_file`: silence, a clip shorter than one gating block,
+//! NaN samples. None may panic, none may leak -inf/NaN into the figures.
+use lathe::analysis::{analyze_audio, analyze_file, TrackAnalysis};
+use lathe::media::AudioBuffer;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+/// Writes interleaved stereo f32 samples as a 32-bit float WAV.
+fn write_float_wav(path: &Path, rate: u32, interleaved: &[f32]) {
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: rate,
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
+    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    interleaved.iter().for_each(|&s| w.write_sample(s).unwrap());
+    w.finalize().unwrap();
+}
+
+fn analyse_samples(rate: u32, interleaved: &[f32]) -> TrackAnalysis {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edge.wav");
+    write_float_wav(&path, rate, interleaved);
+    analyze_file(&path, &AtomicBool::new(false)).unwrap()
+}
+
+fn sine(rate: u32, seconds: f64, amp: f32) -> Vec<f32> {
+    let n = (seconds * rate as f64) as usize;
+    (0..n)
+        .flat_map(|i| {
+            let s = amp * (2.0 * std::f32::consts::PI * 997.0 * i as f32 / rate as f32).sin();
+            [s, s]
+        })
+        .collect()
+}
+
+/// Every number is finite and the analysis survives a JSON round trip (the cache format:
+/// serde_json writes -inf/NaN as null, which would not read back).
+fn assert_all_finite(a: &TrackAnalysis) {
+    let json = serde_json::to_string(a).unwrap();
+    let back: TrackAnalysis = serde_json::from_str(&json).unwrap();
+    assert_eq!(&back, a);
+    let l = &a.loudness;
+    let numbers = [Some(l.lra_lu), l.integrated_lufs, l.true_peak_dbtp, l.sample_peak_dbfs, l.plr_db];
+    assert!(numbers.iter().flatten().all(|v| v.is_finite()), "{l:?}");
+    assert!(l.short_term_lufs.iter().flatten().all(|v| v.is_finite()));
+    assert!(a.spectrum.mid_db.iter().chain(&a.spectrum.side_db).all(|v| v.is_finite()));
+}
+
+#[test]
+fn digital_silence_has_no_loudness_and_says_so() {
+    let a = analyse_samples(48000, &vec![0.0; 2 * 48000 * 5]);
+    let l = &a.loudness;
+    assert_eq!(l.integrated_lufs, None);
+    assert_eq!((l.true_peak_dbtp, l.sample_peak_dbfs, l.plr_db), (None, None, None));
+    assert_eq!(l.lra_lu, 0.0);
+    assert_eq!(l.short_term_lufs.len(), 50);
+    assert!(l.short_term_lufs.iter().all(Option::is_none));
+    assert!(a.spectrum.mid_db.is_empty() && a.stereo.is_empty());
+    assert!(a.notices.iter().any(|n| n.contains("no loudness")), "{:?}", a.notices);
+    assert_all_finite(&a);
+}
+
+#[test]
+fn clip_shorter_than_a_gating_block_has_peaks_but_no_loudness() {
+    // 0.2 s of a loud sine: half a 400 ms gating block, so BS.1770 defines no loudness.
+    let a = analyse_samples(44100, &sine(44100, 0.2, 0.5));
+    let l = &a.loudness;
+    assert_eq!(l.integrated_lufs, None);
+    assert_eq!(l.plr_db, None);
+    let sp = l.sample_peak_dbfs.unwrap();
+    assert!((sp + 6.02).abs() < 0.05, "{sp}");
+    assert!(l.true_peak_dbtp.unwrap() >= sp);
+    assert!((a.duration_s - 0.2).abs() < 1e-3);
+    assert!(a.notices.iter().any(|n| n.contains("no loudness")), "{:?}", a.notices);
+    assert_all_finite(&a);
+}
+
+#[test]
+fn nan_file_is_counted_and_reported() {
+    // A float file of nothing but NaN: the decoder replaces it by silence and counts it.
+    let frames = 48000 * 2;
+    let a = analyse_samples(48000, &vec![f32::NAN; 2 * frames]);
+    assert_eq!(a.nonfinite_samples, 2 * frames as u64);
+    assert_eq!(a.loudness.integrated_lufs, None);
+    assert!(a.notices.iter().any(|n| n.contains("NaN")), "{:?}", a.notices);
+    assert!(a.notices.iter().any(|n| n.contains("no loudness")), "{:?}", a.notices);
+    assert_all_finite(&a);
+}
+
+#[test]
+fn a_few_nan_samples_leave_the_rest_measurable() {
+    // A -20 dBFS 997 Hz sine with NaN and inf sprinkled in: still about -20 LUFS
+    // (997 Hz gets ~ +0.69 dB from K-weighting, so the sine reads its peak level).
+    let mut x = sine(48000, 10.0, 0.1);
+    for i in (0..x.len()).step_by(9973) {
+        x[i] = if i % 2 == 0 { f32::NAN } else { f32::INFINITY };
+    }
+    let a = analyse_samples(48000, &x);
+    assert!(a.nonfinite_samples > 0);
+    let i = a.loudness.integrated_lufs.unwrap();
+    assert!((i + 20.0).abs() < 0.1, "{i}");
+    assert!(a.notices.iter().any(|n| n.contains("NaN")));
+    assert_all_finite(&a);
+}
+
+#[test]
+fn analyze_audio_cleans_nonfinite_input_itself() {
+    // Called directly (no decoder in between), the analysis must not trust its input.
+    let mut l = vec![0.1f32; 48000];
+    l[100] = f32::NAN;
+    let a = analyze_audio(&AudioBuffer { sample_rate_hz: 48000, channels: [l.clone(), l] }, 1);
+    assert_eq!(a.nonfinite_samples, 2);
+    assert_eq!(a.channels, 1);
+    assert_all_finite(&a);
+    let empty = analyze_audio(&AudioBuffer::default(), 2);
+    assert_eq!(empty.loudness.integrated_lufs, None);
+    assert!(!empty.notices.is_empty());
+    assert_all_finite(&empty);
+}
+
+#[test]
+fn missing_file_is_an_error_not_a_panic() {
+    let err = analyze_file(Path::new("/nonexistent/lathe.wav"), &AtomicBool::new(false));
+    assert!(err.is_err());
+}
