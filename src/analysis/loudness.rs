@@ -21,7 +21,10 @@ impl LoudnessMeter {
     /// A meter for stereo at `sample_rate_hz` measuring I, LRA, S, sample and true peak.
     pub fn new(sample_rate_hz: u32) -> Result<LoudnessMeter, ebur128::Error> {
         let mode = Mode::I | Mode::S | Mode::LRA | Mode::SAMPLE_PEAK | Mode::TRUE_PEAK;
-        Ok(LoudnessMeter { meter: EbuR128::new(2, sample_rate_hz, mode)?, short_term: Vec::new() })
+        Ok(LoudnessMeter {
+            meter: EbuR128::new(2, sample_rate_hz, mode)?,
+            short_term: Vec::new(),
+        })
     }
 
     /// Frames per 100 ms chunk: one short-term reading is taken after each chunk.
@@ -36,14 +39,19 @@ impl LoudnessMeter {
         // rather than panic, a missing reading is better than a crash.
         let _ = self.meter.add_frames_planar_f32(&[left, right]);
         let st = self.meter.loudness_shortterm().ok();
-        self.short_term.push(st.and_then(finite_above_gate).map(|v| v as f32));
+        self.short_term
+            .push(st.and_then(finite_above_gate).map(|v| v as f32));
     }
 
     /// The figures of everything fed so far, plus notices for the user.
     pub fn finish(self) -> (Loudness, Vec<String>) {
         let m = &self.meter;
         let integrated = m.loudness_global().ok().and_then(finite_above_gate);
-        let lra = m.loudness_range().ok().filter(|v| v.is_finite() && *v > 0.0).unwrap_or(0.0);
+        let lra = m
+            .loudness_range()
+            .ok()
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .unwrap_or(0.0);
         let peak_of = |f: &dyn Fn(u32) -> Result<f64, ebur128::Error>| {
             let lin = (0..2).filter_map(|c| f(c).ok()).fold(0.0f64, f64::max);
             amplitude_db(lin)

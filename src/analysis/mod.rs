@@ -94,5 +94,7 @@ pub mod stereo;
 mod track;
 
 pub use album::{album_stats, references_average};
-pub use batch::{analyze_audio, analyze_batch, analyze_file, analyze_file_with_progress, BatchProgress};
+pub use batch::{
+    analyze_audio, analyze_batch, analyze_file, analyze_file_with_progress, BatchProgress,
+};
 pub use cache::{AnalysisCache, ANALYSIS_VERSION};

@@ -20,7 +20,9 @@ pub fn analyze(
     let mut notices = Vec::new();
     let (left, right, nonfinite) = finite_channels(audio);
     if nonfinite > 0 {
-        notices.push(format!("{nonfinite} NaN/infinite samples were treated as silence"));
+        notices.push(format!(
+            "{nonfinite} NaN/infinite samples were treated as silence"
+        ));
     }
     let frames = left.len().min(right.len());
     let (left, right) = (&left[..frames], &right[..frames]);
@@ -75,11 +77,21 @@ pub fn analyze(
 fn finite_channels(audio: &AudioBuffer) -> (Cow<'_, [f32]>, Cow<'_, [f32]>, u64) {
     let count = |c: &[f32]| c.iter().filter(|v| !v.is_finite()).count() as u64;
     let clean = |c: &[f32]| -> Vec<f32> {
-        c.iter().map(|&v| if v.is_finite() { v } else { 0.0 }).collect()
+        c.iter()
+            .map(|&v| if v.is_finite() { v } else { 0.0 })
+            .collect()
     };
     let [l, r] = &audio.channels;
     let (nl, nr) = (count(l), count(r));
-    let left = if nl > 0 { Cow::Owned(clean(l)) } else { Cow::Borrowed(&l[..]) };
-    let right = if nr > 0 { Cow::Owned(clean(r)) } else { Cow::Borrowed(&r[..]) };
+    let left = if nl > 0 {
+        Cow::Owned(clean(l))
+    } else {
+        Cow::Borrowed(&l[..])
+    };
+    let right = if nr > 0 {
+        Cow::Owned(clean(r))
+    } else {
+        Cow::Borrowed(&r[..])
+    };
     (left, right, nl + nr)
 }

@@ -228,7 +228,11 @@ impl Limiter {
             let (dl, dr) = (self.delay[0][p], self.delay[1][p]);
             self.delay[0][p] = *l;
             self.delay[1][p] = *r;
-            self.delay_pos = if p + 1 == self.delay[0].len() { 0 } else { p + 1 };
+            self.delay_pos = if p + 1 == self.delay[0].len() {
+                0
+            } else {
+                p + 1
+            };
             let (mut ol, mut or) = (dl, dr);
             if g < 1.0 {
                 ol *= g as f32;

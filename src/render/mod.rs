@@ -2,7 +2,11 @@
 
 pub mod cue;
 pub mod encode;
+pub mod export;
 pub mod folder;
+pub mod image;
 pub mod names;
+pub mod params;
 pub mod plan;
 pub mod report;
+pub mod track;

@@ -1,0 +1,134 @@
+//! `lathe export`: the mastered album folder.
+
+use crate::analysis::AnalysisCache;
+use crate::project::{BitDepth, DeliveryPreset, Document, ExportFormat, LoudnessMode};
+use crate::render::export::{export_album, ExportOptions, ExportProgress, Stage};
+use anyhow::bail;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+/// Options of `lathe export` (see `cli::Command::Export`).
+pub struct Args {
+    pub project: PathBuf,
+    pub out: PathBuf,
+    pub preset: Option<String>,
+    pub format: Option<String>,
+    pub bits: Option<String>,
+    pub rate: Option<u32>,
+    pub loudness: Option<String>,
+    pub target_lufs: Option<f64>,
+    pub ceiling_dbtp: Option<f64>,
+    pub no_dither: bool,
+    pub cue: bool,
+    pub force: bool,
+}
+
+pub fn run(a: Args) -> anyhow::Result<i32> {
+    let doc = Document::load(&a.project)?;
+    let mut settings = doc.project.settings.clone();
+    if let Some(name) = &a.preset {
+        let Some(preset) = DeliveryPreset::from_name(name) else {
+            let names: Vec<_> = DeliveryPreset::ALL.iter().map(|p| p.as_str()).collect();
+            bail!(
+                "unknown preset \"{name}\" — choose one of {}",
+                names.join(", ")
+            );
+        };
+        settings.apply_preset(preset);
+    }
+    if let Some(f) = &a.format {
+        settings.export.format = match f.as_str() {
+            "wav" => ExportFormat::Wav,
+            "flac" => ExportFormat::Flac,
+            other => bail!("unknown format \"{other}\" — use wav or flac"),
+        };
+    }
+    if let Some(b) = &a.bits {
+        settings.export.bit_depth = match b.as_str() {
+            "16" => BitDepth::Int16,
+            "24" => BitDepth::Int24,
+            "32f" | "32" => BitDepth::Float32,
+            other => bail!("unknown bit depth \"{other}\" — use 16, 24 or 32f"),
+        };
+    }
+    if let Some(rate) = a.rate {
+        if !(8_000..=384_000).contains(&rate) {
+            bail!("--rate {rate}: choose a sample rate between 8000 and 384000 Hz");
+        }
+        settings.export.sample_rate_hz = Some(rate);
+    }
+    if let Some(mode) = &a.loudness {
+        settings.loudness_mode = match mode.as_str() {
+            "album" => LoudnessMode::Album,
+            "track" => LoudnessMode::Track,
+            other => bail!("unknown loudness mode \"{other}\" — use album or track"),
+        };
+    }
+    if let Some(t) = a.target_lufs {
+        settings.target_lufs = t;
+    }
+    if let Some(c) = a.ceiling_dbtp {
+        if c > 0.0 {
+            bail!("--ceiling {c}: the true-peak ceiling must be at or below 0 dBTP");
+        }
+        settings.ceiling_dbtp = c;
+    }
+    if a.no_dither {
+        settings.export.dither = false;
+    }
+    let opts = ExportOptions {
+        out_dir: a.out.clone(),
+        settings,
+        force: a.force,
+        album_image: a.cue,
+        cache: Some(AnalysisCache::user_default()),
+    };
+    let tty = std::io::stderr().is_terminal();
+    let progress = |p: ExportProgress| {
+        if tty {
+            eprint!(
+                "\r{:>2}/{} {:<12}",
+                p.track + 1,
+                p.total,
+                format!("{:?}", p.stage).to_lowercase()
+            );
+        }
+        if p.stage == Stage::Done && tty {
+            eprintln!();
+        }
+    };
+    let summary = export_album(&doc, &opts, &progress, &AtomicBool::new(false))?;
+    println!("{}", summary.dir.display());
+    println!(
+        "{:>3}  {:<28} {:>12} {:>12} {:>11} {:>8} {:>8}",
+        "#", "file", "target", "measured", "true peak", "LRA", "max GR"
+    );
+    let mut warnings = 0;
+    for t in &summary.report.tracks {
+        let name: String = t.file.chars().take(28).collect();
+        let lufs = |v: Option<f64>| v.map_or("—".into(), |v| format!("{v:.1} LUFS"));
+        println!(
+            "{:>3}  {:<28} {:>12} {:>12} {:>11} {:>5.1} LU {:>5.1} dB",
+            t.number,
+            name,
+            lufs(t.target_lufs),
+            lufs(t.integrated_lufs),
+            t.true_peak_dbtp
+                .map_or("—".into(), |v| format!("{v:+.2} dBTP")),
+            t.lra_lu,
+            t.max_gain_reduction_db
+        );
+        for w in &t.warnings {
+            println!("     ⚠ {w}");
+            warnings += 1;
+        }
+    }
+    if let Some(wav) = &summary.report.album_wav {
+        println!("album image: {wav} + cue sheet");
+    }
+    if warnings > 0 {
+        println!("{warnings} warning(s): see report.md");
+    }
+    Ok(0)
+}

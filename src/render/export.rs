@@ -1,0 +1,471 @@
+//! The mastered album folder: every track rendered through the chain, dithered, written, measured
+//! back from the written file, with `report.json`, `report.md`, a copy of the project and, for CD,
+//! an optional album WAV with a cue sheet. Written into `DIR.partial`, renamed when all succeeded.
+
+use super::encode::{interleave, write_flac, write_wav_float, write_wav_int, EncodeError};
+use super::folder::{AlbumFolder, FolderError};
+use super::params::{chain_params, match_curve_db, match_target};
+use super::plan::plan_loudness;
+use super::report::{describe_moves, markdown, AlbumReport, Figures, TrackReport};
+use super::track::{render_track, RenderError, TrackJob};
+use crate::analysis::{
+    album_stats, analyze_audio, analyze_batch, references_average, AnalysisCache, TrackAnalysis,
+};
+use crate::dsp::dither::{quantize_undithered, Tpdf};
+use crate::project::{AlbumSettings, BitDepth, Document, ExportFormat};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// How to export: the effective album settings (preset, target, ceiling, mode, format) and the folder.
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    pub out_dir: PathBuf,
+    pub settings: AlbumSettings,
+    /// Replace an existing folder.
+    pub force: bool,
+    /// Also write one album WAV and a cue sheet (44.1 kHz 16-bit only).
+    pub album_image: bool,
+    /// Analysis cache for the sources (None = analyse afresh).
+    pub cache: Option<AnalysisCache>,
+}
+
+/// Progress of an export, per track.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ExportProgress {
+    /// Track index (album order).
+    pub track: usize,
+    pub total: usize,
+    pub stage: Stage,
+}
+
+/// Where a track's export is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Analysing,
+    Rendering,
+    Writing,
+    Measuring,
+    Done,
+}
+
+/// A finished export.
+#[derive(Debug, Clone)]
+pub struct ExportSummary {
+    pub dir: PathBuf,
+    pub report: AlbumReport,
+}
+
+/// What stopped an export. Nothing is left behind in any of these cases.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Folder(#[from] FolderError),
+    #[error(
+        "track {number} \"{title}\": source file {path} is missing — locate it or remove the track"
+    )]
+    Missing {
+        number: usize,
+        title: String,
+        path: PathBuf,
+    },
+    #[error("track {number} \"{title}\": {message}")]
+    Track {
+        number: usize,
+        title: String,
+        message: String,
+    },
+    #[error(transparent)]
+    Encode(#[from] EncodeError),
+    #[error("{0}")]
+    Settings(String),
+    #[error("export cancelled; nothing was written")]
+    Cancelled,
+}
+
+/// Exports the album. `progress` is called from worker threads; `cancel` stops it and removes the partial folder.
+pub fn export_album(
+    doc: &Document,
+    opts: &ExportOptions,
+    progress: &(dyn Fn(ExportProgress) + Sync),
+    cancel: &AtomicBool,
+) -> Result<ExportSummary, ExportError> {
+    let settings = &opts.settings;
+    let tracks = &doc.project.tracks;
+    if tracks.is_empty() {
+        return Err(ExportError::Settings(
+            "the project has no tracks to export".into(),
+        ));
+    }
+    if settings.export.format == ExportFormat::Flac
+        && settings.export.bit_depth == BitDepth::Float32
+    {
+        return Err(ExportError::Settings(
+            "FLAC holds 16- or 24-bit integers: choose 16 or 24 bits, or WAV for 32-bit float"
+                .into(),
+        ));
+    }
+    let image = opts.album_image;
+    if image
+        && (settings.export.bit_depth != BitDepth::Int16
+            || settings.export.sample_rate_hz != Some(44_100))
+    {
+        return Err(ExportError::Settings(
+            "an album WAV with a cue sheet is for CD: 44.1 kHz, 16-bit (use --preset cd)".into(),
+        ));
+    }
+    if image && tracks.len() > super::cue::MAX_TRACKS {
+        return Err(ExportError::Settings(format!(
+            "a CD holds at most {} tracks; this album has {}",
+            super::cue::MAX_TRACKS,
+            tracks.len()
+        )));
+    }
+    let sources: Vec<PathBuf> = tracks.iter().map(|t| doc.source_path(&t.source)).collect();
+    for (i, (t, path)) in tracks.iter().zip(&sources).enumerate() {
+        if !path.is_file() {
+            return Err(ExportError::Missing {
+                number: i + 1,
+                title: t.title.clone(),
+                path: path.clone(),
+            });
+        }
+    }
+    let folder = AlbumFolder::begin(&opts.out_dir, opts.force)?;
+    let total = tracks.len();
+
+    // Sources: loudness for the plan, spectra for the match curves (cached analyses are reused).
+    progress(ExportProgress {
+        track: 0,
+        total,
+        stage: Stage::Analysing,
+    });
+    let ref_paths: Vec<PathBuf> = doc
+        .project
+        .references
+        .iter()
+        .map(|r| doc.source_path(&r.source))
+        .collect();
+    let all: Vec<PathBuf> = sources.iter().chain(&ref_paths).cloned().collect();
+    let analysed = analyze_batch(&all, opts.cache.as_ref(), &|_| {}, cancel);
+    if cancel.load(Ordering::Relaxed) {
+        return Err(ExportError::Cancelled);
+    }
+    let (track_results, ref_results) = analysed.split_at(total);
+    let mut source_analyses = Vec::with_capacity(total);
+    for (i, r) in track_results.iter().enumerate() {
+        match r {
+            Ok(a) => source_analyses.push(a.clone()),
+            Err(e) => {
+                return Err(ExportError::Track {
+                    number: i + 1,
+                    title: tracks[i].title.clone(),
+                    message: e.to_string(),
+                })
+            }
+        }
+    }
+    let stats = album_stats(&source_analyses.iter().map(Some).collect::<Vec<_>>());
+    let weighted: Vec<(&TrackAnalysis, f64)> = ref_results
+        .iter()
+        .zip(&doc.project.references)
+        .filter_map(|(r, reference)| Some((r.as_ref().ok()?, reference.weight)))
+        .collect();
+    let refs_avg = (!weighted.is_empty()).then(|| references_average(&weighted));
+    let source_lufs: Vec<Option<f64>> = source_analyses
+        .iter()
+        .map(|a| a.loudness.integrated_lufs)
+        .collect();
+    let nudges: Vec<f64> = tracks.iter().map(|t| t.headroom.offset_lu).collect();
+    let loudest = (settings.preset == crate::project::DeliveryPreset::Aes)
+        .then(|| settings.preset.spec().album_loudest_lufs)
+        .flatten();
+    let plan = plan_loudness(settings, loudest, &source_lufs, &nudges);
+
+    let ext = match settings.export.format {
+        ExportFormat::Wav => "wav",
+        ExportFormat::Flac => "flac",
+    };
+    let reports: Mutex<Vec<Option<TrackReport>>> = Mutex::new(vec![None; total]);
+    let failure: Mutex<Option<ExportError>> = Mutex::new(None);
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(total);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= total || stop.load(Ordering::Relaxed) || cancel.load(Ordering::Relaxed) {
+                    break;
+                }
+                let result = export_one(
+                    doc,
+                    i,
+                    &sources[i],
+                    &source_analyses[i],
+                    &stats.average,
+                    refs_avg.as_ref(),
+                    plan[i].target_lufs,
+                    settings,
+                    folder.dir(),
+                    ext,
+                    progress,
+                    cancel,
+                );
+                match result {
+                    Ok(report) => reports.lock().unwrap()[i] = Some(report),
+                    Err(e) => {
+                        stop.store(true, Ordering::Relaxed);
+                        failure.lock().unwrap().get_or_insert(e);
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    if cancel.load(Ordering::Relaxed) {
+        return Err(ExportError::Cancelled);
+    }
+    if let Some(e) = failure.into_inner().unwrap() {
+        return Err(e);
+    }
+    let track_reports: Vec<TrackReport> = reports
+        .into_inner()
+        .unwrap()
+        .into_iter()
+        .flatten()
+        .collect();
+
+    let mut report = AlbumReport {
+        album: doc.project.album.title.clone(),
+        artist: doc.project.album.artist.clone(),
+        preset: settings.preset.as_str().to_string(),
+        loudness_mode: format!("{:?}", settings.loudness_mode).to_lowercase(),
+        format: format!(
+            "{} {}",
+            ext.to_uppercase(),
+            bits_label(settings.export.bit_depth)
+        ),
+        sample_rate_hz: settings
+            .export
+            .sample_rate_hz
+            .unwrap_or(source_analyses[0].sample_rate_hz),
+        dither: settings.export.dither && settings.export.bit_depth != BitDepth::Float32,
+        tracks: track_reports,
+        album_wav: None,
+        warnings: Vec::new(),
+    };
+    if image {
+        report.album_wav = Some(super::image::write_album_image(
+            folder.dir(),
+            &doc.project,
+            &report.tracks,
+        )?);
+    }
+    write_text(
+        folder.dir(),
+        "report.json",
+        &(serde_json::to_string_pretty(&report).expect("report serialises") + "\n"),
+    )?;
+    write_text(folder.dir(), "report.md", &markdown(&report))?;
+    // The project as exported, with its sources pointing where they are from the album folder.
+    let mut copy = doc.clone();
+    let name = doc
+        .path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_else(|| "album.json".into());
+    let final_copy_path = opts.out_dir.join(&name);
+    for t in copy.project.tracks.iter_mut() {
+        t.source = crate::project::relative_path(&doc.source_path(&t.source), &opts.out_dir);
+    }
+    for r in copy.project.references.iter_mut() {
+        r.source = crate::project::relative_path(&doc.source_path(&r.source), &opts.out_dir);
+    }
+    copy.project.settings = settings.clone();
+    let text = serde_json::to_string_pretty(&copy.project).expect("project serialises") + "\n";
+    write_text(
+        folder.dir(),
+        &final_copy_path.file_name().unwrap().to_string_lossy(),
+        &text,
+    )?;
+    if cancel.load(Ordering::Relaxed) {
+        return Err(ExportError::Cancelled);
+    }
+    let dir = folder.commit()?;
+    Ok(ExportSummary { dir, report })
+}
+
+fn bits_label(b: BitDepth) -> &'static str {
+    match b {
+        BitDepth::Int16 => "16-bit",
+        BitDepth::Int24 => "24-bit",
+        BitDepth::Float32 => "32-bit float",
+    }
+}
+
+fn write_text(dir: &Path, name: &str, text: &str) -> Result<(), ExportError> {
+    let path = dir.join(name);
+    std::fs::write(&path, text).map_err(|e| {
+        EncodeError::Write {
+            path,
+            message: e.to_string(),
+        }
+        .into()
+    })
+}
+
+fn figures(a: &TrackAnalysis) -> Figures {
+    Figures {
+        integrated_lufs: a.loudness.integrated_lufs,
+        true_peak_dbtp: a.loudness.true_peak_dbtp,
+        lra_lu: a.loudness.lra_lu,
+        plr_db: a.loudness.plr_db,
+    }
+}
+
+/// Renders, writes and measures one track.
+#[allow(clippy::too_many_arguments)]
+fn export_one(
+    doc: &Document,
+    i: usize,
+    source_path: &Path,
+    source: &TrackAnalysis,
+    album_average: &crate::analysis::SpectralBalance,
+    references: Option<&crate::analysis::SpectralBalance>,
+    target_lufs: Option<f64>,
+    settings: &AlbumSettings,
+    dir: &Path,
+    ext: &str,
+    progress: &(dyn Fn(ExportProgress) + Sync),
+    cancel: &AtomicBool,
+) -> Result<TrackReport, ExportError> {
+    let track = &doc.project.tracks[i];
+    let total = doc.project.tracks.len();
+    let number = i + 1;
+    let fail = |message: String| ExportError::Track {
+        number,
+        title: track.title.clone(),
+        message,
+    };
+    progress(ExportProgress {
+        track: i,
+        total,
+        stage: Stage::Rendering,
+    });
+    let decoded = crate::media::decode_file(source_path).map_err(|e| fail(e.to_string()))?;
+    let output_rate_hz = settings
+        .export
+        .sample_rate_hz
+        .unwrap_or(decoded.audio.sample_rate_hz);
+    let params = chain_params(&track.tone, &track.stereo, 0.0, settings.ceiling_dbtp);
+    let match_curve = (track.tone.match_eq.amount > 0.0).then(|| {
+        let target = match_target(
+            track.tone.match_eq.target,
+            track.tone.match_eq.blend,
+            album_average,
+            references,
+        );
+        (
+            match_curve_db(source, &target, track.tone.match_eq.max_db),
+            source.spectrum.bands_hz.clone(),
+        )
+    });
+    let job = TrackJob {
+        params,
+        match_curve,
+        target_lufs,
+        output_rate_hz,
+        fade_in_s: track.fade_in_s,
+        fade_out_s: track.fade_out_s,
+        gap_before_s: track.gap_before_s,
+        max_gain_reduction_db: settings.max_gain_reduction_db,
+    };
+    let rendered = render_track(&decoded.audio, &job, cancel).map_err(|e| match e {
+        RenderError::Cancelled => ExportError::Cancelled,
+        other => fail(other.to_string()),
+    })?;
+    drop(decoded);
+
+    progress(ExportProgress {
+        track: i,
+        total,
+        stage: Stage::Writing,
+    });
+    let file = super::names::track_file_name(number, &track.title, ext);
+    let path = dir.join(&file);
+    let [left, right] = &rendered.audio.channels;
+    let bits = match settings.export.bit_depth {
+        BitDepth::Int16 => Some(16),
+        BitDepth::Int24 => Some(24),
+        BitDepth::Float32 => None,
+    };
+    match bits {
+        None => write_wav_float(&path, output_rate_hz, &interleave(left, right))?,
+        Some(bits) => {
+            // TPDF dither is the very last step, seeded per track so an export is reproducible.
+            let mut tpdf = Tpdf::new(0x1a7e_0000 + number as u64);
+            let mut q = |s: f32| {
+                if settings.export.dither {
+                    tpdf.quantize(s, bits)
+                } else {
+                    quantize_undithered(s, bits)
+                }
+            };
+            let mut samples = Vec::with_capacity(left.len() * 2);
+            for (l, r) in left.iter().zip(right) {
+                samples.push(q(*l));
+                samples.push(q(*r));
+            }
+            match settings.export.format {
+                ExportFormat::Wav => write_wav_int(&path, output_rate_hz, bits as u16, &samples)?,
+                ExportFormat::Flac => write_flac(&path, output_rate_hz, bits as u16, &samples)?,
+            }
+        }
+    }
+
+    // Measured on the written file, decoded back: what the listener will get.
+    progress(ExportProgress {
+        track: i,
+        total,
+        stage: Stage::Measuring,
+    });
+    let written = crate::media::decode_file(&path)
+        .map_err(|e| fail(format!("the written file does not read back: {e}")))?;
+    let after = analyze_audio(&written.audio, 2);
+    let mut warnings = rendered.warnings.clone();
+    if let Some(tp) = after.loudness.true_peak_dbtp {
+        if tp > settings.ceiling_dbtp + 0.1 {
+            warnings.push(format!(
+                "true peak {tp:.2} dBTP is above the {:.1} dBTP ceiling",
+                settings.ceiling_dbtp
+            ));
+        }
+    }
+    progress(ExportProgress {
+        track: i,
+        total,
+        stage: Stage::Done,
+    });
+    Ok(TrackReport {
+        number,
+        title: track.title.clone(),
+        file,
+        source: source_path.display().to_string(),
+        target_lufs,
+        ceiling_dbtp: settings.ceiling_dbtp,
+        integrated_lufs: after.loudness.integrated_lufs,
+        true_peak_dbtp: after.loudness.true_peak_dbtp,
+        lra_lu: after.loudness.lra_lu,
+        plr_db: after.loudness.plr_db,
+        before: figures(source),
+        gain_db: rendered.gain_db,
+        // `+ 0.0` turns a -0.0 (no reduction) into 0.0 for display.
+        max_gain_reduction_db: rendered.gain_reduction.max_db.max(0.0) + 0.0,
+        mean_gain_reduction_db: rendered.gain_reduction.mean_db.max(0.0) + 0.0,
+        moves: describe_moves(&track.tone, &track.stereo),
+        warnings,
+    })
+}

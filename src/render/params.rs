@@ -1,0 +1,269 @@
+//! From project settings to the DSP chain's parameters and match curve. Used by export and by the
+//! live engine, so both run the very same chain.
+
+use crate::analysis::{SpectralBalance, TrackAnalysis};
+use crate::dsp::{Bell as DspBell, ChainParams};
+use crate::project::{MatchTarget, StereoSettings, ToneSettings};
+
+/// The chain's parameters for a track's tone and stereo settings, with `gain_db` before the limiter
+/// and the limiter's `ceiling_dbtp`.
+pub fn chain_params(
+    tone: &ToneSettings,
+    stereo: &StereoSettings,
+    gain_db: f64,
+    ceiling_dbtp: f64,
+) -> ChainParams {
+    let mut bells = [DspBell::default(); 4];
+    for (slot, b) in bells.iter_mut().zip(&tone.bells) {
+        *slot = DspBell {
+            enabled: b.gain_db != 0.0,
+            freq_hz: b.freq_hz,
+            gain_db: b.gain_db,
+            q: b.q,
+        };
+    }
+    ChainParams {
+        input_trim_db: tone.input_trim_db,
+        tilt_db: tone.tilt_db,
+        tilt_pivot_hz: tone.tilt_pivot_hz,
+        low_shelf_freq_hz: tone.low_shelf.freq_hz,
+        low_shelf_gain_db: tone.low_shelf.gain_db,
+        high_shelf_freq_hz: tone.high_shelf.freq_hz,
+        high_shelf_gain_db: tone.high_shelf.gain_db,
+        bells,
+        match_amount: tone.match_eq.amount.clamp(0.0, 1.0),
+        width: stereo.width,
+        mono_bass_hz: stereo.mono_bass_hz.unwrap_or(0.0),
+        gain_db,
+        ceiling_dbtp,
+        ..ChainParams::default()
+    }
+}
+
+/// Lowest and highest band the match curve corrects: outside them the long-term spectrum says
+/// more about rumble and codec cut-offs than about tonal balance, so the curve fades to 0 dB.
+pub const MATCH_LOW_HZ: f64 = 30.0;
+pub const MATCH_HIGH_HZ: f64 = 16_000.0;
+
+/// The target spectrum a track's match curve aims at.
+pub fn match_target(
+    target: MatchTarget,
+    blend: f64,
+    album: &SpectralBalance,
+    references: Option<&SpectralBalance>,
+) -> SpectralBalance {
+    let refs = references.filter(|r| r.mid_db.len() == album.mid_db.len());
+    let w = match (target, refs) {
+        (MatchTarget::AlbumAverage, _) | (_, None) => 0.0,
+        (MatchTarget::References, Some(_)) => 1.0,
+        (MatchTarget::Blend, Some(_)) => blend.clamp(0.0, 1.0),
+    };
+    let mut out = album.clone();
+    if let Some(r) = refs {
+        for (a, b) in out.mid_db.iter_mut().zip(&r.mid_db) {
+            *a = (1.0 - w) * *a + w * b;
+        }
+    }
+    out
+}
+
+/// The full (amount 100%) match curve in dB per analysis band: target − track, smoothed over one
+/// octave so it corrects balance rather than detail, bounded to ±`max_db`, faded to 0 outside
+/// 30 Hz–16 kHz. The chain scales it by `match_amount`.
+pub fn match_curve_db(track: &TrackAnalysis, target: &SpectralBalance, max_db: f64) -> Vec<f64> {
+    let bands = &track.spectrum.bands_hz;
+    if target.mid_db.len() != bands.len() || track.spectrum.mid_db.len() != bands.len() {
+        return vec![0.0; bands.len()];
+    }
+    let raw: Vec<f64> = target
+        .mid_db
+        .iter()
+        .zip(&track.spectrum.mid_db)
+        .map(|(t, s)| t - s)
+        .collect();
+    // One octave either side weighs in (1/6-octave grid: ±3 bands), triangular weights.
+    let smoothed: Vec<f64> = (0..raw.len())
+        .map(|i| {
+            let (mut sum, mut weight) = (0.0, 0.0);
+            for j in i.saturating_sub(3)..(i + 4).min(raw.len()) {
+                let w = 4.0 - (i as f64 - j as f64).abs();
+                if raw[j].is_finite() {
+                    sum += w * raw[j];
+                    weight += w;
+                }
+            }
+            if weight > 0.0 {
+                sum / weight
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let bound = max_db.abs();
+    bands
+        .iter()
+        .zip(smoothed)
+        .map(|(&f, g)| {
+            let fade = if f < MATCH_LOW_HZ {
+                (f / MATCH_LOW_HZ).powi(2)
+            } else if f > MATCH_HIGH_HZ {
+                (MATCH_HIGH_HZ / f).powi(4)
+            } else {
+                1.0
+            };
+            g.clamp(-bound, bound) * fade
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::{Bell, Shelf};
+
+    #[test]
+    fn settings_map_onto_the_chain() {
+        let mut tone = ToneSettings {
+            tilt_db: 1.5,
+            input_trim_db: -2.0,
+            ..ToneSettings::default()
+        };
+        tone.low_shelf = Shelf {
+            freq_hz: 80.0,
+            gain_db: -1.0,
+        };
+        tone.bells = vec![
+            Bell {
+                freq_hz: 300.0,
+                gain_db: -2.0,
+                q: 0.8,
+            },
+            Bell {
+                freq_hz: 5000.0,
+                gain_db: 0.0,
+                q: 1.0,
+            },
+        ];
+        tone.match_eq.amount = 0.4;
+        let p = chain_params(
+            &tone,
+            &StereoSettings {
+                width: 0.8,
+                mono_bass_hz: Some(100.0),
+            },
+            3.0,
+            -1.0,
+        );
+        assert_eq!(
+            (
+                p.tilt_db,
+                p.input_trim_db,
+                p.low_shelf_freq_hz,
+                p.low_shelf_gain_db
+            ),
+            (1.5, -2.0, 80.0, -1.0)
+        );
+        assert!(p.bells[0].enabled && !p.bells[1].enabled && !p.bells[2].enabled);
+        assert_eq!(
+            (p.bells[0].freq_hz, p.bells[0].gain_db, p.bells[0].q),
+            (300.0, -2.0, 0.8)
+        );
+        assert_eq!(
+            (
+                p.match_amount,
+                p.width,
+                p.mono_bass_hz,
+                p.gain_db,
+                p.ceiling_dbtp
+            ),
+            (0.4, 0.8, 100.0, 3.0, -1.0)
+        );
+        // Neutral settings give the neutral chain.
+        let n = chain_params(
+            &ToneSettings::default(),
+            &StereoSettings::default(),
+            0.0,
+            -1.0,
+        );
+        assert_eq!(n, ChainParams::default());
+    }
+
+    fn analysis(mid_db: Vec<f64>) -> TrackAnalysis {
+        let bands_hz = crate::analysis::spectrum::band_centers_hz();
+        assert_eq!(bands_hz.len(), mid_db.len());
+        TrackAnalysis {
+            duration_s: 1.0,
+            sample_rate_hz: 48000,
+            channels: 2,
+            loudness: crate::analysis::Loudness {
+                integrated_lufs: Some(-14.0),
+                lra_lu: 0.0,
+                true_peak_dbtp: None,
+                sample_peak_dbfs: None,
+                plr_db: None,
+                short_term_lufs: vec![],
+                short_term_step_s: 0.1,
+            },
+            spectrum: SpectralBalance {
+                side_db: mid_db.clone(),
+                bands_hz,
+                mid_db,
+            },
+            stereo: vec![],
+            nonfinite_samples: 0,
+            notices: vec![],
+        }
+    }
+
+    #[test]
+    fn match_curve_undoes_a_broad_difference_within_its_bound() {
+        let bands = crate::analysis::spectrum::band_centers_hz();
+        // The track is 2 dB darker than the target above 2 kHz, and 10 dB heavier at 40-60 Hz.
+        let track = analysis(
+            bands
+                .iter()
+                .map(|&f| {
+                    if f > 2000.0 {
+                        -22.0
+                    } else if (40.0..60.0).contains(&f) {
+                        -10.0
+                    } else {
+                        -20.0
+                    }
+                })
+                .collect(),
+        );
+        let target = SpectralBalance {
+            bands_hz: bands.clone(),
+            mid_db: vec![-20.0; bands.len()],
+            side_db: vec![-30.0; bands.len()],
+        };
+        let curve = match_curve_db(&track, &target, 4.0);
+        for (f, g) in bands.iter().zip(&curve) {
+            if (4000.0..12000.0).contains(f) {
+                assert!((g - 2.0).abs() < 0.01, "{f} Hz: {g}");
+            }
+            if (300.0..1000.0).contains(f) {
+                assert!(g.abs() < 0.01, "{f} Hz: {g}");
+            }
+            assert!(g.abs() <= 4.0 + 1e-9, "bounded: {f} Hz {g}");
+        }
+        let at_50 = curve[bands.iter().position(|&f| f > 48.0).unwrap()];
+        assert!(
+            at_50 < -3.0,
+            "the bass bump is cut, up to the bound: {at_50}"
+        );
+        assert!(curve[0].abs() < curve[bands.len() / 2].abs() + 4.0);
+        // The blend lies between the album and the references.
+        let refs = SpectralBalance {
+            mid_db: vec![-10.0; bands.len()],
+            ..target.clone()
+        };
+        let t = match_target(MatchTarget::Blend, 0.25, &target, Some(&refs));
+        assert!((t.mid_db[10] - -17.5).abs() < 1e-9);
+        assert_eq!(
+            match_target(MatchTarget::References, 0.25, &target, None).mid_db,
+            target.mid_db
+        );
+    }
+}

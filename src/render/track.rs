@@ -1,0 +1,221 @@
+//! Offline rendering of one track through the same `dsp::Chain` the engine plays: resample to the
+//! output rate, then tone, stereo, gain to target and the true-peak limiter, then fades and the gap.
+//!
+//! The chain runs at the output rate, so the limiter's true-peak ceiling holds for the file as
+//! written (no resampling after it). Loudness targeting is exact: the gain is corrected from the
+//! measured loudness of the limited, faded output until it is within 0.03 LU of the target.
+
+use crate::dsp::{Chain, ChainParams, GainReduction, MatchKernel};
+use crate::media::AudioBuffer;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Block size the offline renderer feeds the chain (the chain's output does not depend on it).
+pub const BLOCK_FRAMES: usize = 512;
+/// Loudness error at which the gain search stops, LU.
+pub const LOUDNESS_TOLERANCE_LU: f64 = 0.03;
+/// Gains smaller than this are treated as none, dB: far below what targeting needs (±0.1 LU), and
+/// it keeps a track that is already on target bit-identical.
+pub const GAIN_SNAP_DB: f64 = 0.01;
+/// The chain's gain range, dB.
+pub const MAX_GAIN_DB: f64 = 24.0;
+
+/// One track to render.
+#[derive(Debug, Clone)]
+pub struct TrackJob {
+    /// Tone, stereo and limiter parameters; `gain_db` is computed here.
+    pub params: ChainParams,
+    /// Match curve (gains dB at 100%, band centres Hz), if any.
+    pub match_curve: Option<(Vec<f64>, Vec<f64>)>,
+    /// Target integrated loudness, LUFS; `None` renders without gain (silent track).
+    pub target_lufs: Option<f64>,
+    pub output_rate_hz: u32,
+    pub fade_in_s: f64,
+    pub fade_out_s: f64,
+    /// Silence written before the track, seconds.
+    pub gap_before_s: f64,
+    /// Largest peak gain reduction accepted to reach the target, dB.
+    pub max_gain_reduction_db: f64,
+}
+
+/// A rendered track in float, at the output rate, before dither.
+#[derive(Debug, Clone)]
+pub struct RenderedTrack {
+    /// The mastered audio, gap included.
+    pub audio: AudioBuffer,
+    /// Gain applied before the limiter, dB.
+    pub gain_db: f64,
+    pub gain_reduction: GainReduction,
+    /// Loudness of the rendered audio, LUFS.
+    pub integrated_lufs: Option<f64>,
+    pub warnings: Vec<String>,
+}
+
+/// What failed while rendering.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Media(#[from] crate::media::MediaError),
+    #[error("cancelled")]
+    Cancelled,
+}
+
+/// Runs the chain over a whole buffer with fixed parameters and returns its time-aligned output
+/// (latency removed) and the limiter's gain reduction.
+pub fn run_chain(
+    input: &AudioBuffer,
+    params: &ChainParams,
+    kernel: Option<&MatchKernel>,
+) -> (AudioBuffer, GainReduction) {
+    let mut chain = Chain::new();
+    chain.prepare(input.sample_rate_hz as f64, BLOCK_FRAMES);
+    chain.set_params(params);
+    if let Some(k) = kernel {
+        let _ = chain.swap_match_kernel(k.clone());
+    }
+    // Settles every glide and the kernel crossfade: a render starts in the steady state.
+    chain.reset();
+    let latency = chain.latency_frames();
+    let frames = input.frames();
+    let mut out = [
+        vec![0.0f32; frames + latency],
+        vec![0.0f32; frames + latency],
+    ];
+    out[0][..frames].copy_from_slice(&input.channels[0]);
+    out[1][..frames].copy_from_slice(&input.channels[1]);
+    let [left, right] = &mut out;
+    for (l, r) in left
+        .chunks_mut(BLOCK_FRAMES)
+        .zip(right.chunks_mut(BLOCK_FRAMES))
+    {
+        chain.process(l, r);
+    }
+    let gr = chain.gain_reduction();
+    for ch in out.iter_mut() {
+        ch.drain(..latency);
+    }
+    (
+        AudioBuffer {
+            sample_rate_hz: input.sample_rate_hz,
+            channels: out,
+        },
+        gr,
+    )
+}
+
+/// Raised-cosine fades in and out (amplitude), in place.
+pub fn apply_fades(audio: &mut AudioBuffer, fade_in_s: f64, fade_out_s: f64) {
+    let rate = audio.sample_rate_hz as f64;
+    let frames = audio.frames();
+    let fade_in = ((fade_in_s.max(0.0) * rate) as usize).min(frames);
+    let fade_out = ((fade_out_s.max(0.0) * rate) as usize).min(frames);
+    for ch in audio.channels.iter_mut() {
+        for i in 0..fade_in {
+            ch[i] *= (0.5 - 0.5 * (std::f64::consts::PI * i as f64 / fade_in as f64).cos()) as f32;
+        }
+        for i in 0..fade_out {
+            let g = 0.5 - 0.5 * (std::f64::consts::PI * i as f64 / fade_out as f64).cos();
+            ch[frames - 1 - i] *= g as f32;
+        }
+    }
+}
+
+/// Integrated loudness (BS.1770-4), LUFS; `None` for silence or less than one gating block.
+pub fn integrated_lufs(audio: &AudioBuffer) -> Option<f64> {
+    let mut meter = ebur128::EbuR128::new(2, audio.sample_rate_hz, ebur128::Mode::I).ok()?;
+    meter
+        .add_frames_planar_f32(&[&audio.channels[0], &audio.channels[1]])
+        .ok()?;
+    meter.loudness_global().ok().filter(|l| l.is_finite())
+}
+
+/// Renders one track. `source` may be at any rate; it is resampled to `job.output_rate_hz` first.
+pub fn render_track(
+    source: &AudioBuffer,
+    job: &TrackJob,
+    cancel: &AtomicBool,
+) -> Result<RenderedTrack, RenderError> {
+    let input = crate::media::resample(source, job.output_rate_hz)?;
+    let kernel = job
+        .match_curve
+        .as_ref()
+        .filter(|_| job.params.match_amount > 0.0)
+        .map(|(gains, centres)| MatchKernel::design(gains, centres, job.output_rate_hz as f64));
+    let mut warnings = Vec::new();
+    let render = |gain_db: f64| -> Result<(AudioBuffer, GainReduction, Option<f64>), RenderError> {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(RenderError::Cancelled);
+        }
+        let params = ChainParams {
+            gain_db,
+            ..job.params
+        };
+        let (mut out, gr) = run_chain(&input, &params, kernel.as_ref());
+        apply_fades(&mut out, job.fade_in_s, job.fade_out_s);
+        let lufs = integrated_lufs(&out);
+        Ok((out, gr, lufs))
+    };
+
+    // First pass at unity gain: the loudness after tone and stereo, the basis of gain-to-target.
+    let (mut out, mut gr, mut lufs) = render(0.0)?;
+    let mut gain_db = 0.0;
+    match (job.target_lufs, lufs) {
+        (Some(target), Some(measured)) => {
+            let wanted = target - measured;
+            gain_db = wanted.clamp(-MAX_GAIN_DB, MAX_GAIN_DB);
+            if gain_db != wanted {
+                warnings.push(format!("reaching {target:.1} LUFS needs {wanted:+.1} dB of gain; the chain allows ±{MAX_GAIN_DB:.0} dB"));
+            }
+            if gain_db.abs() < GAIN_SNAP_DB {
+                gain_db = 0.0;
+            }
+            // The limiter takes away some loudness; correct the gain by the measured error.
+            for _ in 0..6 {
+                if gain_db != 0.0 {
+                    (out, gr, lufs) = render(gain_db)?;
+                }
+                let Some(now) = lufs else { break };
+                let error = target - now;
+                if error.abs() <= LOUDNESS_TOLERANCE_LU || gain_db.abs() >= MAX_GAIN_DB {
+                    break;
+                }
+                gain_db = (gain_db + error).clamp(-MAX_GAIN_DB, MAX_GAIN_DB);
+            }
+            // Never crush silently: above the allowed reduction, hold the level back and say so.
+            if gr.max_db > job.max_gain_reduction_db + 0.05 {
+                let needed = gr.max_db;
+                for _ in 0..6 {
+                    gain_db -= gr.max_db - job.max_gain_reduction_db;
+                    (out, gr, lufs) = render(gain_db)?;
+                    if gr.max_db <= job.max_gain_reduction_db + 0.05 {
+                        break;
+                    }
+                }
+                warnings.push(format!(
+                    "reaching {target:.1} LUFS needs {needed:.1} dB of peak gain reduction (limit {:.1} dB): rendered at {} instead — consider a lower target",
+                    job.max_gain_reduction_db,
+                    lufs.map_or("—".into(), |l| format!("{l:.1} LUFS"))
+                ));
+            }
+        }
+        (Some(_), None) | (None, _) => {
+            warnings.push(
+                "no measurable loudness (silent or shorter than 0.4 s): rendered without gain"
+                    .into(),
+            );
+        }
+    }
+
+    let gap = (job.gap_before_s.max(0.0) * job.output_rate_hz as f64).round() as usize;
+    if gap > 0 {
+        for ch in out.channels.iter_mut() {
+            ch.splice(0..0, std::iter::repeat_n(0.0, gap));
+        }
+    }
+    Ok(RenderedTrack {
+        audio: out,
+        gain_db,
+        gain_reduction: gr,
+        integrated_lufs: lufs,
+        warnings,
+    })
+}
