@@ -221,12 +221,9 @@ fn draw_grid(frame: &mut Frame, axes: &Axes, step_db: f64) {
         ));
         level_db += step_db;
     }
-    let unit = Point::new(LEFT - 6.0, plot.y + plot.height + BOTTOM / 2.0);
-    frame.fill_text(label(
-        "dB / Hz".to_string(),
-        unit,
-        alignment::Horizontal::Right,
-    ));
+    // The dB unit is in the panel heading; only Hz needs a mark, left of the first label.
+    let unit = Point::new(LEFT - 14.0, plot.y + plot.height + BOTTOM / 2.0);
+    frame.fill_text(label("Hz".to_string(), unit, alignment::Horizontal::Right));
 }
 
 fn draw_curve(

@@ -105,7 +105,7 @@ fn spectrum(app: &App) -> Element<'_, Message> {
     });
     let heading = row![
         text("Spectral balance").size(16),
-        text("mid, relative to loudness")
+        text("mid, dB relative to the track's loudness")
             .size(13)
             .color(theme::MUTED),
     ]
