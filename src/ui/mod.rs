@@ -1,8 +1,47 @@
-//! ui (being implemented)
+//! The iced desktop interface. Only this module imports iced.
+//!
+//! `app` holds the state and routes messages; each panel (`tracks`, `transport`, the
+//! `spectrum_plot` canvas) owns its messages and view; `analysis` runs the album analysis in
+//! the background; `theme` is the one dark palette.
+
+mod analysis;
+mod app;
+#[doc(hidden)]
+pub mod demo;
+mod spectrum_plot;
+mod theme;
+pub mod tracks;
+pub mod transport;
+mod view;
+
+#[cfg(test)]
+mod tests;
+
+pub use analysis::{Event as AnalysisEvent, Outcome};
+pub use app::{App, Banner, Message};
+pub use spectrum_plot::{Content as PlotContent, Curves};
+pub use theme::lathe as theme;
+
 use std::path::PathBuf;
 
-/// Opens the mastering desk on a project.
-pub fn run(project_path: PathBuf) -> Result<(), String> {
-    let _ = project_path;
-    Err("the window is being built".into())
+/// Why the window could not run (the graphics stack failed; project errors are shown inside).
+#[derive(Debug, thiserror::Error)]
+#[error("the window could not be opened: {0}")]
+pub struct UiError(#[from] iced::Error);
+
+/// Opens the Lathe window on `project_path` and runs until it is closed.
+pub fn run(project_path: PathBuf) -> Result<(), UiError> {
+    iced::application(
+        move || App::boot(project_path.clone()),
+        App::update,
+        App::view,
+    )
+    .title(App::title)
+    .theme(App::theme)
+    .subscription(App::subscription)
+    .default_font(iced::Font::with_name("Fira Sans"))
+    .window_size((1280.0, 800.0))
+    .exit_on_close_request(false)
+    .run()?;
+    Ok(())
 }
