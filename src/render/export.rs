@@ -387,6 +387,7 @@ fn export_one(
         RenderError::Cancelled => ExportError::Cancelled,
         other => fail(other.to_string()),
     })?;
+    let decoded_notices = decoded.notices.clone();
     drop(decoded);
 
     progress(ExportProgress {
@@ -435,7 +436,8 @@ fn export_one(
     let written = crate::media::decode_file(&path)
         .map_err(|e| fail(format!("the written file does not read back: {e}")))?;
     let after = analyze_audio(&written.audio, 2);
-    let mut warnings = rendered.warnings.clone();
+    let mut warnings = decoded_notices;
+    warnings.extend(rendered.warnings.iter().cloned());
     if let Some(tp) = after.loudness.true_peak_dbtp {
         if tp > settings.ceiling_dbtp + 0.1 {
             warnings.push(format!(
