@@ -25,9 +25,10 @@ pub(super) struct Collector {
     /// Where the next packet should start, in frames, if timestamps are continuous.
     next_start: Option<i64>,
     damaged_packets: u64,
-    /// Packets lost since the last good one: only then is a timestamp gap real lost audio
-    /// (some codecs' first packets legitimately disagree with their timestamps).
-    lost_since_good: bool,
+    /// Packets lost since the last good one (reported by the demuxer or decoder).
+    lost_since_good: u64,
+    /// Duration of the last good packet in frames, to estimate how many packets a gap held.
+    last_packet_frames: i64,
     first_damage_s: Option<f64>,
     silence_frames: u64,
 }
@@ -68,7 +69,8 @@ impl Collector {
             nonfinite_samples: 0,
             next_start: None,
             damaged_packets: 0,
-            lost_since_good: false,
+            lost_since_good: 0,
+            last_packet_frames: 0,
             first_damage_s: None,
             silence_frames: 0,
         }
@@ -105,15 +107,20 @@ impl Collector {
         if let Some((_, _, mixer)) = &self.mixer {
             mixer.mix_into(&self.scratch, frames, &mut self.out);
         }
-        let dur = i64::try_from(dur.get()).unwrap_or(i64::MAX);
-        self.next_start = Some(start.saturating_add(self.to_frames(dur)));
-        self.lost_since_good = false;
+        // Priming packets (Vorbis, MP3) yield no frames and carry no usable duration: the
+        // timeline starts with the first packet that has audio.
+        if frames > 0 {
+            let dur = self.to_frames(i64::try_from(dur.get()).unwrap_or(i64::MAX));
+            self.next_start = Some(start.saturating_add(dur));
+            self.last_packet_frames = dur;
+        }
+        self.lost_since_good = 0;
     }
 
     /// Records a packet lost to damage; `pts` is its start when the demuxer could tell us.
     pub(super) fn skipped_packet(&mut self, pts: Option<Timestamp>) {
         self.damaged_packets += 1;
-        self.lost_since_good = true;
+        self.lost_since_good += 1;
         let at = match pts {
             Some(ts) => self.to_frames(ts.get()).max(0) as f64,
             None => self.out[0].len() as f64,
@@ -122,10 +129,11 @@ impl Collector {
             .get_or_insert(at / f64::from(self.sample_rate_hz));
     }
 
-    /// Inserts silence when packets were lost and the next good one starts later than the last
-    /// good one ended, so everything after the damage keeps its true time.
+    /// Inserts silence when the next good packet starts later than the last good one ended, so
+    /// everything after lost audio keeps its true time. FLAC and MP3 readers resynchronise past
+    /// damage without reporting it, so a gap counts as damage even when no error was seen.
     fn fill_gap(&mut self, start: i64) {
-        let Some(expected) = self.next_start.filter(|_| self.lost_since_good) else {
+        let Some(expected) = self.next_start else {
             return;
         };
         let gap = start - expected;
@@ -134,6 +142,12 @@ impl Collector {
         let max_gap = MAX_GAP_S as i64 * i64::from(self.sample_rate_hz);
         if gap < min_gap || gap > max_gap {
             return;
+        }
+        if self.lost_since_good == 0 {
+            let per_packet = self.last_packet_frames.max(1);
+            self.damaged_packets += ((gap + per_packet - 1) / per_packet) as u64;
+            self.first_damage_s
+                .get_or_insert(expected as f64 / f64::from(self.sample_rate_hz));
         }
         let len = self.out[0].len() + gap as usize;
         for side in self.out.iter_mut() {
@@ -176,6 +190,17 @@ impl Collector {
                 );
             }
             notices.push(line);
+        }
+        // MP3 readers renumber packets after resynchronising, so a drop leaves no gap in the
+        // timestamps; only the shortfall against the declared length shows it.
+        let missing = self.declared_frames.map_or(0, |d| d.saturating_sub(got));
+        let packet = self.last_packet_frames.max(1) as u64;
+        if self.damaged_packets == 0 && missing >= packet {
+            notices.push(format!(
+                "skipped ~{} damaged packets (position unknown): {:.3} s shorter than the header declares",
+                missing.div_ceil(packet),
+                missing as f64 / rate
+            ));
         }
         if self.nonfinite_samples > 0 {
             notices.push(format!(

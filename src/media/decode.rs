@@ -24,20 +24,26 @@ const MAX_CONSECUTIVE_ERRORS: u32 = 200;
 /// before the length its header declares is an error. Never panics: a panic inside a decoder
 /// is caught and returned as [`MediaError::Corrupt`].
 pub fn decode_file(path: &Path) -> Result<Decoded, MediaError> {
-    match panic::catch_unwind(AssertUnwindSafe(|| decode_inner(path))) {
-        Ok(result) => result,
-        Err(payload) => {
-            let what = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown failure".to_string());
-            Err(MediaError::Corrupt {
-                path: path.to_path_buf(),
-                reason: format!("the decoder crashed on this file ({what})"),
-            })
-        }
-    }
+    catch_panics(path, || decode_inner(path))
+}
+
+/// Last line of defence: a panic inside a decoder on hostile input becomes an error naming
+/// the file instead of taking the app down.
+fn catch_panics<T>(
+    path: &Path,
+    work: impl FnOnce() -> Result<T, MediaError>,
+) -> Result<T, MediaError> {
+    panic::catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown failure".to_string());
+        Err(MediaError::Corrupt {
+            path: path.to_path_buf(),
+            reason: format!("the decoder crashed on this file ({what})"),
+        })
+    })
 }
 
 fn decode_inner(path: &Path) -> Result<Decoded, MediaError> {
@@ -211,6 +217,23 @@ mod tests {
         assert_eq!(codec_display_name("flac"), "FLAC");
         assert_eq!(codec_display_name("vorbis"), "Vorbis");
         assert_eq!(codec_display_name("mp3"), "MP3");
+    }
+
+    #[test]
+    fn a_panic_becomes_a_corrupt_error_naming_the_file() {
+        let path = Path::new("/music/boom.flac");
+        let result: Result<(), _> = catch_panics(path, || panic!("index out of bounds"));
+        match result {
+            Err(e @ MediaError::Corrupt { .. }) => {
+                let text = e.to_string();
+                assert!(
+                    text.contains("boom.flac") && text.contains("index out of bounds"),
+                    "{text}"
+                );
+            }
+            other => panic!("expected Corrupt, got {other:?}"),
+        }
+        assert_eq!(catch_panics(path, || Ok(3)).unwrap(), 3);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! report the same errors for the same bad input.
 use super::MediaError;
 use std::fs::File;
-use std::io::ErrorKind;
+use std::io::{ErrorKind, Read, Seek, SeekFrom};
 use std::path::Path;
 use symphonia::core::errors::Error as SymError;
 use symphonia::core::formats::probe::Hint;
@@ -12,13 +12,18 @@ use symphonia::core::meta::MetadataOptions;
 
 /// Opens `path` and returns the container reader positioned at the first packet.
 pub(super) fn open_format(path: &Path) -> Result<Box<dyn FormatReader>, MediaError> {
-    let file = File::open(path).map_err(|e| io_error(path, e))?;
+    let mut file = File::open(path).map_err(|e| io_error(path, e))?;
     let len = file.metadata().map_err(|e| io_error(path, e))?.len();
     if len == 0 {
         return Err(MediaError::Empty {
             path: path.to_path_buf(),
         });
     }
+    let mut head = [0u8; 12];
+    let got = file.read(&mut head).map_err(|e| io_error(path, e))?;
+    file.seek(SeekFrom::Start(0))
+        .map_err(|e| io_error(path, e))?;
+    let known_container = is_audio_container(&head[..got]);
     let mss = MediaSourceStream::new(Box::new(file), Default::default());
     let mut hint = Hint::new();
     if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
@@ -31,7 +36,19 @@ pub(super) fn open_format(path: &Path) -> Result<Box<dyn FormatReader>, MediaErr
             FormatOptions::default(),
             MetadataOptions::default(),
         )
-        .map_err(|e| probe_error(path, e))
+        .map_err(|e| probe_error(path, e, known_container))
+}
+
+/// True when the first bytes carry the magic of a container we read. A probe failure on such
+/// a file means the file is damaged or cut short, not that it is some other kind of file.
+fn is_audio_container(head: &[u8]) -> bool {
+    let at = |i: usize, magic: &[u8]| head.get(i..i + magic.len()) == Some(magic);
+    at(0, b"RIFF") && at(8, b"WAVE")
+        || at(0, b"FORM") && (at(8, b"AIFF") || at(8, b"AIFC"))
+        || at(0, b"fLaC")
+        || at(0, b"OggS")
+        || at(0, b"ID3")
+        || at(4, b"ftyp")
 }
 
 /// Maps an error from opening the file itself.
@@ -47,10 +64,23 @@ pub(super) fn io_error(path: &Path, e: std::io::Error) -> MediaError {
     }
 }
 
-/// Maps a probe failure. The probe scans the whole file for a known marker, so running out
-/// of bytes there means nothing recognisable was found: that is "not audio", not "truncated".
-fn probe_error(path: &Path, e: SymError) -> MediaError {
+/// Maps a probe failure. The probe scans the whole file for a known marker, so running out of
+/// bytes means "not audio" - unless the file starts like one of our containers, in which case
+/// it was cut short.
+fn probe_error(path: &Path, e: SymError, known_container: bool) -> MediaError {
     let path = path.to_path_buf();
+    let cut_short = match &e {
+        SymError::IoError(io) => io.kind() == ErrorKind::UnexpectedEof,
+        // MP4 keeps its index (moov) at the end unless written for streaming.
+        SymError::Unsupported(what) => what.contains("missing moov"),
+        _ => false,
+    };
+    if known_container && cut_short {
+        return MediaError::Corrupt {
+            path,
+            reason: format!("truncated: the file ends before its headers are complete ({e})"),
+        };
+    }
     match e {
         SymError::Unsupported(what) => MediaError::Unsupported {
             path,

@@ -39,7 +39,7 @@ fn find_info(file: &mut File) -> Option<Vec<u8>> {
         let mut hdr = [0u8; 8];
         file.read_exact(&mut hdr).ok()?;
         let size = u32::from_le_bytes([hdr[4], hdr[5], hdr[6], hdr[7]]);
-        if &hdr[0..4] == b"LIST" && size >= 4 && size <= MAX_INFO_BYTES {
+        if &hdr[0..4] == b"LIST" && (4..=MAX_INFO_BYTES).contains(&size) {
             let mut body = vec![0u8; size as usize];
             file.read_exact(&mut body).ok()?;
             if &body[0..4] == b"INFO" {
