@@ -231,7 +231,10 @@ mod tests {
         assert!(bell.magnitude_db(20.0, fs).abs() < 0.01);
         let ls = Coefs::low_shelf(200.0, -4.0, 0.7, fs);
         assert!((ls.magnitude_db(1e-3, fs) + 4.0).abs() < 1e-6);
-        assert!((ls.magnitude_db(200.0, fs) + 2.0).abs() < 1e-9, "half gain at f0");
+        assert!(
+            (ls.magnitude_db(200.0, fs) + 2.0).abs() < 1e-9,
+            "half gain at f0"
+        );
         let hs = Coefs::high_shelf(5000.0, 3.0, 0.7, fs);
         assert!((hs.magnitude_db(fs / 2.0, fs) - 3.0).abs() < 1e-6);
         assert!((hs.magnitude_db(5000.0, fs) - 1.5).abs() < 1e-9);

@@ -171,9 +171,9 @@ impl Chain {
     /// the parameters: 6261 at 44.1 kHz, 6269 at 48 kHz, 12509 at 96 kHz. The offline renderer
     /// drops this many leading frames; the live engine accepts it. Real-time safe.
     pub fn latency_frames(&self) -> usize {
-        self.stages
-            .as_ref()
-            .map_or(0, |s| s.matcher.latency_frames() + s.limiter.latency_frames())
+        self.stages.as_ref().map_or(0, |s| {
+            s.matcher.latency_frames() + s.limiter.latency_frames()
+        })
     }
 
     /// Limiter gain reduction since the last reset, in dB. Real-time safe.

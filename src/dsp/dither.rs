@@ -51,7 +51,11 @@ impl Tpdf {
 fn quantize_with_offset(sample: f32, bits: u32, offset_lsb: f64) -> i32 {
     let bits = clamp_bits(bits);
     let scale = (1u64 << (bits - 1)) as f64;
-    let x = if sample.is_finite() { sample as f64 } else { 0.0 };
+    let x = if sample.is_finite() {
+        sample as f64
+    } else {
+        0.0
+    };
     let v = (x * scale + offset_lsb).round();
     v.clamp(-scale, scale - 1.0) as i32
 }
@@ -89,6 +93,9 @@ mod tests {
         mean /= n as f64;
         var /= n as f64;
         assert!(mean.abs() < 0.01, "{mean}");
-        assert!((var - 1.0 / 6.0).abs() < 0.005, "TPDF variance is 1/6 LSB²: {var}");
+        assert!(
+            (var - 1.0 / 6.0).abs() < 0.005,
+            "TPDF variance is 1/6 LSB²: {var}"
+        );
     }
 }

@@ -74,7 +74,9 @@ impl MatchKernel {
         pts.sort_by(|a, b| a.0.total_cmp(&b.0));
         let bins = p / 2 + 1;
         let bin_hz = sample_rate_hz / p as f64;
-        let raw: Vec<f64> = (0..bins).map(|k| interp_log(&pts, k as f64 * bin_hz)).collect();
+        let raw: Vec<f64> = (0..bins)
+            .map(|k| interp_log(&pts, k as f64 * bin_hz))
+            .collect();
         let curve_db = smooth(&raw);
         let flat = curve_db.iter().all(|g| g.abs() < 0.01);
         let mut kernel = Self {
@@ -218,7 +220,9 @@ impl MatchStage {
         let mut planner = FftPlanner::<f32>::new();
         let fwd = planner.plan_fft_forward(n);
         let inv = planner.plan_fft_inverse(n);
-        let scratch_len = fwd.get_inplace_scratch_len().max(inv.get_inplace_scratch_len());
+        let scratch_len = fwd
+            .get_inplace_scratch_len()
+            .max(inv.get_inplace_scratch_len());
         let zero = Complex::new(0.0f32, 0.0);
         Self {
             sample_rate_hz,
@@ -250,7 +254,11 @@ impl MatchStage {
 
     /// Sets the amount (0..=1) of the curve; `snap` skips the glide. Real-time safe.
     pub fn set_amount(&mut self, amount: f64, snap: bool) {
-        let a = if amount.is_finite() { amount.clamp(0.0, 1.0) } else { 0.0 };
+        let a = if amount.is_finite() {
+            amount.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
         self.amount.set_target(a);
         if snap {
             self.amount.snap_to_target();
@@ -266,7 +274,8 @@ impl MatchStage {
     /// with a raised-cosine crossfade over one hop (about 43 ms), so it never clicks. Real-time safe.
     pub fn swap_kernel(&mut self, mut kernel: MatchKernel) -> Result<MatchKernel, MatchKernel> {
         let fits = kernel.flat
-            || (kernel.spectrum.len() == self.fft_len && kernel.sample_rate_hz == self.sample_rate_hz);
+            || (kernel.spectrum.len() == self.fft_len
+                && kernel.sample_rate_hz == self.sample_rate_hz);
         if !fits {
             return Err(kernel);
         }
@@ -348,9 +357,17 @@ impl MatchStage {
         self.wet_valid = new_active || old_active;
         if self.wet_valid {
             for i in 0..self.hop {
-                let new = if new_active { self.work[base + i] } else { self.dry[i] };
+                let new = if new_active {
+                    self.work[base + i]
+                } else {
+                    self.dry[i]
+                };
                 self.wet[i] = if xfade {
-                    let old = if old_active { self.work_old[base + i] } else { self.dry[i] };
+                    let old = if old_active {
+                        self.work_old[base + i]
+                    } else {
+                        self.dry[i]
+                    };
                     let t = 0.5 - 0.5 * (PI * (i as f64 + 0.5) / self.hop as f64).cos();
                     old + (new - old) * t as f32
                 } else {

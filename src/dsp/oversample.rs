@@ -177,7 +177,9 @@ mod tests {
         let mut worst_under: f64 = 0.0;
         let mut worst_over: f64 = 0.0;
         for fs in [44_100.0, 48_000.0, 96_000.0] {
-            for f in [100.0, 1000.0, 5000.0, 10_000.0, 15_000.0, 19_000.0, 20_000.0] {
+            for f in [
+                100.0, 1000.0, 5000.0, 10_000.0, 15_000.0, 19_000.0, 20_000.0,
+            ] {
                 for k in 0..8 {
                     let e = read_db(fs, f, k as f64 * 0.37);
                     worst_under = worst_under.min(e);

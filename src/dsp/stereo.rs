@@ -51,8 +51,7 @@ impl StereoStage {
 
     /// Sets width (0..=2) and mono-bass frequency (0 = off, else 20..=500 Hz); `snap` skips the glide. Real-time safe.
     pub fn set_params(&mut self, width: f64, mono_bass_hz: f64, snap: bool) {
-        self.width
-            .set_target(finite_or(width, 1.0).clamp(0.0, 2.0));
+        self.width.set_target(finite_or(width, 1.0).clamp(0.0, 2.0));
         let mb = finite_or(mono_bass_hz, 0.0);
         if mb > 0.0 {
             self.log2_freq.set_target(mb.clamp(20.0, 500.0).log2());
@@ -96,7 +95,10 @@ impl StereoStage {
                 self.design();
             }
             let len = (SUB_BLOCK_FRAMES - self.grid_phase).min(n - start);
-            self.run(&mut left[start..start + len], &mut right[start..start + len]);
+            self.run(
+                &mut left[start..start + len],
+                &mut right[start..start + len],
+            );
             self.grid_phase = (self.grid_phase + len) % SUB_BLOCK_FRAMES;
             start += len;
         }
@@ -137,8 +139,12 @@ mod tests {
 
     fn run_sine(st: &mut StereoStage, f: f64, fs: f64, l_amp: f64, r_amp: f64) -> (f64, f64) {
         let n = fs as usize;
-        let mut l: Vec<f32> = (0..n).map(|i| (l_amp * (2.0 * PI * f * i as f64 / fs).sin()) as f32).collect();
-        let mut r: Vec<f32> = (0..n).map(|i| (r_amp * (2.0 * PI * f * i as f64 / fs).sin()) as f32).collect();
+        let mut l: Vec<f32> = (0..n)
+            .map(|i| (l_amp * (2.0 * PI * f * i as f64 / fs).sin()) as f32)
+            .collect();
+        let mut r: Vec<f32> = (0..n)
+            .map(|i| (r_amp * (2.0 * PI * f * i as f64 / fs).sin()) as f32)
+            .collect();
         st.process(&mut l, &mut r);
         // Amplitude from RMS over the settled second half (whole periods for the test frequencies).
         let pk = |v: &[f32]| {

@@ -22,10 +22,16 @@ const N_PARAMS: usize = 18;
 fn targets(p: &ChainParams) -> [f64; N_PARAMS] {
     let mut t = [0.0; N_PARAMS];
     t[0] = finite_or(p.tilt_db, 0.0).clamp(-6.0, 6.0);
-    t[1] = finite_or(p.tilt_pivot_hz, 1000.0).clamp(100.0, 5000.0).log2();
-    t[2] = finite_or(p.low_shelf_freq_hz, 100.0).clamp(20.0, 1000.0).log2();
+    t[1] = finite_or(p.tilt_pivot_hz, 1000.0)
+        .clamp(100.0, 5000.0)
+        .log2();
+    t[2] = finite_or(p.low_shelf_freq_hz, 100.0)
+        .clamp(20.0, 1000.0)
+        .log2();
     t[3] = finite_or(p.low_shelf_gain_db, 0.0).clamp(-12.0, 12.0);
-    t[4] = finite_or(p.high_shelf_freq_hz, 8000.0).clamp(1000.0, 20000.0).log2();
+    t[4] = finite_or(p.high_shelf_freq_hz, 8000.0)
+        .clamp(1000.0, 20000.0)
+        .log2();
     t[5] = finite_or(p.high_shelf_gain_db, 0.0).clamp(-12.0, 12.0);
     for (b, bell) in p.bells.iter().enumerate() {
         t[6 + 3 * b] = finite_or(bell.freq_hz, 1000.0).clamp(20.0, 20000.0).log2();
@@ -228,10 +234,13 @@ mod tests {
                 tilt_db: 6.0,
                 ..Default::default()
             };
-            assert!(p.tone_response_db(1000.0, fs).abs() < 1e-9, "0 dB at the pivot");
+            assert!(
+                p.tone_response_db(1000.0, fs).abs() < 1e-9,
+                "0 dB at the pivot"
+            );
             let span = p.tone_response_db(20_000.0, fs) - p.tone_response_db(20.0, fs);
             eprintln!("tilt 6 dB at {fs} Hz: 20 kHz - 20 Hz = {span:.3} dB");
-            assert!(span > 0.96 * 6.0 && span < 6.0, "{fs}: span {span}");
+            assert!(span > 0.985 * 6.0 && span < 6.0, "{fs}: span {span}");
             let mut prev = f64::NEG_INFINITY;
             let mut f = 10.0;
             while f < 0.45 * fs {
@@ -246,7 +255,9 @@ mod tests {
     #[test]
     fn neutral_stage_is_bit_exact() {
         let mut t = ToneStage::new(48_000.0);
-        let mut l: Vec<f32> = (0..1000).map(|i| ((i * 7919) % 1000) as f32 / 1000.0 - 0.5).collect();
+        let mut l: Vec<f32> = (0..1000)
+            .map(|i| ((i * 7919) % 1000) as f32 / 1000.0 - 0.5)
+            .collect();
         let mut r = l.clone();
         let (l0, r0) = (l.clone(), r.clone());
         t.process(&mut l, &mut r);
