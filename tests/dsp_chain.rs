@@ -646,3 +646,44 @@ fn nan_and_inf_input_are_sanitised() {
     assert!(a.iter().all(|v| v.is_finite()));
     assert_eq!(a, b);
 }
+
+#[test]
+fn swapping_match_kernels_crossfades_without_clicks() {
+    let fs = 48_000.0;
+    let n = 60_000;
+    let f = 300.0;
+    let x = sine(n, f, fs, 0.3, 0.0);
+    let p = ChainParams {
+        match_amount: 1.0,
+        limiter_enabled: false,
+        ..Default::default()
+    };
+    let mut c = prepared(fs, &p);
+    let up = MatchKernel::design(&[4.0, 4.0], &[100.0, 1000.0], fs);
+    let down = MatchKernel::design(&[-4.0, -4.0], &[100.0, 1000.0], fs);
+    let (up_db, down_db) = (up.curve_db(f), down.curve_db(f));
+    assert!(c.swap_match_kernel(up).is_ok());
+    let swap_at = 30_011;
+    let (mut a, _) = run(&mut c, &x[..swap_at], &x[..swap_at], 333);
+    let old = c.swap_match_kernel(down).expect("same rate");
+    assert!(
+        (old.curve_db(f) - up_db).abs() < 1e-12,
+        "the previous kernel comes back"
+    );
+    a.extend(run(&mut c, &x[swap_at..], &x[swap_at..], 333).0);
+    let lat = c.latency_frames();
+    let steady_up = max_step(&a[lat + 3000..swap_at]);
+    let worst = max_step(&a[swap_at..]);
+    assert!(
+        worst <= steady_up * 1.01,
+        "swap step {worst} vs {steady_up}"
+    );
+    // After the crossfade the new curve applies.
+    let tail = &a[n - 9600..];
+    let rms = (tail.iter().map(|&v| (v as f64).powi(2)).sum::<f64>() / tail.len() as f64).sqrt();
+    let got_db = 20.0 * (rms * 2f64.sqrt() / 0.3).log10();
+    assert!((got_db - down_db).abs() < 0.05, "{got_db} vs {down_db}");
+    // A kernel for another rate is refused and handed back.
+    let wrong = MatchKernel::design(&[1.0], &[100.0], 96_000.0);
+    assert!(c.swap_match_kernel(wrong).is_err());
+}
