@@ -61,3 +61,22 @@ fn cost_of_one_second_48k_stereo_in_512_frame_blocks() {
         c.gain_reduction().max_db
     );
 }
+
+#[test]
+#[ignore]
+fn cost_of_the_limiter_alone() {
+    let fs = 48_000.0;
+    let mut lim = lathe::dsp::limiter::Limiter::new(fs);
+    let src: Vec<f32> = (0..512).map(|i| (i as f32 * 0.07).sin() * 1.5).collect();
+    let (mut a, mut b) = (src.clone(), src.clone());
+    let secs = 20;
+    let t = Instant::now();
+    for _ in 0..secs * 48_000 / 512 {
+        a.copy_from_slice(&src);
+        b.copy_from_slice(&src);
+        lim.process(&mut a, &mut b);
+    }
+    let per_sec = t.elapsed().as_secs_f64() / secs as f64;
+    eprintln!("limiter alone: {:.2} % of a core", per_sec * 100.0);
+    assert!(a.iter().all(|x| x.is_finite()));
+}
