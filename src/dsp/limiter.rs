@@ -110,7 +110,7 @@ impl Limiter {
         l
     }
 
-    /// Latency in frames (detector delay + attack window + neighbourhood): 117 at 44.1 kHz, 126 at
+    /// Latency in frames (detector delay + attack window + neighbourhood): 118 at 44.1 kHz, 126 at
     /// 48 kHz, 222 at 96 kHz. Pure.
     pub fn latency_frames(&self) -> usize {
         self.delay[0].len()
@@ -251,5 +251,42 @@ impl Limiter {
             self.gain = g;
             self.frames_counted += 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latency_figures_and_exact_unity_gain_below_ceiling() {
+        for (fs, lat) in [(44_100.0, 118), (48_000.0, 126), (96_000.0, 222)] {
+            let mut l = Limiter::new(fs);
+            assert_eq!(l.latency_frames(), lat);
+            let mut a: Vec<f32> = (0..5000).map(|i| 0.85 * (i as f32 * 0.01).sin()).collect();
+            let mut b = a.clone();
+            let x = a.clone();
+            l.process(&mut a, &mut b);
+            assert_eq!(&a[lat..], &x[..5000 - lat]);
+            assert_eq!(l.gain_reduction().max_db, 0.0);
+        }
+    }
+
+    #[test]
+    fn gain_recovers_exactly_to_unity_after_release() {
+        let fs = 48_000.0;
+        let mut l = Limiter::new(fs);
+        l.set_params(-1.0, true, LimiterCharacter::Fast);
+        let mut a: Vec<f32> = (0..48_000)
+            .map(|i| if i < 2000 { 2.0 } else { 0.1 } * (i as f32 * 0.05).sin())
+            .collect();
+        let mut b = a.clone();
+        l.process(&mut a, &mut b);
+        assert!(l.gain_reduction().max_db > 6.0);
+        assert_eq!(
+            l.gain_reduction().current_db,
+            0.0,
+            "release lands exactly on 1.0"
+        );
     }
 }

@@ -59,8 +59,8 @@ pub struct ChainParams {
     pub input_trim_db: f64,
     /// Tilt in dB, -6..=6: the difference between the tilt's high and low asymptotes; the response is
     /// 0 dB at `tilt_pivot_hz`, rises monotonically (for positive values) and is antisymmetric in
-    /// log-frequency around the pivot. With the pivot at 1 kHz, 20 kHz minus 20 Hz is 0.96..0.99 of
-    /// `tilt_db` at 44.1..96 kHz. Built from three first-order tilt sections (pivot/4, pivot, pivot·4),
+    /// log-frequency (bilinear-warped) around the pivot. With the pivot at 1 kHz, the response at 20 kHz
+    /// minus that at 20 Hz is 0.99..1.0 of `tilt_db` (5.93 dB at 96 kHz, 5.98 dB at 44.1 kHz for 6 dB). Built from three first-order tilt sections (pivot/4, pivot, pivot·4),
     /// each a third of the tilt, so the slope spreads over about six octaves.
     pub tilt_db: f64,
     /// Pivot of the tilt in Hz, 100..=5000 (default 1000): the frequency the tilt leaves unchanged.
