@@ -142,14 +142,21 @@ fn album_mode_keeps_offsets_track_mode_levels_them_wav_24() {
 }
 
 #[test]
-fn flac_24_and_wav_16_hit_targets_and_resampled_output_holds_the_ceiling() {
+fn flac_16_and_wav_16_hit_targets_and_resampled_output_holds_the_ceiling() {
     let dir = tempfile::tempdir().unwrap();
     let doc = synthetic_album(dir.path());
     let mut s = AlbumSettings::default();
     s.apply_preset(DeliveryPreset::Amazon); // -14 LUFS, -2 dBTP
     s.export.format = ExportFormat::Flac;
-    let flac = export(&doc, &options(dir.path().join("flac24"), s.clone())).unwrap();
+    let err = export(&doc, &options(dir.path().join("flac24"), s.clone())).unwrap_err();
+    assert!(err.to_string().contains("16-bit"), "24-bit FLAC is refused with the way out: {err}");
+    assert!(!dir.path().join("flac24").exists() && !dir.path().join("flac24.partial").exists());
+    s.export.bit_depth = BitDepth::Int16;
+    let flac = export(&doc, &options(dir.path().join("flac16"), s.clone())).unwrap();
     assert_on_target_and_under_ceiling(&flac, -2.0);
+    let pcm_bytes = 3 * 6 * 44_100 * 4;
+    let flac_bytes: u64 = flac.report.tracks.iter().map(|t| std::fs::metadata(flac.dir.join(&t.file)).unwrap().len()).sum();
+    assert!(flac_bytes < pcm_bytes as u64, "FLAC {flac_bytes} B vs PCM {pcm_bytes} B");
     s.export.format = ExportFormat::Wav;
     s.export.bit_depth = BitDepth::Int16;
     s.export.sample_rate_hz = Some(48_000);
@@ -221,7 +228,7 @@ fn silence_nan_and_unreachable_targets_are_reported_not_exploded() {
     assert_eq!(silence.gain_db, 0.0);
     assert!(silence.warnings.iter().any(|w| w.contains("no measurable loudness")), "{:?}", silence.warnings);
     let written = lathe::media::decode_file(&out.dir.join(&silence.file)).unwrap().audio;
-    assert!(written.channels[0].iter().all(|&s| s == 0.0), "silence stays silent (no dither noise on digital silence? see note)");
+    assert!(written.channels[0].iter().all(|&s| s == 0.0), "digital silence stays digital silence, undithered");
     assert!(clicks.warnings.iter().any(|w| w.contains("peak gain reduction")), "{:?}", clicks.warnings);
     assert!(clicks.max_gain_reduction_db <= 6.1, "the limiter was held to the bound: {}", clicks.max_gain_reduction_db);
     assert!(clicks.integrated_lufs.unwrap() < -6.5, "the target was not forced");

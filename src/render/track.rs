@@ -141,6 +141,7 @@ pub fn render_track(
         .filter(|_| job.params.match_amount > 0.0)
         .map(|(gains, centres)| MatchKernel::design(gains, centres, job.output_rate_hz as f64));
     let mut warnings = Vec::new();
+    let gap = (job.gap_before_s.max(0.0) * job.output_rate_hz as f64).round() as usize;
     let render = |gain_db: f64| -> Result<(AudioBuffer, GainReduction, Option<f64>), RenderError> {
         if cancel.load(Ordering::Relaxed) {
             return Err(RenderError::Cancelled);
@@ -151,6 +152,13 @@ pub fn render_track(
         };
         let (mut out, gr) = run_chain(&input, &params, kernel.as_ref());
         apply_fades(&mut out, job.fade_in_s, job.fade_out_s);
+        // The gap is part of the file, so it is part of the measurement: silence is gated out,
+        // but the 400 ms blocks that straddle its end are not, and they move short tracks by 0.1 LU.
+        if gap > 0 {
+            for ch in out.channels.iter_mut() {
+                ch.splice(0..0, std::iter::repeat_n(0.0, gap));
+            }
+        }
         let lufs = integrated_lufs(&out);
         Ok((out, gr, lufs))
     };
@@ -205,12 +213,6 @@ pub fn render_track(
         }
     }
 
-    let gap = (job.gap_before_s.max(0.0) * job.output_rate_hz as f64).round() as usize;
-    if gap > 0 {
-        for ch in out.channels.iter_mut() {
-            ch.splice(0..0, std::iter::repeat_n(0.0, gap));
-        }
-    }
     Ok(RenderedTrack {
         audio: out,
         gain_db,
