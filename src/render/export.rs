@@ -408,8 +408,12 @@ fn export_one(
         Some(bits) => {
             // TPDF dither is the very last step, seeded per track so an export is reproducible.
             let mut tpdf = Tpdf::new(0x1a7e_0000 + number as u64);
+            // Digital silence (gaps, silent tracks) stays digital silence: it has no quantisation
+            // error to decorrelate, and a gap full of dither noise is not a gap.
             let mut q = |s: f32| {
-                if settings.export.dither {
+                if s == 0.0 {
+                    0
+                } else if settings.export.dither {
                     tpdf.quantize(s, bits)
                 } else {
                     quantize_undithered(s, bits)
