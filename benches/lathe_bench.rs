@@ -27,6 +27,135 @@ fn main() {
     if wants("analysis") {
         analysis_vs_ffmpeg(&albums);
     }
+    if wants("render") {
+        render_vs_loudnorm(&albums);
+    }
+}
+
+/// Lathe's export (decode, analyse, render, dither, write, measure back) vs ffmpeg's two-pass
+/// `loudnorm` in linear mode, both to -14 LUFS / -1 dBTP, 24-bit WAV, same parallelism.
+fn render_vs_loudnorm(albums: &[(String, Vec<PathBuf>)]) {
+    use lathe::project::*;
+    use lathe::render::export::{export_album, ExportOptions};
+    println!("\n== render: whole album to -14 LUFS / -1 dBTP, 24-bit WAV, track mode, {} workers (Lathe: median of {RUNS}; loudnorm: 1 run)", workers());
+    println!("{:<20} {:>8} {:>10} {:>9} {:>14} {:>12} {:>8}", "album", "audio s", "lathe s", "lathe ×RT", "loudnorm 2p s", "loudnorm ×RT", "speedup");
+    let tmp = std::env::temp_dir().join(format!("lathe-bench-{}", std::process::id()));
+    for (name, files) in albums {
+        let tracks = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| Track {
+                id: TrackId(i as u64 + 1),
+                title: f.file_stem().unwrap().to_string_lossy().into_owned(),
+                source: f.clone(),
+                gap_before_s: 0.0,
+                fade_in_s: 0.0,
+                fade_out_s: 0.0,
+                tone: ToneSettings::default(),
+                stereo: StereoSettings::default(),
+                headroom: TrackHeadroom::default(),
+            })
+            .collect();
+        let mut settings = AlbumSettings { loudness_mode: LoudnessMode::Track, ..AlbumSettings::default() };
+        settings.export.bit_depth = BitDepth::Int24;
+        let project = Project { schema_version: SCHEMA_VERSION, album: AlbumInfo { title: name.clone(), artist: String::new() }, settings: settings.clone(), tracks, references: vec![] };
+        let doc = lathe::project::Document { project, path: tmp.join("album.json") };
+        let _ = std::fs::create_dir_all(&tmp);
+        let mut times = Vec::new();
+        let mut summary = None;
+        for run in 0..RUNS {
+            let out = tmp.join(format!("{name}-{run}"));
+            let opts = ExportOptions { out_dir: out.clone(), settings: settings.clone(), force: true, album_image: false, cache: None };
+            let start = Instant::now();
+            let s = export_album(&doc, &opts, &|_| {}, &AtomicBool::new(false)).expect("export");
+            times.push(start.elapsed().as_secs_f64());
+            let _ = std::fs::remove_dir_all(&out);
+            summary = Some(s);
+        }
+        let summary = summary.unwrap();
+        let lathe = median(times);
+        let audio_s: f64 = files.iter().map(|f| lathe::media::decode_file(f).map(|d| d.audio.duration_s()).unwrap_or(0.0)).sum();
+        let (ff_s, ff) = loudnorm_two_pass(files, &tmp);
+        println!("{:<20} {:>8.1} {:>10.2} {:>9.0} {:>14.2} {:>12.0} {:>7.1}×", name, audio_s, lathe, audio_s / lathe, ff_s, audio_s / ff_s, ff_s / lathe);
+        for (t, (i, tp, kind)) in summary.report.tracks.iter().zip(ff) {
+            println!(
+                "    {:<40} lathe I {:>6.2} TP {:>6.2} | loudnorm I {:>6} TP {:>6} ({kind})",
+                t.file,
+                t.integrated_lufs.unwrap_or(f64::NAN),
+                t.true_peak_dbtp.unwrap_or(f64::NAN),
+                i.map_or("—".into(), |v| format!("{v:.2}")),
+                tp.map_or("—".into(), |v| format!("{v:.2}")),
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// ffmpeg loudnorm, two passes (measure, then linear normalisation), per file with the bench's
+/// parallelism; the output is measured with Lathe's meter. Returns (seconds, per file (I, TP, mode)).
+fn loudnorm_two_pass(files: &[PathBuf], tmp: &Path) -> (f64, Vec<(Option<f64>, Option<f64>, String)>) {
+    let start = Instant::now();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(vec![(None::<PathBuf>, String::from("failed")); files.len()]);
+    std::thread::scope(|s| {
+        for _ in 0..workers() {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(file) = files.get(i) else { break };
+                let base = "I=-14:TP=-1:LRA=20";
+                let pass1 = Command::new("ffmpeg")
+                    .args(["-nostats", "-hide_banner", "-i"])
+                    .arg(file)
+                    .args(["-af", &format!("loudnorm={base}:print_format=json"), "-f", "null", "-"])
+                    .output();
+                let Ok(pass1) = pass1 else { continue };
+                let text = String::from_utf8_lossy(&pass1.stderr).into_owned();
+                let field = |name: &str| -> Option<String> {
+                    let at = text.rfind(&format!("\"{name}\""))?;
+                    let rest = &text[at..];
+                    let v = rest.split(':').nth(1)?.split('"').nth(1)?;
+                    Some(v.to_string())
+                };
+                let (Some(mi), Some(mtp), Some(mlra), Some(mth), Some(off)) =
+                    (field("input_i"), field("input_tp"), field("input_lra"), field("input_thresh"), field("target_offset"))
+                else {
+                    continue;
+                };
+                let out = tmp.join(format!("loudnorm-{i}.wav"));
+                let filter = format!("loudnorm={base}:measured_I={mi}:measured_TP={mtp}:measured_LRA={mlra}:measured_thresh={mth}:offset={off}:linear=true:print_format=json");
+                let pass2 = Command::new("ffmpeg")
+                    .args(["-nostats", "-hide_banner", "-y", "-i"])
+                    .arg(file)
+                    .args(["-af", &filter, "-ar", "44100", "-c:a", "pcm_s24le"])
+                    .arg(&out)
+                    .output();
+                let kind = pass2
+                    .ok()
+                    .and_then(|o| {
+                        let t = String::from_utf8_lossy(&o.stderr).into_owned();
+                        let at = t.rfind("\"normalization_type\"")?;
+                        Some(t[at..].split('"').nth(3)?.to_string())
+                    })
+                    .unwrap_or_else(|| "?".into());
+                results.lock().unwrap()[i] = (Some(out), kind);
+            });
+        }
+    });
+    let seconds = start.elapsed().as_secs_f64();
+    // Measured after the clock stops: the comparison times ffmpeg's work only.
+    let measured = results
+        .into_inner()
+        .unwrap()
+        .into_iter()
+        .map(|(out, kind)| {
+            let a = out.as_ref().and_then(|o| lathe::analysis::analyze_file(o, &AtomicBool::new(false)).ok());
+            if let Some(o) = out {
+                let _ = std::fs::remove_file(o);
+            }
+            (a.as_ref().and_then(|a| a.loudness.integrated_lufs), a.as_ref().and_then(|a| a.loudness.true_peak_dbtp), kind)
+        })
+        .collect();
+    (seconds, measured)
 }
 
 /// Albums (folders of FLAC files) in the corpus, sorted.
