@@ -94,7 +94,12 @@ impl Axes {
     }
 }
 
-/// A dB range with a few dB of air, snapped to the grid step.
+/// The largest span of data shown, dB (the axis adds air and snaps to 6 dB steps: at most 48 dB). Tonal balance lives within a few tens of dB; a codec's low-pass
+/// (the last band of a lossy file reads -70 dB) would otherwise squash every curve into a strip.
+/// Points below the floor are drawn on it (`Axes::y` clamps).
+const MAX_SPAN_DB: f64 = 36.0;
+
+/// A dB range with a few dB of air, snapped to the grid step, at most `MAX_SPAN_DB` tall.
 fn db_range(curves: &Curves) -> (f64, f64, f64) {
     let finite = curves
         .track_db
@@ -106,6 +111,7 @@ fn db_range(curves: &Curves) -> (f64, f64, f64) {
     if lo > hi {
         return (-60.0, 0.0, 12.0);
     }
+    let lo = lo.max(hi - MAX_SPAN_DB);
     let step = if hi - lo > 42.0 { 12.0 } else { 6.0 };
     (
         (lo - 2.0).div_euclid(step) * step,
@@ -288,6 +294,10 @@ mod tests {
         };
         let (lo, hi, step) = db_range(&curves);
         assert_eq!((lo, hi, step), (-36.0, -6.0, 6.0));
+        // A codec's -70 dB top band does not stretch the axis past 48 dB.
+        let lossy = Curves { bands_hz: vec![100.0, 20_000.0], track_db: vec![-10.0, -70.0], album_db: vec![-12.0, -68.0] };
+        let (lo, hi, _) = db_range(&lossy);
+        assert!(hi - lo <= 48.0 && hi >= -8.0 && lo <= -46.0, "{lo}..{hi}");
     }
 
     #[test]
