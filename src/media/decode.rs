@@ -60,6 +60,7 @@ pub fn decode_file(path: &Path) -> Result<Decoded, MediaError> {
         codec: "WAV".into(),
         bits_per_sample: Some(spec.bits_per_sample as u32),
         notices,
+        nonfinite_samples: nonfinite,
         ..Decoded::default()
     })
 }
