@@ -44,14 +44,18 @@ fn cache_hits_and_invalidates_on_size_and_mtime() {
     let hit = cache.get(&file).expect("hit");
     // JSON keeps f64 to ~1e-15 relative, not always to the last bit.
     assert_eq!(hit.notices, analysis.notices);
-    let (a, b) = (hit.loudness.integrated_lufs.unwrap(), analysis.loudness.integrated_lufs.unwrap());
+    let (a, b) = (
+        hit.loudness.integrated_lufs.unwrap(),
+        analysis.loudness.integrated_lufs.unwrap(),
+    );
     assert!((a - b).abs() < 1e-9);
     assert_eq!(hit.spectrum.mid_db.len(), analysis.spectrum.mid_db.len());
     assert_eq!(cache.get(&dir.path().join("missing.wav")), None);
 
     // Same size, new mtime: miss.
     let f = std::fs::File::options().write(true).open(&file).unwrap();
-    f.set_modified(SystemTime::now() + Duration::from_secs(10)).unwrap();
+    f.set_modified(SystemTime::now() + Duration::from_secs(10))
+        .unwrap();
     drop(f);
     assert_eq!(cache.get(&file), None, "mtime change invalidates");
 
@@ -69,7 +73,11 @@ fn cache_hits_and_invalidates_on_size_and_mtime() {
     cache.put(&file, &analysis);
     for e in std::fs::read_dir(&cache.dir).unwrap() {
         let p = e.unwrap().path();
-        assert_eq!(p.extension().and_then(|x| x.to_str()), Some("json"), "{p:?}");
+        assert_eq!(
+            p.extension().and_then(|x| x.to_str()),
+            Some("json"),
+            "{p:?}"
+        );
         std::fs::write(&p, b"{not json").unwrap();
     }
     assert_eq!(cache.get(&file), None);
@@ -92,11 +100,17 @@ fn unwritable_cache_is_ignored() {
 fn user_default_follows_xdg() {
     // Only reads the environment; the variable is set for this process alone.
     std::env::set_var("XDG_CACHE_HOME", "/tmp/lathe-xdg-test");
-    assert_eq!(AnalysisCache::user_default().dir, PathBuf::from("/tmp/lathe-xdg-test/lathe/analysis"));
+    assert_eq!(
+        AnalysisCache::user_default().dir,
+        PathBuf::from("/tmp/lathe-xdg-test/lathe/analysis")
+    );
 }
 
 fn levels_of(results: &[Result<lathe::analysis::TrackAnalysis, AnalysisError>]) -> Vec<f64> {
-    results.iter().map(|r| r.as_ref().unwrap().loudness.sample_peak_dbfs.unwrap()).collect()
+    results
+        .iter()
+        .map(|r| r.as_ref().unwrap().loudness.sample_peak_dbfs.unwrap())
+        .collect()
 }
 
 #[test]
@@ -116,10 +130,20 @@ fn batch_keeps_order_fills_the_cache_and_reaches_full_progress() {
     with_missing.insert(2, dir.path().join("missing.wav"));
     let cache = AnalysisCache::at(&dir.path().join("cache"));
     let reports = Mutex::new(Vec::<BatchProgress>::new());
-    let results = analyze_batch(&with_missing, Some(&cache), &|p| reports.lock().unwrap().push(p), &never());
+    let results = analyze_batch(
+        &with_missing,
+        Some(&cache),
+        &|p| reports.lock().unwrap().push(p),
+        &never(),
+    );
     assert_eq!(results.len(), 6);
     assert!(matches!(results[2], Err(AnalysisError::Media(_))));
-    let found: Vec<_> = results.into_iter().enumerate().filter(|(i, _)| *i != 2).map(|(_, r)| r).collect();
+    let found: Vec<_> = results
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 2)
+        .map(|(_, r)| r)
+        .collect();
     for (got, want) in levels_of(&found).iter().zip(levels) {
         assert!((got - want).abs() < 0.01, "order: {got} vs {want}");
     }
@@ -127,7 +151,10 @@ fn batch_keeps_order_fills_the_cache_and_reaches_full_progress() {
     let last = reports.last().unwrap();
     assert_eq!((last.done, last.total, last.fraction), (6, 6, 1.0));
     assert!(reports.iter().all(|p| (0.0..=1.0).contains(&p.fraction)));
-    assert!(reports.iter().any(|p| p.fraction > 0.0 && p.done == 0), "partial progress within files");
+    assert!(
+        reports.iter().any(|p| p.fraction > 0.0 && p.done == 0),
+        "partial progress within files"
+    );
 
     // Second run: every file comes from the cache (marked entries prove it).
     for p in &paths {
@@ -136,7 +163,9 @@ fn batch_keeps_order_fills_the_cache_and_reaches_full_progress() {
         cache.put(p, &a);
     }
     let again = analyze_batch(&paths, Some(&cache), &|_| {}, &never());
-    assert!(again.iter().all(|r| r.as_ref().unwrap().notices.iter().any(|n| n == "cached")));
+    assert!(again
+        .iter()
+        .all(|r| r.as_ref().unwrap().notices.iter().any(|n| n == "cached")));
 }
 
 #[test]
@@ -157,14 +186,25 @@ fn cancellation_stops_the_batch_promptly() {
         }
     };
     let results = analyze_batch(&paths, None, &progress, &cancel);
-    let latency = cancelled_at.lock().unwrap().expect("cancel was set").elapsed();
-    assert!(latency < Duration::from_millis(500), "took {latency:?} to stop");
-    assert!(results.iter().all(|r| matches!(r, Err(AnalysisError::Cancelled))));
+    let latency = cancelled_at
+        .lock()
+        .unwrap()
+        .expect("cancel was set")
+        .elapsed();
+    assert!(
+        latency < Duration::from_millis(500),
+        "took {latency:?} to stop"
+    );
+    assert!(results
+        .iter()
+        .all(|r| matches!(r, Err(AnalysisError::Cancelled))));
 
     // Cancelled before the start: nothing is analysed.
     let t = Instant::now();
     let results = analyze_batch(&paths, None, &|_| {}, &AtomicBool::new(true));
-    assert!(results.iter().all(|r| matches!(r, Err(AnalysisError::Cancelled))));
+    assert!(results
+        .iter()
+        .all(|r| matches!(r, Err(AnalysisError::Cancelled))));
     assert!(t.elapsed() < Duration::from_millis(100));
     assert!(analyze_batch(&[], None, &|_| {}, &never()).is_empty());
 }

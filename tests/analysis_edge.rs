@@ -41,12 +41,26 @@ fn assert_all_finite(a: &TrackAnalysis) {
     let json = serde_json::to_string(a).unwrap();
     let back: TrackAnalysis = serde_json::from_str(&json).unwrap();
     assert_eq!(back.notices, a.notices);
-    assert_eq!(back.loudness.short_term_lufs.len(), a.loudness.short_term_lufs.len());
+    assert_eq!(
+        back.loudness.short_term_lufs.len(),
+        a.loudness.short_term_lufs.len()
+    );
     let l = &a.loudness;
-    let numbers = [Some(l.lra_lu), l.integrated_lufs, l.true_peak_dbtp, l.sample_peak_dbfs, l.plr_db];
+    let numbers = [
+        Some(l.lra_lu),
+        l.integrated_lufs,
+        l.true_peak_dbtp,
+        l.sample_peak_dbfs,
+        l.plr_db,
+    ];
     assert!(numbers.iter().flatten().all(|v| v.is_finite()), "{l:?}");
     assert!(l.short_term_lufs.iter().flatten().all(|v| v.is_finite()));
-    assert!(a.spectrum.mid_db.iter().chain(&a.spectrum.side_db).all(|v| v.is_finite()));
+    assert!(a
+        .spectrum
+        .mid_db
+        .iter()
+        .chain(&a.spectrum.side_db)
+        .all(|v| v.is_finite()));
 }
 
 #[test]
@@ -54,12 +68,19 @@ fn digital_silence_has_no_loudness_and_says_so() {
     let a = analyse_samples(48000, &vec![0.0; 2 * 48000 * 5]);
     let l = &a.loudness;
     assert_eq!(l.integrated_lufs, None);
-    assert_eq!((l.true_peak_dbtp, l.sample_peak_dbfs, l.plr_db), (None, None, None));
+    assert_eq!(
+        (l.true_peak_dbtp, l.sample_peak_dbfs, l.plr_db),
+        (None, None, None)
+    );
     assert_eq!(l.lra_lu, 0.0);
     assert_eq!(l.short_term_lufs.len(), 50);
     assert!(l.short_term_lufs.iter().all(Option::is_none));
     assert!(a.spectrum.mid_db.is_empty() && a.stereo.is_empty());
-    assert!(a.notices.iter().any(|n| n.contains("no loudness")), "{:?}", a.notices);
+    assert!(
+        a.notices.iter().any(|n| n.contains("no loudness")),
+        "{:?}",
+        a.notices
+    );
     assert_all_finite(&a);
 }
 
@@ -74,7 +95,11 @@ fn clip_shorter_than_a_gating_block_has_peaks_but_no_loudness() {
     assert!((sp + 6.02).abs() < 0.05, "{sp}");
     assert!(l.true_peak_dbtp.unwrap() >= sp);
     assert!((a.duration_s - 0.2).abs() < 1e-3);
-    assert!(a.notices.iter().any(|n| n.contains("no loudness")), "{:?}", a.notices);
+    assert!(
+        a.notices.iter().any(|n| n.contains("no loudness")),
+        "{:?}",
+        a.notices
+    );
     assert_all_finite(&a);
 }
 
@@ -85,8 +110,16 @@ fn nan_file_is_counted_and_reported() {
     let a = analyse_samples(48000, &vec![f32::NAN; 2 * frames]);
     assert_eq!(a.nonfinite_samples, 2 * frames as u64);
     assert_eq!(a.loudness.integrated_lufs, None);
-    assert!(a.notices.iter().any(|n| n.contains("NaN")), "{:?}", a.notices);
-    assert!(a.notices.iter().any(|n| n.contains("no loudness")), "{:?}", a.notices);
+    assert!(
+        a.notices.iter().any(|n| n.contains("NaN")),
+        "{:?}",
+        a.notices
+    );
+    assert!(
+        a.notices.iter().any(|n| n.contains("no loudness")),
+        "{:?}",
+        a.notices
+    );
     assert_all_finite(&a);
 }
 
@@ -111,7 +144,13 @@ fn analyze_audio_cleans_nonfinite_input_itself() {
     // Called directly (no decoder in between), the analysis must not trust its input.
     let mut l = vec![0.1f32; 48000];
     l[100] = f32::NAN;
-    let a = analyze_audio(&AudioBuffer { sample_rate_hz: 48000, channels: [l.clone(), l] }, 1);
+    let a = analyze_audio(
+        &AudioBuffer {
+            sample_rate_hz: 48000,
+            channels: [l.clone(), l],
+        },
+        1,
+    );
     assert_eq!(a.nonfinite_samples, 2);
     assert_eq!(a.channels, 1);
     assert_all_finite(&a);

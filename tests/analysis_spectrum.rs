@@ -64,7 +64,13 @@ fn high_shelf(x: &[f32], f0: f64, gain_db: f64) -> Vec<f32> {
 }
 
 fn analyse(left: Vec<f32>, right: Vec<f32>) -> TrackAnalysis {
-    analyze_audio(&AudioBuffer { sample_rate_hz: RATE, channels: [left, right] }, 2)
+    analyze_audio(
+        &AudioBuffer {
+            sample_rate_hz: RATE,
+            channels: [left, right],
+        },
+        2,
+    )
 }
 
 fn mean(v: &[f64]) -> f64 {
@@ -83,12 +89,19 @@ fn pink_noise_reads_flat_from_20_hz_to_20_khz() {
     let worst = mid.iter().map(|d| (d - m).abs()).fold(0.0, f64::max);
     eprintln!("pink: mean band level {m:.2} dB re integrated, worst deviation {worst:.2} dB");
     for (f, db) in a.spectrum.bands_hz.iter().zip(mid) {
-        assert!((db - m).abs() <= 0.5, "{f:.1} Hz: {:+.2} dB from the mean", db - m);
+        assert!(
+            (db - m).abs() <= 0.5,
+            "{f:.1} Hz: {:+.2} dB from the mean",
+            db - m
+        );
     }
     // Normalised to loudness: each of the ~60 bands holds 1/60 of the mid power (-17.8 dB);
     // loudness adds -0.691 + 3.01 (two channels) and ~+1 dB of K-weighting gain on pink
     // noise's spectrum, so the bands sit around -21.5 dB re integrated.
-    assert!((-23.0..=-20.0).contains(&m), "mean band level {m} dB re integrated");
+    assert!(
+        (-23.0..=-20.0).contains(&m),
+        "mean band level {m} dB re integrated"
+    );
 }
 
 #[test]
@@ -98,11 +111,23 @@ fn high_shelf_shows_up_above_and_not_below() {
     let plain = analyse(x.clone(), x);
     let lifted = analyse(shelved.clone(), shelved);
     // Undo the loudness normalisation to compare absolute band levels.
-    let (ip, il) = (plain.loudness.integrated_lufs.unwrap(), lifted.loudness.integrated_lufs.unwrap());
-    for ((f, p), l) in plain.spectrum.bands_hz.iter().zip(&plain.spectrum.mid_db).zip(&lifted.spectrum.mid_db) {
+    let (ip, il) = (
+        plain.loudness.integrated_lufs.unwrap(),
+        lifted.loudness.integrated_lufs.unwrap(),
+    );
+    for ((f, p), l) in plain
+        .spectrum
+        .bands_hz
+        .iter()
+        .zip(&plain.spectrum.mid_db)
+        .zip(&lifted.spectrum.mid_db)
+    {
         let gain = (l + il) - (p + ip);
         if *f >= 8000.0 {
-            assert!((gain - 6.0).abs() <= 0.5, "{f:.0} Hz: {gain:+.2} dB, expected +6");
+            assert!(
+                (gain - 6.0).abs() <= 0.5,
+                "{f:.0} Hz: {gain:+.2} dB, expected +6"
+            );
         } else if *f <= 125.0 {
             assert!(gain.abs() <= 0.5, "{f:.0} Hz: {gain:+.2} dB, expected 0");
         }
@@ -117,9 +142,17 @@ fn level_does_not_change_the_normalised_spectrum() {
     let quiet = |v: &[f32]| v.iter().map(|s| s * 10f32.powf(-0.5)).collect::<Vec<f32>>();
     let loud = analyse(l.clone(), r.clone());
     let soft = analyse(quiet(&l), quiet(&r));
-    let (il, is) = (loud.loudness.integrated_lufs.unwrap(), soft.loudness.integrated_lufs.unwrap());
+    let (il, is) = (
+        loud.loudness.integrated_lufs.unwrap(),
+        soft.loudness.integrated_lufs.unwrap(),
+    );
     assert!((il - is - 10.0).abs() < 0.01, "{il} vs {is}");
-    let pairs = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max);
+    let pairs = |a: &[f64], b: &[f64]| {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f64::max)
+    };
     assert!(pairs(&loud.spectrum.mid_db, &soft.spectrum.mid_db) < 0.05);
     assert!(pairs(&loud.spectrum.side_db, &soft.spectrum.side_db) < 0.05);
 }
@@ -128,7 +161,11 @@ fn level_does_not_change_the_normalised_spectrum() {
 fn mono_has_no_side_and_full_correlation() {
     let x = pink(10.0, 5);
     let a = analyse(x.clone(), x);
-    assert!(a.spectrum.side_db.iter().all(|&s| s == FLOOR_DB), "{:?}", a.spectrum.side_db);
+    assert!(
+        a.spectrum.side_db.iter().all(|&s| s == FLOOR_DB),
+        "{:?}",
+        a.spectrum.side_db
+    );
     assert_eq!(a.stereo.len(), 5);
     for b in &a.stereo {
         assert!(b.correlation > 0.999, "{b:?}");

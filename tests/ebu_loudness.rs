@@ -37,13 +37,17 @@ fn tones(rate: u32, segments: &[(f64, f64)]) -> Vec<f64> {
         let amp = 10f64.powf(dbfs / 20.0);
         let n = (secs * rate as f64).round() as usize;
         let start = out.len();
-        out.extend((start..start + n).map(|i| amp * (2.0 * PI * 1000.0 * i as f64 / rate as f64).sin()));
+        out.extend(
+            (start..start + n).map(|i| amp * (2.0 * PI * 1000.0 * i as f64 / rate as f64).sin()),
+        );
     }
     out
 }
 
 fn integrated(a: &TrackAnalysis) -> f64 {
-    a.loudness.integrated_lufs.expect("these signals have a loudness")
+    a.loudness
+        .integrated_lufs
+        .expect("these signals have a loudness")
 }
 
 #[test]
@@ -54,18 +58,39 @@ fn tech3341_cases_1_to_5_integrated_within_0_1_lu() {
         // 2: as #1 at -33.0 dBFS -> I = -33.0 ±0.1 LUFS.
         ("3341-2", vec![(20.0, -33.0)], -33.0),
         // 3: 10 s at -36.0, 60 s at -23.0, 10 s at -36.0 dBFS -> I = -23.0 ±0.1 (relative gate).
-        ("3341-3", vec![(10.0, -36.0), (60.0, -23.0), (10.0, -36.0)], -23.0),
+        (
+            "3341-3",
+            vec![(10.0, -36.0), (60.0, -23.0), (10.0, -36.0)],
+            -23.0,
+        ),
         // 4: 10 s -72, 10 s -36, 60 s -23, 10 s -36, 10 s -72 dBFS -> I = -23.0 ±0.1
         //    (absolute and relative gates).
-        ("3341-4", vec![(10.0, -72.0), (10.0, -36.0), (60.0, -23.0), (10.0, -36.0), (10.0, -72.0)], -23.0),
+        (
+            "3341-4",
+            vec![
+                (10.0, -72.0),
+                (10.0, -36.0),
+                (60.0, -23.0),
+                (10.0, -36.0),
+                (10.0, -72.0),
+            ],
+            -23.0,
+        ),
         // 5: 20 s at -26.0, 20.1 s at -20.0, 20 s at -26.0 dBFS -> I = -23.0 ±0.1.
-        ("3341-5", vec![(20.0, -26.0), (20.1, -20.0), (20.0, -26.0)], -23.0),
+        (
+            "3341-5",
+            vec![(20.0, -26.0), (20.1, -20.0), (20.0, -26.0)],
+            -23.0,
+        ),
     ];
     for rate in RATES {
         for (name, segments, expected) in &cases {
             let a = measure(rate, &tones(rate, segments));
             let i = integrated(&a);
-            assert!((i - expected).abs() <= 0.1, "{name} at {rate} Hz: I = {i}, expected {expected}");
+            assert!(
+                (i - expected).abs() <= 0.1,
+                "{name} at {rate} Hz: I = {i}, expected {expected}"
+            );
             assert!(a.notices.is_empty(), "{name}: {:?}", a.notices);
         }
     }
@@ -92,7 +117,9 @@ fn tech3341_case_9_short_term_constant_after_3_s() {
     // 9: (1.34 s at -20.0 dBFS; 1.66 s at -30.0 dBFS) repeated 5 times
     //    -> S = -23.0 ±0.1 LUFS, constant after 3 s.
     for rate in RATES {
-        let segments: Vec<(f64, f64)> = (0..5).flat_map(|_| [(1.34, -20.0), (1.66, -30.0)]).collect();
+        let segments: Vec<(f64, f64)> = (0..5)
+            .flat_map(|_| [(1.34, -20.0), (1.66, -30.0)])
+            .collect();
         let a = measure(rate, &tones(rate, &segments));
         let st = &a.loudness.short_term_lufs;
         assert_eq!(a.loudness.short_term_step_s, 0.1);
@@ -142,7 +169,10 @@ fn tech3341_cases_15_to_19_true_peak() {
             let a = measure(rate, &true_peak_signal(rate, divisor, amp, phase));
             let tp = a.loudness.true_peak_dbtp.unwrap();
             let d = tp - expected;
-            assert!((-0.4..=0.2).contains(&d), "{name} at {rate} Hz: {tp} dBTP, expected {expected}");
+            assert!(
+                (-0.4..=0.2).contains(&d),
+                "{name} at {rate} Hz: {tp} dBTP, expected {expected}"
+            );
         }
     }
 }
@@ -157,13 +187,26 @@ fn tech3342_cases_1_to_4_loudness_range_within_1_lu() {
         // 3: as #1 with -40.0 and -20.0 dBFS -> LRA = 20 ±1.
         ("3342-3", vec![(20.0, -40.0), (20.0, -20.0)], 20.0),
         // 4: 20 s each at -50, -35, -20, -35, -50 dBFS -> LRA = 15 ±1.
-        ("3342-4", vec![(20.0, -50.0), (20.0, -35.0), (20.0, -20.0), (20.0, -35.0), (20.0, -50.0)], 15.0),
+        (
+            "3342-4",
+            vec![
+                (20.0, -50.0),
+                (20.0, -35.0),
+                (20.0, -20.0),
+                (20.0, -35.0),
+                (20.0, -50.0),
+            ],
+            15.0,
+        ),
     ];
     for rate in RATES {
         for (name, segments, expected) in &cases {
             let a = measure(rate, &tones(rate, segments));
             let lra = a.loudness.lra_lu;
-            assert!((lra - expected).abs() <= 1.0, "{name} at {rate} Hz: LRA = {lra}, expected {expected}");
+            assert!(
+                (lra - expected).abs() <= 1.0,
+                "{name} at {rate} Hz: LRA = {lra}, expected {expected}"
+            );
         }
     }
 }

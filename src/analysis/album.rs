@@ -11,22 +11,34 @@ pub const TONAL_DEVIATION_RANGE_HZ: (f64, f64) = (40.0, 16000.0);
 /// `tracks[i]` is `None` for a track without analysis (missing file, decode error).
 /// Tracks without a spectrum (silent or shorter than a gating block) are treated as `None`.
 pub fn album_stats(tracks: &[Option<&TrackAnalysis>]) -> AlbumStats {
-    let grid = tracks.iter().flatten().find(|t| has_spectrum(t)).map(|t| t.spectrum.bands_hz.clone());
+    let grid = tracks
+        .iter()
+        .flatten()
+        .find(|t| has_spectrum(t))
+        .map(|t| t.spectrum.bands_hz.clone());
     let usable = |t: &Option<&TrackAnalysis>| -> bool {
         match (t, &grid) {
             (Some(t), Some(g)) => has_spectrum(t) && t.spectrum.bands_hz == *g,
             _ => false,
         }
     };
-    let weighted: Vec<(&SpectralBalance, f64)> =
-        tracks.iter().filter(|t| usable(t)).flatten().map(|t| (&t.spectrum, 1.0)).collect();
+    let weighted: Vec<(&SpectralBalance, f64)> = tracks
+        .iter()
+        .filter(|t| usable(t))
+        .flatten()
+        .map(|t| (&t.spectrum, 1.0))
+        .collect();
     let average = power_average(&weighted);
     let deviation_db: Vec<Vec<f64>> = tracks
         .iter()
         .map(|t| match t {
-            Some(t) if usable(&Some(*t)) => {
-                t.spectrum.mid_db.iter().zip(&average.mid_db).map(|(x, a)| x - a).collect()
-            }
+            Some(t) if usable(&Some(*t)) => t
+                .spectrum
+                .mid_db
+                .iter()
+                .zip(&average.mid_db)
+                .map(|(x, a)| x - a)
+                .collect(),
             _ => Vec::new(),
         })
         .collect();
@@ -40,10 +52,15 @@ pub fn album_stats(tracks: &[Option<&TrackAnalysis>]) -> AlbumStats {
                 .filter(|(_, &f)| (lo..=hi).contains(&f))
                 .map(|(d, _)| d * d)
                 .collect();
-            (!in_range.is_empty()).then(|| (in_range.iter().sum::<f64>() / in_range.len() as f64).sqrt())
+            (!in_range.is_empty())
+                .then(|| (in_range.iter().sum::<f64>() / in_range.len() as f64).sqrt())
         })
         .collect();
-    let lufs: Vec<f64> = tracks.iter().flatten().filter_map(|t| t.loudness.integrated_lufs).collect();
+    let lufs: Vec<f64> = tracks
+        .iter()
+        .flatten()
+        .filter_map(|t| t.loudness.integrated_lufs)
+        .collect();
     let loudness_spread_lu = match (
         lufs.iter().cloned().reduce(f64::max),
         lufs.iter().cloned().reduce(f64::min),
@@ -51,14 +68,23 @@ pub fn album_stats(tracks: &[Option<&TrackAnalysis>]) -> AlbumStats {
         (Some(max), Some(min)) => max - min,
         _ => 0.0,
     };
-    AlbumStats { average, deviation_db, tonal_deviation_db, loudness_spread_lu }
+    AlbumStats {
+        average,
+        deviation_db,
+        tonal_deviation_db,
+        loudness_spread_lu,
+    }
 }
 
 /// Weighted power-average of the references' spectra (weights > 0).
 /// References with a weight <= 0, no spectrum or another band grid are ignored; with none
 /// left the result is empty.
 pub fn references_average(references: &[(&TrackAnalysis, f64)]) -> SpectralBalance {
-    let grid = references.iter().map(|r| r.0).find(|t| has_spectrum(t)).map(|t| &t.spectrum.bands_hz);
+    let grid = references
+        .iter()
+        .map(|r| r.0)
+        .find(|t| has_spectrum(t))
+        .map(|t| &t.spectrum.bands_hz);
     let weighted: Vec<(&SpectralBalance, f64)> = references
         .iter()
         .filter(|(t, w)| {
@@ -71,7 +97,9 @@ pub fn references_average(references: &[(&TrackAnalysis, f64)]) -> SpectralBalan
 
 fn has_spectrum(t: &TrackAnalysis) -> bool {
     let s = &t.spectrum;
-    !s.bands_hz.is_empty() && s.mid_db.len() == s.bands_hz.len() && s.side_db.len() == s.bands_hz.len()
+    !s.bands_hz.is_empty()
+        && s.mid_db.len() == s.bands_hz.len()
+        && s.side_db.len() == s.bands_hz.len()
 }
 
 /// Weighted mean of the curves in the linear power domain, back in dB.
@@ -83,7 +111,10 @@ fn power_average(curves: &[(&SpectralBalance, f64)]) -> SpectralBalance {
     let average = |pick: fn(&SpectralBalance) -> &Vec<f64>| -> Vec<f64> {
         (0..first.bands_hz.len())
             .map(|b| {
-                let p: f64 = curves.iter().map(|(s, w)| w * 10f64.powf(pick(s)[b] / 10.0)).sum();
+                let p: f64 = curves
+                    .iter()
+                    .map(|(s, w)| w * 10f64.powf(pick(s)[b] / 10.0))
+                    .sum();
                 10.0 * (p / total).log10()
             })
             .collect()

@@ -8,7 +8,9 @@ use std::sync::Mutex;
 /// Progress of a batch: `done` of `total` files finished, `file_fraction` of the current ones.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BatchProgress {
+    /// Files finished (analysed, failed or cancelled).
     pub done: usize,
+    /// Files in the batch.
     pub total: usize,
     /// Overall fraction 0..=1 including partially analysed files.
     pub fraction: f32,
@@ -74,9 +76,14 @@ pub fn analyze_batch(
     cancel: &AtomicBool,
 ) -> Vec<Result<TrackAnalysis, AnalysisError>> {
     let total = paths.len();
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(total);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(total);
     let next = AtomicUsize::new(0);
-    let tracker = Tracker { fractions: Mutex::new(vec![0.0; total]), done: AtomicUsize::new(0) };
+    let tracker = Tracker {
+        fractions: Mutex::new(vec![0.0; total]),
+        done: AtomicUsize::new(0),
+    };
     let slots: Vec<Mutex<Option<Result<TrackAnalysis, AnalysisError>>>> =
         paths.iter().map(|_| Mutex::new(None)).collect();
     std::thread::scope(|scope| {
@@ -95,7 +102,9 @@ pub fn analyze_batch(
     slots
         .into_iter()
         .map(|s| {
-            let inner = s.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let inner = s
+                .into_inner()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
             inner.unwrap_or(Err(AnalysisError::Cancelled))
         })
         .collect()
@@ -138,7 +147,11 @@ impl Tracker {
             fr.iter().sum::<f32>() / total as f32
         };
         let done = self.done.load(Ordering::Relaxed);
-        cb(BatchProgress { done, total, fraction: overall.min(1.0) });
+        cb(BatchProgress {
+            done,
+            total,
+            fraction: overall.min(1.0),
+        });
     }
 
     fn finish(&self, i: usize, total: usize, cb: &(dyn Fn(BatchProgress) + Sync)) {
@@ -147,8 +160,16 @@ impl Tracker {
             fr[i] = 1.0;
             // Compute `done` under the lock so reports never go backwards.
             let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
-            let fraction = if done == total { 1.0 } else { fr.iter().sum::<f32>() / total as f32 };
-            BatchProgress { done, total, fraction: fraction.min(1.0) }
+            let fraction = if done == total {
+                1.0
+            } else {
+                fr.iter().sum::<f32>() / total as f32
+            };
+            BatchProgress {
+                done,
+                total,
+                fraction: fraction.min(1.0),
+            }
         };
         cb(overall);
     }

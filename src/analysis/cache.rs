@@ -16,6 +16,7 @@ pub const ANALYSIS_VERSION: u32 = 1;
 /// A folder of cached analyses; entries are invalidated when a file's size or mtime changes.
 #[derive(Debug, Clone)]
 pub struct AnalysisCache {
+    /// Folder holding one `<hash>.json` per entry.
     pub dir: PathBuf,
 }
 
@@ -38,16 +39,24 @@ struct Entry {
 impl AnalysisCache {
     /// The per-user cache (`$XDG_CACHE_HOME/lathe/analysis` or `~/.cache/lathe/analysis`).
     pub fn user_default() -> AnalysisCache {
-        let non_empty = |v: &str| std::env::var_os(v).filter(|s| !s.is_empty()).map(PathBuf::from);
+        let non_empty = |v: &str| {
+            std::env::var_os(v)
+                .filter(|s| !s.is_empty())
+                .map(PathBuf::from)
+        };
         let base = non_empty("XDG_CACHE_HOME")
             .filter(|p| p.is_absolute())
             .or_else(|| non_empty("HOME").map(|h| h.join(".cache")))
             .unwrap_or_else(std::env::temp_dir);
-        AnalysisCache { dir: base.join("lathe").join("analysis") }
+        AnalysisCache {
+            dir: base.join("lathe").join("analysis"),
+        }
     }
     /// A cache in the given folder (created on first write).
     pub fn at(dir: &Path) -> AnalysisCache {
-        AnalysisCache { dir: dir.to_path_buf() }
+        AnalysisCache {
+            dir: dir.to_path_buf(),
+        }
     }
     /// The cached analysis of `path` if the file is unchanged since it was stored.
     pub fn get(&self, path: &Path) -> Option<TrackAnalysis> {
@@ -64,7 +73,11 @@ impl AnalysisCache {
     fn try_put(&self, path: &Path, analysis: &TrackAnalysis) -> Option<()> {
         let key = key_of(path)?;
         let target = self.entry_path(&key);
-        let json = serde_json::to_vec(&Entry { key, analysis: analysis.clone() }).ok()?;
+        let json = serde_json::to_vec(&Entry {
+            key,
+            analysis: analysis.clone(),
+        })
+        .ok()?;
         std::fs::create_dir_all(&self.dir).ok()?;
         // Write aside then rename: a reader never sees half an entry, and two writers of the
         // same entry (two batches) each rename a complete file.

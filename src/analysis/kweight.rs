@@ -16,14 +16,21 @@ fn stages(rate_hz: f64) -> [Biquad; 2] {
     let vb = vh.powf(0.4996667741545416);
     let a0 = 1.0 + k / q + k * k;
     let shelf = (
-        [(vh + vb * k / q + k * k) / a0, 2.0 * (k * k - vh) / a0, (vh - vb * k / q + k * k) / a0],
+        [
+            (vh + vb * k / q + k * k) / a0,
+            2.0 * (k * k - vh) / a0,
+            (vh - vb * k / q + k * k) / a0,
+        ],
         [2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0],
     );
     // Stage 2: RLB high-pass.
     let (f0, q) = (38.13547087602444, 0.5003270373238773);
     let k = (PI * f0 / rate_hz).tan();
     let a0 = 1.0 + k / q + k * k;
-    let highpass = ([1.0, -2.0, 1.0], [2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0]);
+    let highpass = (
+        [1.0, -2.0, 1.0],
+        [2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0],
+    );
     [shelf, highpass]
 }
 

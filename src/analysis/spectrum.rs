@@ -35,7 +35,9 @@ const K_RANGE: std::ops::RangeInclusive<i32> = -34..=26;
 /// Centre frequencies (Hz) of the shared 1/6-octave analysis grid, 20 Hz to 20 kHz,
 /// base-2 bands anchored at 1 kHz (IEC 61260-1). The match EQ uses the same grid.
 pub fn band_centers_hz() -> Vec<f64> {
-    K_RANGE.map(|k| 1000.0 * 2f64.powf(k as f64 / 6.0)).collect()
+    K_RANGE
+        .map(|k| 1000.0 * 2f64.powf(k as f64 / 6.0))
+        .collect()
 }
 
 /// Lower and upper edge (Hz) of the 1/6-octave band centred at `center_hz` (IEC 61260-1:
@@ -122,7 +124,10 @@ impl SpectrumAnalyzer {
         }
         bin_bands.sort_by_key(|&(k, band, _)| (k, band));
         let freqs = (0..=half).map(|k| k as f64 * bin_hz);
-        let k_weight = freqs.clone().map(|f| kweight::k_weight_power(f, rate)).collect();
+        let k_weight = freqs
+            .clone()
+            .map(|f| kweight::k_weight_power(f, rate))
+            .collect();
         let stereo_band = freqs.map(stereo::band_of).collect();
         let fft = FftPlanner::new().plan_fft_forward(n);
         let scratch = vec![Complex::default(); fft.get_inplace_scratch_len()];
@@ -138,7 +143,9 @@ impl SpectrumAnalyzer {
             bin_bands,
             k_weight,
             stereo_band,
-            layout: Layout { bands: centers.len() },
+            layout: Layout {
+                bands: centers.len(),
+            },
             next_start: 0,
             last_start: None,
             records: Vec::new(),
@@ -164,13 +171,17 @@ impl SpectrumAnalyzer {
                 Complex::default()
             };
         }
-        self.fft.process_with_scratch(&mut self.buf, &mut self.scratch);
+        self.fft
+            .process_with_scratch(&mut self.buf, &mut self.scratch);
         // A zero-padded block (track shorter than one FFT) only has the energy of its valid
         // part of the window: scale by that, not by the whole window.
         let energy: f64 = if valid == self.n {
             self.window_energy
         } else {
-            self.window[..valid].iter().map(|&w| (w as f64).powi(2)).sum()
+            self.window[..valid]
+                .iter()
+                .map(|&w| (w as f64).powi(2))
+                .sum()
         };
         let norm = 1.0 / (self.n as f64 * energy.max(f64::MIN_POSITIVE));
         let half = self.n / 2;
@@ -182,7 +193,11 @@ impl SpectrumAnalyzer {
             let m = (x + y) * 0.5;
             let d = (x - y) * 0.5;
             let s = Complex::new(d.im, -d.re); // (x - y) / 2j
-            let one_sided = if k == 0 || k == half { norm } else { 2.0 * norm };
+            let one_sided = if k == 0 || k == half {
+                norm
+            } else {
+                2.0 * norm
+            };
             let pm = m.norm_sqr() as f64 * one_sided;
             let ps = s.norm_sqr() as f64 * one_sided;
             let cross = (m.re * s.re + m.im * s.im) as f64 * one_sided;
@@ -247,8 +262,14 @@ impl SpectrumAnalyzer {
         };
         let spectrum = SpectralBalance {
             bands_hz: band_centers_hz(),
-            mid_db: sum[lay.mid()..lay.side()].iter().map(|&p| to_db(p)).collect(),
-            side_db: sum[lay.side()..lay.stereo()].iter().map(|&p| to_db(p)).collect(),
+            mid_db: sum[lay.mid()..lay.side()]
+                .iter()
+                .map(|&p| to_db(p))
+                .collect(),
+            side_db: sum[lay.side()..lay.stereo()]
+                .iter()
+                .map(|&p| to_db(p))
+                .collect(),
         };
         (spectrum, stereo::finish(&sum[lay.stereo()..]))
     }
@@ -266,7 +287,10 @@ mod tests {
         assert!(c.iter().any(|&f| (f - 1000.0).abs() < 1e-9));
         let (lo, hi) = band_edges_hz(c[10]);
         assert!((hi / lo - 2f64.powf(1.0 / 6.0)).abs() < 1e-12);
-        assert!((band_edges_hz(c[11]).0 - hi).abs() < 1e-9, "bands tile the axis");
+        assert!(
+            (band_edges_hz(c[11]).0 - hi).abs() < 1e-9,
+            "bands tile the axis"
+        );
     }
 
     #[test]
@@ -276,7 +300,12 @@ mod tests {
         let bin_hz = 44100.0 / a.n as f64;
         for (band, c) in band_centers_hz().into_iter().enumerate() {
             let (lo, hi) = band_edges_hz(c);
-            let got: f64 = a.bin_bands.iter().filter(|e| e.1 == band).map(|e| e.2).sum();
+            let got: f64 = a
+                .bin_bands
+                .iter()
+                .filter(|e| e.1 == band)
+                .map(|e| e.2)
+                .sum();
             assert!((got - (hi - lo) / bin_hz).abs() < 1e-9, "band {band}");
         }
     }
@@ -294,10 +323,21 @@ mod tests {
         // Integrated of this mono sine: -0.691 + 10 log10(2 * amp²/2) + 0.691 (K at 1 kHz).
         let lufs = 10.0 * (amp as f64).powi(2).log10();
         let (s, st) = a.finish(&x, &x, Some(lufs));
-        let i = s.bands_hz.iter().position(|&c| (c - 1000.0).abs() < 1e-6).unwrap();
+        let i = s
+            .bands_hz
+            .iter()
+            .position(|&c| (c - 1000.0).abs() < 1e-6)
+            .unwrap();
         let expected = 10.0 * ((amp as f64).powi(2) / 2.0).log10() - lufs;
-        assert!((s.mid_db[i] - expected).abs() < 0.05, "{} vs {expected}", s.mid_db[i]);
-        assert!(s.mid_db[i - 3] < expected - 60.0, "leakage half an octave away");
+        assert!(
+            (s.mid_db[i] - expected).abs() < 0.05,
+            "{} vs {expected}",
+            s.mid_db[i]
+        );
+        assert!(
+            s.mid_db[i - 3] < expected - 60.0,
+            "leakage half an octave away"
+        );
         assert_eq!(s.side_db[i], FLOOR_DB);
         assert!((st[2].correlation - 1.0).abs() < 1e-9);
     }

@@ -8,8 +8,13 @@
 use super::StereoBand;
 
 /// Edges (Hz) of the broad stereo bands: lows, low mids, mids, presence, air.
-pub const STEREO_BANDS_HZ: [(f64, f64); 5] =
-    [(20.0, 120.0), (120.0, 500.0), (500.0, 2000.0), (2000.0, 8000.0), (8000.0, 20000.0)];
+pub const STEREO_BANDS_HZ: [(f64, f64); 5] = [
+    (20.0, 120.0),
+    (120.0, 500.0),
+    (500.0, 2000.0),
+    (2000.0, 8000.0),
+    (8000.0, 20000.0),
+];
 
 /// Lowest reported side-to-mid ratio, dB (used for exact mono instead of -inf).
 pub const SIDE_TO_MID_FLOOR_DB: f64 = -100.0;
@@ -19,7 +24,9 @@ pub const SUMS_PER_BAND: usize = 3;
 
 /// The stereo band holding `freq_hz`, if any.
 pub fn band_of(freq_hz: f64) -> Option<usize> {
-    STEREO_BANDS_HZ.iter().position(|&(lo, hi)| freq_hz >= lo && freq_hz < hi)
+    STEREO_BANDS_HZ
+        .iter()
+        .position(|&(lo, hi)| freq_hz >= lo && freq_hz < hi)
 }
 
 /// Turns summed mid/side powers (`SUMS_PER_BAND` per band) into correlation and width.
@@ -33,7 +40,11 @@ pub fn finish(sums: &[f64]) -> Vec<StereoBand> {
             let rr = (mm + ss - 2.0 * ms).max(0.0);
             let denom = (ll * rr).sqrt();
             // An empty band (or one silent side) has no defined correlation: report 0.
-            let correlation = if denom > 0.0 { ((mm - ss) / denom).clamp(-1.0, 1.0) } else { 0.0 };
+            let correlation = if denom > 0.0 {
+                ((mm - ss) / denom).clamp(-1.0, 1.0)
+            } else {
+                0.0
+            };
             let side_to_mid_db = if ss <= 0.0 {
                 SIDE_TO_MID_FLOOR_DB
             } else if mm <= 0.0 {
@@ -41,7 +52,12 @@ pub fn finish(sums: &[f64]) -> Vec<StereoBand> {
             } else {
                 (10.0 * (ss / mm).log10()).clamp(SIDE_TO_MID_FLOOR_DB, -SIDE_TO_MID_FLOOR_DB)
             };
-            StereoBand { low_hz, high_hz, correlation, side_to_mid_db }
+            StereoBand {
+                low_hz,
+                high_hz,
+                correlation,
+                side_to_mid_db,
+            }
         })
         .collect()
 }
@@ -53,7 +69,9 @@ mod tests {
     #[test]
     fn mono_antiphase_and_wide() {
         // Mono: S = 0.
-        let b = finish(&[1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0, 2.0, 1.0, 0.0]);
+        let b = finish(&[
+            1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0, 2.0, 1.0, 0.0,
+        ]);
         assert_eq!(b[0].correlation, 1.0);
         assert_eq!(b[0].side_to_mid_db, SIDE_TO_MID_FLOOR_DB);
         // Empty band.

@@ -9,7 +9,9 @@ use std::path::Path;
 /// Bad packets in the middle are skipped and reported in `Decoded::notices`; never panics.
 pub fn decode_file(path: &Path) -> Result<Decoded, MediaError> {
     if !path.exists() {
-        return Err(MediaError::NotFound { path: path.to_path_buf() });
+        return Err(MediaError::NotFound {
+            path: path.to_path_buf(),
+        });
     }
     let unsupported = |e: hound::Error| MediaError::Unsupported {
         path: path.to_path_buf(),
@@ -27,10 +29,15 @@ pub fn decode_file(path: &Path) -> Result<Decoded, MediaError> {
                 .collect::<Result<_, _>>()
         }
     }
-    .map_err(|e| MediaError::Corrupt { path: path.to_path_buf(), reason: e.to_string() })?;
+    .map_err(|e| MediaError::Corrupt {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
     let ch = spec.channels.max(1) as usize;
     if samples.len() < ch {
-        return Err(MediaError::Empty { path: path.to_path_buf() });
+        return Err(MediaError::Empty {
+            path: path.to_path_buf(),
+        });
     }
     let mut nonfinite = 0u64;
     let mut clean = |v: f32| {
@@ -52,10 +59,15 @@ pub fn decode_file(path: &Path) -> Result<Decoded, MediaError> {
     }
     let mut notices = Vec::new();
     if nonfinite > 0 {
-        notices.push(format!("{nonfinite} NaN/infinite samples were replaced by silence"));
+        notices.push(format!(
+            "{nonfinite} NaN/infinite samples were replaced by silence"
+        ));
     }
     Ok(Decoded {
-        audio: AudioBuffer { sample_rate_hz: spec.sample_rate, channels: [left, right] },
+        audio: AudioBuffer {
+            sample_rate_hz: spec.sample_rate,
+            channels: [left, right],
+        },
         source_channels: spec.channels,
         codec: "WAV".into(),
         bits_per_sample: Some(spec.bits_per_sample as u32),
