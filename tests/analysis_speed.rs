@@ -2,6 +2,8 @@
 //!
 //! Ignored by default (it needs a long file and a release build):
 //! `LATHE_BENCH_FILE=/tmp/five_min.wav cargo test --release --test analysis_speed -- --ignored --nocapture`
+use lathe::analysis::loudness::{LoudnessMeter, TruePeakMeter};
+use lathe::analysis::spectrum::SpectrumAnalyzer;
 use lathe::analysis::{analyze_audio, analyze_file};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -17,6 +19,27 @@ fn time_full_analysis() {
     let t = Instant::now();
     let a = analyze_audio(&decoded.audio, decoded.source_channels);
     let analyse_s = t.elapsed().as_secs_f64();
+    // The two halves of the pass, timed alone.
+    let [l, r] = &decoded.audio.channels;
+    let rate = decoded.audio.sample_rate_hz;
+    let t = Instant::now();
+    let mut meter = LoudnessMeter::new(rate).unwrap();
+    let chunk = LoudnessMeter::chunk_frames(rate);
+    for (cl, cr) in l.chunks(chunk).zip(r.chunks(chunk)) {
+        meter.push(cl, cr);
+    }
+    let _ = meter.finish(0.0);
+    let loudness_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let mut tp = TruePeakMeter::new(rate).unwrap();
+    for (cl, cr) in l.chunks(chunk).zip(r.chunks(chunk)) {
+        tp.push(cl, cr);
+    }
+    let true_peak_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let _ = SpectrumAnalyzer::new(rate).finish(l, r, a.loudness.integrated_lufs);
+    let spectrum_s = t.elapsed().as_secs_f64();
+    println!("alone: loudness {loudness_s:.3} s, true peak {true_peak_s:.3} s, spectrum {spectrum_s:.3} s");
     let t = Instant::now();
     let _ = analyze_file(path, &AtomicBool::new(false)).unwrap();
     let total_s = t.elapsed().as_secs_f64();

@@ -10,6 +10,9 @@ use std::sync::atomic::AtomicBool;
 
 const RATES: [u32; 2] = [44100, 48000];
 
+/// A test case: its name, its 1 kHz tone segments `(seconds, peak dBFS)`, the expected value.
+type ToneCase = (&'static str, Vec<(f64, f64)>, f64);
+
 /// Writes the same samples to both channels of a 24-bit WAV and analyses the file.
 fn measure(rate: u32, samples: &[f64]) -> TrackAnalysis {
     let dir = tempfile::tempdir().unwrap();
@@ -52,7 +55,7 @@ fn integrated(a: &TrackAnalysis) -> f64 {
 
 #[test]
 fn tech3341_cases_1_to_5_integrated_within_0_1_lu() {
-    let cases: [(&str, Vec<(f64, f64)>, f64); 5] = [
+    let cases: [ToneCase; 5] = [
         // 1: stereo 1 kHz sine, -23.0 dBFS, 20 s -> I = -23.0 ±0.1 LUFS.
         ("3341-1", vec![(20.0, -23.0)], -23.0),
         // 2: as #1 at -33.0 dBFS -> I = -33.0 ±0.1 LUFS.
@@ -179,7 +182,7 @@ fn tech3341_cases_15_to_19_true_peak() {
 
 #[test]
 fn tech3342_cases_1_to_4_loudness_range_within_1_lu() {
-    let cases: [(&str, Vec<(f64, f64)>, f64); 4] = [
+    let cases: [ToneCase; 4] = [
         // 1: stereo 1 kHz sine, 20 s at -20.0 dBFS followed by 20 s at -30.0 -> LRA = 10 ±1.
         ("3342-1", vec![(20.0, -20.0), (20.0, -30.0)], 10.0),
         // 2: as #1 with -20.0 and -15.0 dBFS -> LRA = 5 ±1.

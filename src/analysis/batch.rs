@@ -8,7 +8,9 @@ use std::sync::Mutex;
 /// Progress of a batch: `done` of `total` files finished, `file_fraction` of the current ones.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BatchProgress {
+    /// Files finished (analysed, failed or cancelled).
     pub done: usize,
+    /// Files in the batch.
     pub total: usize,
     /// Overall fraction 0..=1 including partially analysed files.
     pub fraction: f32,

@@ -16,6 +16,7 @@ pub const ANALYSIS_VERSION: u32 = 1;
 /// A folder of cached analyses; entries are invalidated when a file's size or mtime changes.
 #[derive(Debug, Clone)]
 pub struct AnalysisCache {
+    /// Folder holding one `<hash>.json` per entry.
     pub dir: PathBuf,
 }
 

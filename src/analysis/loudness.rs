@@ -11,19 +11,54 @@ pub const ABSOLUTE_GATE_LUFS: f64 = -70.0;
 /// Time between short-term readings, s (Tech 3341 asks for at least 10 per second).
 pub const SHORT_TERM_STEP_S: f64 = 0.1;
 
+/// Streaming true-peak meter (BS.1770-4 Annex 2: 4x oversampling below 96 kHz). Kept apart
+/// from `LoudnessMeter` because it is the expensive half: the two run on separate threads.
+pub struct TruePeakMeter(EbuR128);
+
+impl TruePeakMeter {
+    /// A true-peak meter for stereo at `sample_rate_hz`.
+    pub fn new(sample_rate_hz: u32) -> Result<TruePeakMeter, ebur128::Error> {
+        Ok(TruePeakMeter(EbuR128::new(
+            2,
+            sample_rate_hz,
+            Mode::TRUE_PEAK,
+        )?))
+    }
+
+    /// Feeds one chunk of finite samples (both slices the same length).
+    pub fn push(&mut self, left: &[f32], right: &[f32]) {
+        let _ = self.0.add_frames_planar_f32(&[left, right]);
+    }
+
+    /// Maximum true peak over both channels so far, linear (1.0 = 0 dBTP).
+    pub fn peak_linear(&self) -> f64 {
+        (0..2)
+            .filter_map(|c| self.0.true_peak(c).ok())
+            .fold(0.0, f64::max)
+    }
+}
+
 /// Streaming loudness meter for planar stereo, fed in chunks of `chunk_frames()` (100 ms).
+/// Measures I, S, LRA and sample peak; the true peak comes from a `TruePeakMeter`.
 pub struct LoudnessMeter {
     meter: EbuR128,
     short_term: Vec<Option<f32>>,
+    /// Mean-square K-weighted energies of the last 30 chunks (3 s), oldest first, and the
+    /// frames per chunk: short-term loudness as a running sum instead of re-summing 3 s of
+    /// samples every 100 ms (which made ebur128's `loudness_shortterm` the costliest part).
+    recent: std::collections::VecDeque<f64>,
+    chunk: usize,
 }
 
 impl LoudnessMeter {
-    /// A meter for stereo at `sample_rate_hz` measuring I, LRA, S, sample and true peak.
+    /// A meter for stereo at `sample_rate_hz` measuring I, LRA, S and sample peak.
     pub fn new(sample_rate_hz: u32) -> Result<LoudnessMeter, ebur128::Error> {
-        let mode = Mode::I | Mode::S | Mode::LRA | Mode::SAMPLE_PEAK | Mode::TRUE_PEAK;
+        let mode = Mode::I | Mode::S | Mode::LRA | Mode::SAMPLE_PEAK;
         Ok(LoudnessMeter {
             meter: EbuR128::new(2, sample_rate_hz, mode)?,
             short_term: Vec::new(),
+            recent: std::collections::VecDeque::with_capacity(SHORT_TERM_CHUNKS),
+            chunk: Self::chunk_frames(sample_rate_hz),
         })
     }
 
@@ -38,13 +73,31 @@ impl LoudnessMeter {
         // Errors are impossible here (2 channels, equal lengths, modes enabled): ignore them
         // rather than panic, a missing reading is better than a crash.
         let _ = self.meter.add_frames_planar_f32(&[left, right]);
-        let st = self.meter.loudness_shortterm().ok();
+        let st = if left.len() == self.chunk {
+            // The last 100 ms window is exactly this chunk; a 3 s window is 30 of them, and
+            // before 3 s the missing ones count as silence, as in ebur128.
+            let last = self
+                .meter
+                .loudness_window(100)
+                .ok()
+                .map_or(0.0, lufs_to_energy);
+            if self.recent.len() == SHORT_TERM_CHUNKS {
+                self.recent.pop_front();
+            }
+            self.recent.push_back(last);
+            let mean = self.recent.iter().sum::<f64>() / SHORT_TERM_CHUNKS as f64;
+            (mean > 0.0).then(|| 10.0 * mean.log10() - 0.691)
+        } else {
+            // A short final chunk breaks the tiling: ask ebur128 for the exact window.
+            self.meter.loudness_shortterm().ok()
+        };
         self.short_term
             .push(st.and_then(finite_above_gate).map(|v| v as f32));
     }
 
-    /// The figures of everything fed so far, plus notices for the user.
-    pub fn finish(self) -> (Loudness, Vec<String>) {
+    /// The figures of everything fed so far, plus notices for the user. `true_peak_linear`
+    /// is the `TruePeakMeter` reading of the same audio (never below the sample peak).
+    pub fn finish(self, true_peak_linear: f64) -> (Loudness, Vec<String>) {
         let m = &self.meter;
         let integrated = m.loudness_global().ok().and_then(finite_above_gate);
         let lra = m
@@ -52,12 +105,11 @@ impl LoudnessMeter {
             .ok()
             .filter(|v| v.is_finite() && *v > 0.0)
             .unwrap_or(0.0);
-        let peak_of = |f: &dyn Fn(u32) -> Result<f64, ebur128::Error>| {
-            let lin = (0..2).filter_map(|c| f(c).ok()).fold(0.0f64, f64::max);
-            amplitude_db(lin)
-        };
-        let true_peak = peak_of(&|c| m.true_peak(c));
-        let sample_peak = peak_of(&|c| m.sample_peak(c));
+        let sample_peak_lin = (0..2)
+            .filter_map(|c| m.sample_peak(c).ok())
+            .fold(0.0, f64::max);
+        let sample_peak = amplitude_db(sample_peak_lin);
+        let true_peak = amplitude_db(true_peak_linear.max(sample_peak_lin));
         let plr = match (true_peak, integrated) {
             (Some(tp), Some(i)) => Some(tp - i),
             _ => None,
@@ -93,6 +145,18 @@ pub fn no_loudness() -> Loudness {
         plr_db: None,
         short_term_lufs: Vec::new(),
         short_term_step_s: SHORT_TERM_STEP_S,
+    }
+}
+
+/// Short-term window (3 s, EBU Tech 3341) in 100 ms chunks.
+const SHORT_TERM_CHUNKS: usize = 30;
+
+/// Inverse of BS.1770-4's `L = -0.691 + 10 log10(energy)`; -inf (silence) gives 0.
+fn lufs_to_energy(lufs: f64) -> f64 {
+    if lufs.is_finite() {
+        10f64.powf((lufs + 0.691) / 10.0)
+    } else {
+        0.0
     }
 }
 

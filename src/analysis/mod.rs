@@ -38,7 +38,9 @@ pub struct SpectralBalance {
 /// Stereo correlation and width in one broad band.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StereoBand {
+    /// Lower band edge, Hz.
     pub low_hz: f64,
+    /// Upper band edge, Hz.
     pub high_hz: f64,
     /// Pearson correlation of L and R in the band, -1..+1 (1 = mono).
     pub correlation: f64,
@@ -49,12 +51,17 @@ pub struct StereoBand {
 /// Everything Lathe knows about one track's audio.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrackAnalysis {
+    /// Length of the decoded audio, seconds.
     pub duration_s: f64,
+    /// Sample rate of the decoded audio (the file's own), Hz.
     pub sample_rate_hz: u32,
     /// Channel count of the source file.
     pub channels: u16,
+    /// Loudness, loudness range and peaks (BS.1770-4, EBU Tech 3341/3342).
     pub loudness: Loudness,
+    /// Gated long-term average spectrum, normalised to the integrated loudness (empty without one).
     pub spectrum: SpectralBalance,
+    /// Correlation and width in the broad bands of `stereo::STEREO_BANDS_HZ` (empty without loudness).
     pub stereo: Vec<StereoBand>,
     /// NaN/inf samples found in the source (they were replaced by silence).
     pub nonfinite_samples: u64,
@@ -78,8 +85,10 @@ pub struct AlbumStats {
 /// What went wrong analysing a file.
 #[derive(Debug, thiserror::Error)]
 pub enum AnalysisError {
+    /// The file could not be decoded (the media error names the file).
     #[error(transparent)]
     Media(#[from] crate::media::MediaError),
+    /// The user cancelled; nothing was stored.
     #[error("analysis cancelled")]
     Cancelled,
 }

@@ -1,6 +1,6 @@
 //! One track's analysis: a single pass over the audio in 100 ms chunks that feeds the
 //! loudness meter and the spectrum analyser, checking for cancellation between chunks.
-use super::loudness::LoudnessMeter;
+use super::loudness::{LoudnessMeter, TruePeakMeter};
 use super::spectrum::SpectrumAnalyzer;
 use super::{AnalysisError, TrackAnalysis};
 use crate::media::AudioBuffer;
@@ -44,20 +44,36 @@ pub fn analyze(
             notices,
         });
     };
-    let mut spectrum = SpectrumAnalyzer::new(rate);
     let chunk = LoudnessMeter::chunk_frames(rate);
-    let mut start = 0;
-    while start < frames {
-        if cancel.load(Ordering::Relaxed) {
-            return Err(AnalysisError::Cancelled);
+    // True peak (4x oversampling) costs about as much as everything else together: it runs
+    // on its own thread over the same chunks, so one track takes the time of the slower half.
+    let (true_peak, spectrum) = std::thread::scope(|scope| {
+        let peak_thread = scope.spawn(|| {
+            let mut tp = TruePeakMeter::new(rate).ok()?;
+            for (l, r) in left.chunks(chunk).zip(right.chunks(chunk)) {
+                if cancel.load(Ordering::Relaxed) {
+                    return None;
+                }
+                tp.push(l, r);
+            }
+            Some(tp.peak_linear())
+        });
+        let mut spectrum = SpectrumAnalyzer::new(rate);
+        let mut start = 0;
+        while start < frames && !cancel.load(Ordering::Relaxed) {
+            let end = (start + chunk).min(frames);
+            meter.push(&left[start..end], &right[start..end]);
+            spectrum.process_until(left, right, end);
+            progress(end as f32 / frames as f32);
+            start = end;
         }
-        let end = (start + chunk).min(frames);
-        meter.push(&left[start..end], &right[start..end]);
-        spectrum.process_until(left, right, end);
-        progress(end as f32 / frames as f32);
-        start = end;
+        // A panic in the peak thread (there is none to expect) reads as "no true peak".
+        (peak_thread.join().ok().flatten(), spectrum)
+    });
+    if cancel.load(Ordering::Relaxed) {
+        return Err(AnalysisError::Cancelled);
     }
-    let (loudness, loudness_notices) = meter.finish();
+    let (loudness, loudness_notices) = meter.finish(true_peak.unwrap_or(0.0));
     notices.extend(loudness_notices);
     let (spectrum, stereo) = spectrum.finish(left, right, loudness.integrated_lufs);
     Ok(TrackAnalysis {
