@@ -191,7 +191,7 @@ mod tests {
     }
 
     #[test]
-    lowpassed_noise_reads_back_exactly() {
+    fn lowpassed_noise_reads_back_exactly() {
         let tmp = tempfile::tempdir().unwrap();
         for bits in [16u16, 24] {
             let p = tmp.path().join(format!("n{bits}.flac"));
