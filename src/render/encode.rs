@@ -272,6 +272,21 @@ mod tests {
     }
 
     #[test]
+    fn flac_keeps_uncommon_sample_rates() {
+        // 96 kHz has a frame-header code; 37.8 kHz is only in STREAMINFO.
+        let tmp = tempfile::tempdir().unwrap();
+        let samples = sine(5000, 24);
+        for rate in [96_000u32, 37_800] {
+            let p = tmp.path().join(format!("{rate}.flac"));
+            write_flac(&p, rate, 24, &samples).unwrap();
+            let d = crate::media::decode_file(&p).unwrap();
+            assert_eq!(d.audio.sample_rate_hz, rate);
+            assert_eq!(decoded_ints(&p, 24), samples, "{rate} Hz");
+            flac_tool_accepts(&p);
+        }
+    }
+
+    #[test]
     fn flac_rejects_what_it_cannot_store() {
         let tmp = tempfile::tempdir().unwrap();
         let p = tmp.path().join("x.flac");

@@ -38,7 +38,7 @@ pub fn encode_stereo(
             "a sample rate of {sample_rate_hz} Hz cannot be stored in FLAC"
         ));
     }
-    if interleaved.len() % 2 != 0 {
+    if !interleaved.len().is_multiple_of(2) {
         return Err("stereo audio needs an even number of samples".to_string());
     }
     let (lo, hi) = (-(1i32 << (bits - 1)), (1i32 << (bits - 1)) - 1);
@@ -83,7 +83,7 @@ pub fn encode_stereo(
     Ok(out)
 }
 
-/// How one channel signal will be coded, with its estimated size.
+/// How one channel signal will be coded (its estimated size travels beside it).
 #[derive(Clone, Copy, Debug)]
 enum Plan {
     Constant,

@@ -171,7 +171,7 @@ mod tests {
         w.put_rice(40, 0);
         w.flush_to_byte();
         let mut expect = String::from("101") + "00101" + &"0".repeat(40) + "1";
-        while expect.len() % 8 != 0 {
+        while !expect.len().is_multiple_of(8) {
             expect.push('0');
         }
         let got: String = out.iter().map(|b| format!("{b:08b}")).collect();
