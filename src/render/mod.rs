@@ -3,6 +3,7 @@
 pub mod cue;
 pub mod encode;
 pub mod export;
+pub mod flac;
 pub mod folder;
 pub mod image;
 pub mod names;
