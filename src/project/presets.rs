@@ -100,8 +100,10 @@ impl DeliveryPreset {
                     -0.3,
                 )
             },
-            // WAV until the FLAC encoder codes 24-bit efficiently (see render::export).
-            DeliveryPreset::Hires => streaming(self, "Hi-res download (24-bit, source rate)", -14.0, -1.0),
+            DeliveryPreset::Hires => PresetSpec {
+                format: ExportFormat::Flac,
+                ..streaming(self, "Hi-res download (FLAC 24-bit, source rate)", -14.0, -1.0)
+            },
             DeliveryPreset::Custom => streaming(self, "Custom", -14.0, -1.0),
         }
     }
