@@ -38,7 +38,10 @@ fn render_vs_loudnorm(albums: &[(String, Vec<PathBuf>)]) {
     use lathe::project::*;
     use lathe::render::export::{export_album, ExportOptions};
     println!("\n== render: whole album to -14 LUFS / -1 dBTP, 24-bit WAV, track mode, {} workers (Lathe: median of {RUNS}; loudnorm: 1 run)", workers());
-    println!("{:<20} {:>8} {:>10} {:>9} {:>14} {:>12} {:>8}", "album", "audio s", "lathe s", "lathe ×RT", "loudnorm 2p s", "loudnorm ×RT", "speedup");
+    println!(
+        "{:<20} {:>8} {:>10} {:>9} {:>14} {:>12} {:>8}",
+        "album", "audio s", "lathe s", "lathe ×RT", "loudnorm 2p s", "loudnorm ×RT", "speedup"
+    );
     let tmp = std::env::temp_dir().join(format!("lathe-bench-{}", std::process::id()));
     for (name, files) in albums {
         let tracks = files
@@ -56,16 +59,37 @@ fn render_vs_loudnorm(albums: &[(String, Vec<PathBuf>)]) {
                 headroom: TrackHeadroom::default(),
             })
             .collect();
-        let mut settings = AlbumSettings { loudness_mode: LoudnessMode::Track, ..AlbumSettings::default() };
+        let mut settings = AlbumSettings {
+            loudness_mode: LoudnessMode::Track,
+            ..AlbumSettings::default()
+        };
         settings.export.bit_depth = BitDepth::Int24;
-        let project = Project { schema_version: SCHEMA_VERSION, album: AlbumInfo { title: name.clone(), artist: String::new() }, settings: settings.clone(), tracks, references: vec![] };
-        let doc = lathe::project::Document { project, path: tmp.join("album.json") };
+        let project = Project {
+            schema_version: SCHEMA_VERSION,
+            album: AlbumInfo {
+                title: name.clone(),
+                artist: String::new(),
+            },
+            settings: settings.clone(),
+            tracks,
+            references: vec![],
+        };
+        let doc = lathe::project::Document {
+            project,
+            path: tmp.join("album.json"),
+        };
         let _ = std::fs::create_dir_all(&tmp);
         let mut times = Vec::new();
         let mut summary = None;
         for run in 0..RUNS {
             let out = tmp.join(format!("{name}-{run}"));
-            let opts = ExportOptions { out_dir: out.clone(), settings: settings.clone(), force: true, album_image: false, cache: None };
+            let opts = ExportOptions {
+                out_dir: out.clone(),
+                settings: settings.clone(),
+                force: true,
+                album_image: false,
+                cache: None,
+            };
             let start = Instant::now();
             let s = export_album(&doc, &opts, &|_| {}, &AtomicBool::new(false)).expect("export");
             times.push(start.elapsed().as_secs_f64());
@@ -74,9 +98,25 @@ fn render_vs_loudnorm(albums: &[(String, Vec<PathBuf>)]) {
         }
         let summary = summary.unwrap();
         let lathe = median(times);
-        let audio_s: f64 = files.iter().map(|f| lathe::media::decode_file(f).map(|d| d.audio.duration_s()).unwrap_or(0.0)).sum();
+        let audio_s: f64 = files
+            .iter()
+            .map(|f| {
+                lathe::media::decode_file(f)
+                    .map(|d| d.audio.duration_s())
+                    .unwrap_or(0.0)
+            })
+            .sum();
         let (ff_s, ff) = loudnorm_two_pass(files, &tmp);
-        println!("{:<20} {:>8.1} {:>10.2} {:>9.0} {:>14.2} {:>12.0} {:>7.1}×", name, audio_s, lathe, audio_s / lathe, ff_s, audio_s / ff_s, ff_s / lathe);
+        println!(
+            "{:<20} {:>8.1} {:>10.2} {:>9.0} {:>14.2} {:>12.0} {:>7.1}×",
+            name,
+            audio_s,
+            lathe,
+            audio_s / lathe,
+            ff_s,
+            audio_s / ff_s,
+            ff_s / lathe
+        );
         for (t, (i, tp, kind)) in summary.report.tracks.iter().zip(ff) {
             println!(
                 "    {:<40} lathe I {:>6.2} TP {:>6.2} | loudnorm I {:>6} TP {:>6} ({kind})",
@@ -91,12 +131,16 @@ fn render_vs_loudnorm(albums: &[(String, Vec<PathBuf>)]) {
     let _ = std::fs::remove_dir_all(&tmp);
 }
 
+/// A file's integrated loudness (LUFS), true peak (dBTP) and loudnorm's normalisation type.
+type Measured = (Option<f64>, Option<f64>, String);
+
 /// ffmpeg loudnorm, two passes (measure, then linear normalisation), per file with the bench's
 /// parallelism; the output is measured with Lathe's meter. Returns (seconds, per file (I, TP, mode)).
-fn loudnorm_two_pass(files: &[PathBuf], tmp: &Path) -> (f64, Vec<(Option<f64>, Option<f64>, String)>) {
+fn loudnorm_two_pass(files: &[PathBuf], tmp: &Path) -> (f64, Vec<Measured>) {
     let start = Instant::now();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let results = std::sync::Mutex::new(vec![(None::<PathBuf>, String::from("failed")); files.len()]);
+    let results =
+        std::sync::Mutex::new(vec![(None::<PathBuf>, String::from("failed")); files.len()]);
     std::thread::scope(|s| {
         for _ in 0..workers() {
             s.spawn(|| loop {
@@ -148,11 +192,17 @@ fn loudnorm_two_pass(files: &[PathBuf], tmp: &Path) -> (f64, Vec<(Option<f64>, O
         .unwrap()
         .into_iter()
         .map(|(out, kind)| {
-            let a = out.as_ref().and_then(|o| lathe::analysis::analyze_file(o, &AtomicBool::new(false)).ok());
+            let a = out
+                .as_ref()
+                .and_then(|o| lathe::analysis::analyze_file(o, &AtomicBool::new(false)).ok());
             if let Some(o) = out {
                 let _ = std::fs::remove_file(o);
             }
-            (a.as_ref().and_then(|a| a.loudness.integrated_lufs), a.as_ref().and_then(|a| a.loudness.true_peak_dbtp), kind)
+            (
+                a.as_ref().and_then(|a| a.loudness.integrated_lufs),
+                a.as_ref().and_then(|a| a.loudness.true_peak_dbtp),
+                kind,
+            )
         })
         .collect();
     (seconds, measured)

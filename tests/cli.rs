@@ -222,20 +222,51 @@ fn new_refuses_a_folder_without_audio() {
 fn export_writes_the_album_folder_and_refuses_bad_options_in_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("master");
-    let o = lathe(&["export", &repo("projects/demo.json"), "--out", out.to_str().unwrap(), "--preset", "apple", "--loudness", "track"]);
+    let o = lathe(&[
+        "export",
+        &repo("projects/demo.json"),
+        "--out",
+        out.to_str().unwrap(),
+        "--preset",
+        "apple",
+        "--loudness",
+        "track",
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert_eq!(stdout.matches("-16.0 LUFS").count(), 10, "target and measured per track:\n{stdout}");
-    for name in ["01 Crushed Ice Cocktail.wav", "05 Lucid Dream.wav", "report.json", "report.md", "demo.json"] {
+    assert_eq!(
+        stdout.matches("-16.0 LUFS").count(),
+        10,
+        "target and measured per track:\n{stdout}"
+    );
+    for name in [
+        "01 Crushed Ice Cocktail.wav",
+        "05 Lucid Dream.wav",
+        "report.json",
+        "report.md",
+        "demo.json",
+    ] {
         assert!(out.join(name).is_file(), "{name}");
     }
     // The folder exists now: refused without --force, one line naming it.
-    let again = lathe(&["export", &repo("projects/demo.json"), "--out", out.to_str().unwrap()]);
+    let again = lathe(&[
+        "export",
+        &repo("projects/demo.json"),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(again.status.code(), Some(1));
     let err = String::from_utf8_lossy(&again.stderr);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains("master") && err.contains("--force"), "{err}");
-    let bad = lathe(&["export", &repo("projects/demo.json"), "--out", dir.path().join("x").to_str().unwrap(), "--preset", "vinyl"]);
+    let bad = lathe(&[
+        "export",
+        &repo("projects/demo.json"),
+        "--out",
+        dir.path().join("x").to_str().unwrap(),
+        "--preset",
+        "vinyl",
+    ]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown preset \"vinyl\""));
     assert!(!dir.path().join("x").exists() && !dir.path().join("x.partial").exists());

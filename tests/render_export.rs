@@ -32,7 +32,12 @@ fn music_like(seconds: f64, rate: u32, seed: u64, brightness: f64) -> Vec<[f32; 
 }
 
 fn write_wav(path: &Path, rate: u32, frames: &[[f32; 2]], gain: f32) {
-    let spec = hound::WavSpec { channels: 2, sample_rate: rate, bits_per_sample: 32, sample_format: hound::SampleFormat::Float };
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: rate,
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
     let mut w = hound::WavWriter::create(path, spec).unwrap();
     for f in frames {
         w.write_sample(f[0] * gain).unwrap();
@@ -42,7 +47,11 @@ fn write_wav(path: &Path, rate: u32, frames: &[[f32; 2]], gain: f32) {
 }
 
 fn lufs_of(path: &Path) -> f64 {
-    analyze_file(path, &AtomicBool::new(false)).unwrap().loudness.integrated_lufs.unwrap()
+    analyze_file(path, &AtomicBool::new(false))
+        .unwrap()
+        .loudness
+        .integrated_lufs
+        .unwrap()
 }
 
 /// Writes `frames` scaled to `lufs` integrated loudness.
@@ -68,10 +77,19 @@ fn track(id: u64, title: &str, file: &str) -> Track {
 
 /// A three-track album at -10, -16 and -21 LUFS with different tone, 44.1 kHz.
 fn synthetic_album(dir: &Path) -> Document {
-    let specs = [("one.wav", -10.0, 0.5), ("two.wav", -16.0, 0.2), ("three.wav", -21.0, 0.8)];
+    let specs = [
+        ("one.wav", -10.0, 0.5),
+        ("two.wav", -16.0, 0.2),
+        ("three.wav", -21.0, 0.8),
+    ];
     let mut tracks = Vec::new();
     for (i, (file, lufs, brightness)) in specs.iter().enumerate() {
-        write_at_lufs(&dir.join(file), 44_100, &music_like(6.0, 44_100, 7 + i as u64, *brightness), *lufs);
+        write_at_lufs(
+            &dir.join(file),
+            44_100,
+            &music_like(6.0, 44_100, 7 + i as u64, *brightness),
+            *lufs,
+        );
         let mut t = track(i as u64 + 1, &format!("Song {}", i + 1), file);
         t.gap_before_s = if i == 0 { 0.0 } else { 1.0 };
         tracks.push(t);
@@ -81,32 +99,62 @@ fn synthetic_album(dir: &Path) -> Document {
     tracks[2].fade_out_s = 1.0;
     let project = Project {
         schema_version: SCHEMA_VERSION,
-        album: AlbumInfo { title: "Synthetic".into(), artist: "Tests".into() },
+        album: AlbumInfo {
+            title: "Synthetic".into(),
+            artist: "Tests".into(),
+        },
         settings: AlbumSettings::default(),
         tracks,
         references: vec![],
     };
-    Document { project, path: dir.join("album.json") }
+    Document {
+        project,
+        path: dir.join("album.json"),
+    }
 }
 
 fn options(out: PathBuf, settings: AlbumSettings) -> ExportOptions {
-    ExportOptions { out_dir: out, settings, force: false, album_image: false, cache: None }
+    ExportOptions {
+        out_dir: out,
+        settings,
+        force: false,
+        album_image: false,
+        cache: None,
+    }
 }
 
-fn export(doc: &Document, opts: &ExportOptions) -> Result<lathe::render::export::ExportSummary, ExportError> {
+fn export(
+    doc: &Document,
+    opts: &ExportOptions,
+) -> Result<lathe::render::export::ExportSummary, ExportError> {
     export_album(doc, opts, &|_| {}, &AtomicBool::new(false))
 }
 
 /// Checks every written file against its target (±0.1 LU) and the ceiling, with Lathe's own meter.
-fn assert_on_target_and_under_ceiling(summary: &lathe::render::export::ExportSummary, ceiling_dbtp: f64) {
+fn assert_on_target_and_under_ceiling(
+    summary: &lathe::render::export::ExportSummary,
+    ceiling_dbtp: f64,
+) {
     for t in &summary.report.tracks {
         let written = analyze_file(&summary.dir.join(&t.file), &AtomicBool::new(false)).unwrap();
         let target = t.target_lufs.unwrap();
         let lufs = written.loudness.integrated_lufs.unwrap();
-        assert!((lufs - target).abs() <= 0.1, "{}: {lufs:.3} LUFS vs target {target}", t.file);
+        assert!(
+            (lufs - target).abs() <= 0.1,
+            "{}: {lufs:.3} LUFS vs target {target}",
+            t.file
+        );
         let tp = written.loudness.true_peak_dbtp.unwrap();
-        assert!(tp <= ceiling_dbtp + 0.1, "{}: true peak {tp:.3} over {ceiling_dbtp}", t.file);
-        assert_eq!(t.integrated_lufs, Some(lufs), "report.json holds the written file's figure");
+        assert!(
+            tp <= ceiling_dbtp + 0.1,
+            "{}: true peak {tp:.3} over {ceiling_dbtp}",
+            t.file
+        );
+        assert_eq!(
+            t.integrated_lufs,
+            Some(lufs),
+            "report.json holds the written file's figure"
+        );
     }
 }
 
@@ -114,29 +162,84 @@ fn assert_on_target_and_under_ceiling(summary: &lathe::render::export::ExportSum
 fn album_mode_keeps_offsets_track_mode_levels_them_wav_24() {
     let dir = tempfile::tempdir().unwrap();
     let doc = synthetic_album(dir.path());
-    let album = export(&doc, &options(dir.path().join("album-mode"), AlbumSettings::default())).unwrap();
-    let targets: Vec<f64> = album.report.tracks.iter().map(|t| t.target_lufs.unwrap()).collect();
-    assert!((targets[0] - -14.0).abs() < 0.02 && (targets[1] - -20.0).abs() < 0.05 && (targets[2] - -25.0).abs() < 0.05, "{targets:?}");
+    let album = export(
+        &doc,
+        &options(dir.path().join("album-mode"), AlbumSettings::default()),
+    )
+    .unwrap();
+    let targets: Vec<f64> = album
+        .report
+        .tracks
+        .iter()
+        .map(|t| t.target_lufs.unwrap())
+        .collect();
+    assert!(
+        (targets[0] - -14.0).abs() < 0.02
+            && (targets[1] - -20.0).abs() < 0.05
+            && (targets[2] - -25.0).abs() < 0.05,
+        "{targets:?}"
+    );
     assert_on_target_and_under_ceiling(&album, -1.0);
-    let files: Vec<String> = std::fs::read_dir(&album.dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    for name in ["01 Song 1.wav", "02 Song 2.wav", "03 Song 3.wav", "report.json", "report.md", "album.json"] {
-        assert!(files.contains(&name.to_string()), "{name} missing from {files:?}");
+    let files: Vec<String> = std::fs::read_dir(&album.dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for name in [
+        "01 Song 1.wav",
+        "02 Song 2.wav",
+        "03 Song 3.wav",
+        "report.json",
+        "report.md",
+        "album.json",
+    ] {
+        assert!(
+            files.contains(&name.to_string()),
+            "{name} missing from {files:?}"
+        );
     }
-    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(album.dir.join("report.json")).unwrap()).unwrap();
-    for key in ["title", "file", "target_lufs", "ceiling_dbtp", "integrated_lufs", "true_peak_dbtp", "lra_lu"] {
-        assert!(report["tracks"][0].get(key).is_some(), "report.json lacks {key}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(album.dir.join("report.json")).unwrap())
+            .unwrap();
+    for key in [
+        "title",
+        "file",
+        "target_lufs",
+        "ceiling_dbtp",
+        "integrated_lufs",
+        "true_peak_dbtp",
+        "lra_lu",
+    ] {
+        assert!(
+            report["tracks"][0].get(key).is_some(),
+            "report.json lacks {key}"
+        );
     }
     let copy = Document::load(&album.dir.join("album.json")).unwrap();
-    assert!(copy.missing_tracks().is_empty(), "the project copy points at the sources");
+    assert!(
+        copy.missing_tracks().is_empty(),
+        "the project copy points at the sources"
+    );
     // The gap is written as leading silence: 1 s at 44.1 kHz.
     let two = lathe::media::decode_file(&album.dir.join("02 Song 2.wav")).unwrap();
-    assert!(two.audio.channels[0][..44_000].iter().all(|&s| s == 0.0) || two.audio.channels[0][..44_000].iter().all(|s| s.abs() < 1e-6));
+    assert!(
+        two.audio.channels[0][..44_000].iter().all(|&s| s == 0.0)
+            || two.audio.channels[0][..44_000]
+                .iter()
+                .all(|s| s.abs() < 1e-6)
+    );
 
-    let mut s = AlbumSettings { loudness_mode: LoudnessMode::Track, ..AlbumSettings::default() };
+    let mut s = AlbumSettings {
+        loudness_mode: LoudnessMode::Track,
+        ..AlbumSettings::default()
+    };
     s.export.format = ExportFormat::Flac;
     s.export.bit_depth = BitDepth::Int16;
     let track = export(&doc, &options(dir.path().join("track-mode"), s)).unwrap();
-    assert!(track.report.tracks.iter().all(|t| t.target_lufs == Some(-14.0)));
+    assert!(track
+        .report
+        .tracks
+        .iter()
+        .all(|t| t.target_lufs == Some(-14.0)));
     assert!(track.report.tracks[0].file.ends_with(".flac"));
     assert_on_target_and_under_ceiling(&track, -1.0);
 }
@@ -150,11 +253,26 @@ fn flac_and_resampled_wav_hit_targets_under_the_ceiling() {
     s.export.format = ExportFormat::Flac;
     for (bits, bytes_per_sample) in [(BitDepth::Int24, 3), (BitDepth::Int16, 2)] {
         s.export.bit_depth = bits;
-        let flac = export(&doc, &options(dir.path().join(format!("flac-{bytes_per_sample}")), s.clone())).unwrap();
+        let flac = export(
+            &doc,
+            &options(
+                dir.path().join(format!("flac-{bytes_per_sample}")),
+                s.clone(),
+            ),
+        )
+        .unwrap();
         assert_on_target_and_under_ceiling(&flac, -2.0);
         let pcm_bytes = (3 * 6 * 44_100 * 2 * bytes_per_sample) as u64;
-        let flac_bytes: u64 = flac.report.tracks.iter().map(|t| std::fs::metadata(flac.dir.join(&t.file)).unwrap().len()).sum();
-        assert!(flac_bytes < pcm_bytes, "{bits:?}: FLAC {flac_bytes} B vs PCM {pcm_bytes} B");
+        let flac_bytes: u64 = flac
+            .report
+            .tracks
+            .iter()
+            .map(|t| std::fs::metadata(flac.dir.join(&t.file)).unwrap().len())
+            .sum();
+        assert!(
+            flac_bytes < pcm_bytes,
+            "{bits:?}: FLAC {flac_bytes} B vs PCM {pcm_bytes} B"
+        );
     }
     s.export.format = ExportFormat::Wav;
     s.export.bit_depth = BitDepth::Int16;
@@ -162,7 +280,10 @@ fn flac_and_resampled_wav_hit_targets_under_the_ceiling() {
     let wav = export(&doc, &options(dir.path().join("wav16-48k"), s)).unwrap();
     assert_eq!(wav.report.sample_rate_hz, 48_000);
     let d = lathe::media::decode_file(&wav.dir.join("01 Song 1.wav")).unwrap();
-    assert_eq!((d.audio.sample_rate_hz, d.bits_per_sample), (48_000, Some(16)));
+    assert_eq!(
+        (d.audio.sample_rate_hz, d.bits_per_sample),
+        (48_000, Some(16))
+    );
     assert_on_target_and_under_ceiling(&wav, -2.0);
 }
 
@@ -181,37 +302,69 @@ fn a_track_on_target_with_neutral_tone_comes_out_identical() {
     write_at_lufs(&dir.path().join("t.wav"), 48_000, &frames, -14.0);
     let mut doc = synthetic_album(dir.path());
     doc.project.tracks = vec![track(1, "Already mastered", "t.wav")];
-    let source = lathe::media::decode_file(&dir.path().join("t.wav")).unwrap().audio;
+    let source = lathe::media::decode_file(&dir.path().join("t.wav"))
+        .unwrap()
+        .audio;
     let mut s = AlbumSettings::default();
     s.export.bit_depth = BitDepth::Float32;
     let out = export(&doc, &options(dir.path().join("f32"), s.clone())).unwrap();
     assert_eq!(out.report.tracks[0].gain_db, 0.0);
-    let written = lathe::media::decode_file(&out.dir.join("01 Already mastered.wav")).unwrap().audio;
+    let written = lathe::media::decode_file(&out.dir.join("01 Already mastered.wav"))
+        .unwrap()
+        .audio;
     assert_eq!(written.frames(), source.frames());
     let max_diff = (0..2)
-        .flat_map(|c| written.channels[c].iter().zip(&source.channels[c]).map(|(a, b)| (a - b).abs()))
+        .flat_map(|c| {
+            written.channels[c]
+                .iter()
+                .zip(&source.channels[c])
+                .map(|(a, b)| (a - b).abs())
+        })
         .fold(0.0f32, f32::max);
-    assert!(max_diff <= 1e-6, "32-bit float output differs by {max_diff}");
+    assert!(
+        max_diff <= 1e-6,
+        "32-bit float output differs by {max_diff}"
+    );
     // 24-bit: within the dither's ±1 LSB plus rounding.
     s.export.bit_depth = BitDepth::Int24;
     let out = export(&doc, &options(dir.path().join("i24"), s)).unwrap();
-    let written = lathe::media::decode_file(&out.dir.join("01 Already mastered.wav")).unwrap().audio;
+    let written = lathe::media::decode_file(&out.dir.join("01 Already mastered.wav"))
+        .unwrap()
+        .audio;
     let lsb = 1.0 / 8_388_608.0;
     let max_diff = (0..2)
-        .flat_map(|c| written.channels[c].iter().zip(&source.channels[c]).map(|(a, b)| (a - b).abs()))
+        .flat_map(|c| {
+            written.channels[c]
+                .iter()
+                .zip(&source.channels[c])
+                .map(|(a, b)| (a - b).abs())
+        })
         .fold(0.0f32, f32::max);
-    assert!(max_diff <= 2.0 * lsb, "24-bit output differs by {} LSB", max_diff / lsb);
+    assert!(
+        max_diff <= 2.0 * lsb,
+        "24-bit output differs by {} LSB",
+        max_diff / lsb
+    );
 }
 
 #[test]
 fn silence_nan_and_unreachable_targets_are_reported_not_exploded() {
     let dir = tempfile::tempdir().unwrap();
-    write_wav(&dir.path().join("silence.wav"), 44_100, &vec![[0.0, 0.0]; 44_100 * 3], 1.0);
+    write_wav(
+        &dir.path().join("silence.wav"),
+        44_100,
+        &vec![[0.0, 0.0]; 44_100 * 3],
+        1.0,
+    );
     // Sparse loud clicks: very peaky, little loudness, so -6 LUFS would need far more than 6 dB of limiting.
     let clicks: Vec<[f32; 2]> = (0..44_100 * 6)
         .map(|n| {
             let phase = n % 11_025;
-            let v = if phase < 40 { 0.9 * (phase as f32 * 0.7).sin() } else { 0.01 * ((n as f32) * 0.05).sin() };
+            let v = if phase < 40 {
+                0.9 * (phase as f32 * 0.7).sin()
+            } else {
+                0.01 * ((n as f32) * 0.05).sin()
+            };
             [v, v]
         })
         .collect();
@@ -220,19 +373,66 @@ fn silence_nan_and_unreachable_targets_are_reported_not_exploded() {
     nan[1000] = [f32::NAN, f32::INFINITY];
     write_wav(&dir.path().join("nan.wav"), 44_100, &nan, 0.2);
     let mut doc = synthetic_album(dir.path());
-    doc.project.tracks = vec![track(1, "Silence", "silence.wav"), track(2, "Clicks", "clicks.wav"), track(3, "Nan", "nan.wav")];
-    let s = AlbumSettings { target_lufs: -6.0, loudness_mode: LoudnessMode::Track, ..AlbumSettings::default() };
+    doc.project.tracks = vec![
+        track(1, "Silence", "silence.wav"),
+        track(2, "Clicks", "clicks.wav"),
+        track(3, "Nan", "nan.wav"),
+    ];
+    let s = AlbumSettings {
+        target_lufs: -6.0,
+        loudness_mode: LoudnessMode::Track,
+        ..AlbumSettings::default()
+    };
     let out = export(&doc, &options(dir.path().join("out"), s)).unwrap();
-    let [silence, clicks, nan] = [&out.report.tracks[0], &out.report.tracks[1], &out.report.tracks[2]];
+    let [silence, clicks, nan] = [
+        &out.report.tracks[0],
+        &out.report.tracks[1],
+        &out.report.tracks[2],
+    ];
     assert_eq!(silence.gain_db, 0.0);
-    assert!(silence.warnings.iter().any(|w| w.contains("no measurable loudness")), "{:?}", silence.warnings);
-    let written = lathe::media::decode_file(&out.dir.join(&silence.file)).unwrap().audio;
-    assert!(written.channels[0].iter().all(|&s| s == 0.0), "digital silence stays digital silence, undithered");
-    assert!(clicks.warnings.iter().any(|w| w.contains("peak gain reduction")), "{:?}", clicks.warnings);
-    assert!(clicks.max_gain_reduction_db <= 6.1, "the limiter was held to the bound: {}", clicks.max_gain_reduction_db);
-    assert!(clicks.integrated_lufs.unwrap() < -6.5, "the target was not forced");
-    assert!(nan.warnings.iter().any(|w| w.contains("NaN") || w.contains("non-finite")), "{:?}", nan.warnings);
-    assert!((nan.integrated_lufs.unwrap() - -6.0).abs() <= 0.1 || nan.warnings.iter().any(|w| w.contains("gain reduction")));
+    assert!(
+        silence
+            .warnings
+            .iter()
+            .any(|w| w.contains("no measurable loudness")),
+        "{:?}",
+        silence.warnings
+    );
+    let written = lathe::media::decode_file(&out.dir.join(&silence.file))
+        .unwrap()
+        .audio;
+    assert!(
+        written.channels[0].iter().all(|&s| s == 0.0),
+        "digital silence stays digital silence, undithered"
+    );
+    assert!(
+        clicks
+            .warnings
+            .iter()
+            .any(|w| w.contains("peak gain reduction")),
+        "{:?}",
+        clicks.warnings
+    );
+    assert!(
+        clicks.max_gain_reduction_db <= 6.1,
+        "the limiter was held to the bound: {}",
+        clicks.max_gain_reduction_db
+    );
+    assert!(
+        clicks.integrated_lufs.unwrap() < -6.5,
+        "the target was not forced"
+    );
+    assert!(
+        nan.warnings
+            .iter()
+            .any(|w| w.contains("NaN") || w.contains("non-finite")),
+        "{:?}",
+        nan.warnings
+    );
+    assert!(
+        (nan.integrated_lufs.unwrap() - -6.0).abs() <= 0.1
+            || nan.warnings.iter().any(|w| w.contains("gain reduction"))
+    );
 }
 
 #[test]
@@ -242,11 +442,18 @@ fn missing_source_existing_and_unwritable_folders_and_cancel_leave_nothing() {
     let out = dir.path().join("out");
     // Existing folder.
     std::fs::create_dir(&out).unwrap();
-    assert!(matches!(export(&doc, &options(out.clone(), AlbumSettings::default())), Err(ExportError::Folder(_))));
+    assert!(matches!(
+        export(&doc, &options(out.clone(), AlbumSettings::default())),
+        Err(ExportError::Folder(_))
+    ));
     std::fs::remove_dir(&out).unwrap();
     // Unwritable: the parent is a file.
     std::fs::write(dir.path().join("file"), b"").unwrap();
-    let err = export(&doc, &options(dir.path().join("file/out"), AlbumSettings::default())).unwrap_err();
+    let err = export(
+        &doc,
+        &options(dir.path().join("file/out"), AlbumSettings::default()),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("writable"), "{err}");
     // Cancel while rendering: no folder, no partial.
     let cancel = AtomicBool::new(false);
@@ -255,18 +462,34 @@ fn missing_source_existing_and_unwritable_folders_and_cancel_leave_nothing() {
             cancel.store(true, Ordering::Relaxed);
         }
     };
-    let err = export_album(&doc, &options(out.clone(), AlbumSettings::default()), &progress, &cancel).unwrap_err();
+    let err = export_album(
+        &doc,
+        &options(out.clone(), AlbumSettings::default()),
+        &progress,
+        &cancel,
+    )
+    .unwrap_err();
     assert!(matches!(err, ExportError::Cancelled), "{err:?}");
     assert!(!out.exists() && !dir.path().join("out.partial").exists());
     // Missing source: named, nothing written.
     doc.project.tracks[1].source = "gone.wav".into();
     let err = export(&doc, &options(out.clone(), AlbumSettings::default())).unwrap_err();
-    assert!(matches!(err, ExportError::Missing { number: 2, .. }), "{err:?}");
+    assert!(
+        matches!(err, ExportError::Missing { number: 2, .. }),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("gone.wav"));
     assert!(!out.exists() && !dir.path().join("out.partial").exists());
     // Sources are never written.
-    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(names.len(), 4, "only the three sources and the helper file: {names:?}");
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        names.len(),
+        4,
+        "only the three sources and the helper file: {names:?}"
+    );
 }
 
 #[test]
@@ -282,12 +505,26 @@ fn cd_image_has_frame_aligned_indexes_and_the_same_samples() {
     assert!(cue.contains("FILE \"Synthetic.wav\" WAVE"));
     assert_eq!(cue.matches("TRACK ").count(), 3);
     // Track 2 has a 1 s gap: INDEX 00 where track 1 ends (frame-aligned), INDEX 01 one second (75 frames) later.
-    let t1 = lathe::media::decode_file(&out.dir.join("01 Song 1.wav")).unwrap().audio;
+    let t1 = lathe::media::decode_file(&out.dir.join("01 Song 1.wav"))
+        .unwrap()
+        .audio;
     let t1_frames = t1.frames().div_ceil(588);
     let msf = |f: usize| format!("{:02}:{:02}:{:02}", f / 4500, (f % 4500) / 75, f % 75);
-    assert!(cue.contains(&format!("INDEX 00 {}", msf(t1_frames))), "{cue}");
-    assert!(cue.contains(&format!("INDEX 01 {}", msf(t1_frames + 75))), "{cue}");
-    let image = lathe::media::decode_file(&out.dir.join("Synthetic.wav")).unwrap().audio;
+    assert!(
+        cue.contains(&format!("INDEX 00 {}", msf(t1_frames))),
+        "{cue}"
+    );
+    assert!(
+        cue.contains(&format!("INDEX 01 {}", msf(t1_frames + 75))),
+        "{cue}"
+    );
+    let image = lathe::media::decode_file(&out.dir.join("Synthetic.wav"))
+        .unwrap()
+        .audio;
     assert_eq!(image.frames() % 588, 0);
-    assert_eq!(&image.channels[0][..t1.frames()], &t1.channels[0][..], "the image holds the track files' samples");
+    assert_eq!(
+        &image.channels[0][..t1.frames()],
+        &t1.channels[0][..],
+        "the image holds the track files' samples"
+    );
 }

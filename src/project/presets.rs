@@ -102,7 +102,12 @@ impl DeliveryPreset {
             },
             DeliveryPreset::Hires => PresetSpec {
                 format: ExportFormat::Flac,
-                ..streaming(self, "Hi-res download (FLAC 24-bit, source rate)", -14.0, -1.0)
+                ..streaming(
+                    self,
+                    "Hi-res download (FLAC 24-bit, source rate)",
+                    -14.0,
+                    -1.0,
+                )
             },
             DeliveryPreset::Custom => streaming(self, "Custom", -14.0, -1.0),
         }

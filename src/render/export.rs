@@ -377,6 +377,7 @@ fn export_one(
         params,
         match_curve,
         target_lufs,
+        source_lufs: source.loudness.integrated_lufs,
         output_rate_hz,
         fade_in_s: track.fade_in_s,
         fade_out_s: track.fade_out_s,

@@ -28,6 +28,9 @@ pub struct TrackJob {
     pub match_curve: Option<(Vec<f64>, Vec<f64>)>,
     /// Target integrated loudness, LUFS; `None` renders without gain (silent track).
     pub target_lufs: Option<f64>,
+    /// The source's integrated loudness, LUFS, when already measured: it replaces the unity-gain
+    /// pass when nothing before the gain stage changes the audio.
+    pub source_lufs: Option<f64>,
     pub output_rate_hz: u32,
     pub fade_in_s: f64,
     pub fade_out_s: f64,
@@ -163,8 +166,32 @@ pub fn render_track(
         Ok((out, gr, lufs))
     };
 
-    // First pass at unity gain: the loudness after tone and stereo, the basis of gain-to-target.
-    let (mut out, mut gr, mut lufs) = render(0.0)?;
+    // The basis of gain-to-target is the loudness after tone and stereo, at unity gain. When
+    // nothing before the gain stage changes the audio (neutral tone and stereo, no match curve,
+    // no fades), that is the source's own loudness, already measured: one chain pass saved.
+    let p = &job.params;
+    let neutral_params = ChainParams {
+        ceiling_dbtp: p.ceiling_dbtp,
+        limiter_enabled: p.limiter_enabled,
+        limiter_character: p.limiter_character,
+        ..ChainParams::default()
+    };
+    let neutral = ChainParams { gain_db: 0.0, ..*p } == neutral_params
+        && kernel.is_none()
+        && job.fade_in_s <= 0.0
+        && job.fade_out_s <= 0.0;
+    let mut rendered_at: Option<f64> = None;
+    let (mut out, mut gr, mut lufs) = match job.source_lufs.filter(|_| neutral) {
+        Some(source) => (
+            AudioBuffer::default(),
+            GainReduction::default(),
+            Some(source),
+        ),
+        None => {
+            rendered_at = Some(0.0);
+            render(0.0)?
+        }
+    };
     let mut gain_db = 0.0;
     match (job.target_lufs, lufs) {
         (Some(target), Some(measured)) => {
@@ -178,8 +205,9 @@ pub fn render_track(
             }
             // The limiter takes away some loudness; correct the gain by the measured error.
             for _ in 0..6 {
-                if gain_db != 0.0 {
+                if rendered_at != Some(gain_db) {
                     (out, gr, lufs) = render(gain_db)?;
+                    rendered_at = Some(gain_db);
                 }
                 let Some(now) = lufs else { break };
                 let error = target - now;
@@ -213,6 +241,9 @@ pub fn render_track(
         }
     }
 
+    if rendered_at.is_none() {
+        (out, gr, lufs) = render(gain_db)?;
+    }
     Ok(RenderedTrack {
         audio: out,
         gain_db,

@@ -295,7 +295,11 @@ mod tests {
         let (lo, hi, step) = db_range(&curves);
         assert_eq!((lo, hi, step), (-36.0, -6.0, 6.0));
         // A codec's -70 dB top band does not stretch the axis past 48 dB.
-        let lossy = Curves { bands_hz: vec![100.0, 20_000.0], track_db: vec![-10.0, -70.0], album_db: vec![-12.0, -68.0] };
+        let lossy = Curves {
+            bands_hz: vec![100.0, 20_000.0],
+            track_db: vec![-10.0, -70.0],
+            album_db: vec![-12.0, -68.0],
+        };
         let (lo, hi, _) = db_range(&lossy);
         assert!(hi - lo <= 48.0 && hi >= -8.0 && lo <= -46.0, "{lo}..{hi}");
     }
