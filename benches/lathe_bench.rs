@@ -44,36 +44,18 @@ fn render_vs_loudnorm(albums: &[(String, Vec<PathBuf>)]) {
     );
     let tmp = std::env::temp_dir().join(format!("lathe-bench-{}", std::process::id()));
     for (name, files) in albums {
-        let tracks = files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| Track {
-                id: TrackId(i as u64 + 1),
-                title: f.file_stem().unwrap().to_string_lossy().into_owned(),
-                source: f.clone(),
-                gap_before_s: 0.0,
-                fade_in_s: 0.0,
-                fade_out_s: 0.0,
-                tone: ToneSettings::default(),
-                stereo: StereoSettings::default(),
-                headroom: TrackHeadroom::default(),
-            })
-            .collect();
+        // Gaps of 0 s, so the render is compared file for file with loudnorm's.
+        let mut project = project_from_files(files, &tmp, |f| {
+            f.file_stem().map(|s| s.to_string_lossy().into_owned())
+        });
+        project.tracks.iter_mut().for_each(|t| t.gap_before_s = 0.0);
         let mut settings = AlbumSettings {
             loudness_mode: LoudnessMode::Track,
             ..AlbumSettings::default()
         };
         settings.export.bit_depth = BitDepth::Int24;
-        let project = Project {
-            schema_version: SCHEMA_VERSION,
-            album: AlbumInfo {
-                title: name.clone(),
-                artist: String::new(),
-            },
-            settings: settings.clone(),
-            tracks,
-            references: vec![],
-        };
+        project.album.title = name.clone();
+        project.settings = settings.clone();
         let doc = lathe::project::Document {
             project,
             path: tmp.join("album.json"),

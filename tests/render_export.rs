@@ -61,6 +61,18 @@ fn write_at_lufs(path: &Path, rate: u32, frames: &[[f32; 2]], lufs: f64) {
     write_wav(path, rate, frames, gain);
 }
 
+/// Largest absolute sample difference between two buffers over both channels.
+fn max_abs_diff(a: &lathe::media::AudioBuffer, b: &lathe::media::AudioBuffer) -> f32 {
+    (0..2)
+        .flat_map(|c| {
+            a.channels[c]
+                .iter()
+                .zip(&b.channels[c])
+                .map(|(x, y)| (x - y).abs())
+        })
+        .fold(0.0f32, f32::max)
+}
+
 fn track(id: u64, title: &str, file: &str) -> Track {
     Track {
         id: TrackId(id),
@@ -313,14 +325,7 @@ fn a_track_on_target_with_neutral_tone_comes_out_identical() {
         .unwrap()
         .audio;
     assert_eq!(written.frames(), source.frames());
-    let max_diff = (0..2)
-        .flat_map(|c| {
-            written.channels[c]
-                .iter()
-                .zip(&source.channels[c])
-                .map(|(a, b)| (a - b).abs())
-        })
-        .fold(0.0f32, f32::max);
+    let max_diff = max_abs_diff(&written, &source);
     assert!(
         max_diff <= 1e-6,
         "32-bit float output differs by {max_diff}"
@@ -332,14 +337,7 @@ fn a_track_on_target_with_neutral_tone_comes_out_identical() {
         .unwrap()
         .audio;
     let lsb = 1.0 / 8_388_608.0;
-    let max_diff = (0..2)
-        .flat_map(|c| {
-            written.channels[c]
-                .iter()
-                .zip(&source.channels[c])
-                .map(|(a, b)| (a - b).abs())
-        })
-        .fold(0.0f32, f32::max);
+    let max_diff = max_abs_diff(&written, &source);
     assert!(
         max_diff <= 2.0 * lsb,
         "24-bit output differs by {} LSB",
