@@ -8,19 +8,43 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
-/// Options of `lathe export` (see `cli::Command::Export`).
+/// Options of `lathe export`.
+#[derive(Debug, clap::Args)]
 pub struct Args {
+    /// The project file.
     pub project: PathBuf,
+    /// The album folder to write (refused if it exists, unless --force).
+    #[arg(long)]
     pub out: PathBuf,
+    /// Delivery preset: spotify, youtube, tidal, apple, amazon, deezer, aes, cd, hires, custom.
+    #[arg(long)]
     pub preset: Option<String>,
+    /// wav or flac.
+    #[arg(long)]
     pub format: Option<String>,
+    /// 16, 24 or 32f.
+    #[arg(long)]
     pub bits: Option<String>,
+    /// Output sample rate in Hz (default: the preset's, else the source's).
+    #[arg(long)]
     pub rate: Option<u32>,
+    /// album (loudest track at the target, others keep their offsets) or track (every track at the target).
+    #[arg(long)]
     pub loudness: Option<String>,
+    /// Target integrated loudness in LUFS (overrides the preset).
+    #[arg(long = "target", allow_hyphen_values = true)]
     pub target_lufs: Option<f64>,
+    /// True-peak ceiling in dBTP (overrides the preset).
+    #[arg(long = "ceiling", allow_hyphen_values = true)]
     pub ceiling_dbtp: Option<f64>,
+    /// No TPDF dither on 16/24-bit output.
+    #[arg(long)]
     pub no_dither: bool,
+    /// Also write one album WAV with a cue sheet (CD preset).
+    #[arg(long)]
     pub cue: bool,
+    /// Replace an existing folder.
+    #[arg(long)]
     pub force: bool,
 }
 

@@ -1,7 +1,7 @@
 //! Command-line interface: `lathe new`, `lathe analyze`, `lathe open` (and `lathe album.json`).
 
 mod analyze;
-mod export;
+pub mod export;
 mod new;
 
 use clap::{Parser, Subcommand};
@@ -48,43 +48,7 @@ pub enum Command {
         no_cache: bool,
     },
     /// Master the album and write it as a folder: one file per track, report.json/report.md, the project.
-    Export {
-        /// The project file.
-        project: PathBuf,
-        /// The album folder to write (refused if it exists, unless --force).
-        #[arg(long)]
-        out: PathBuf,
-        /// Delivery preset: spotify, youtube, tidal, apple, amazon, deezer, aes, cd, hires, custom.
-        #[arg(long)]
-        preset: Option<String>,
-        /// wav or flac.
-        #[arg(long)]
-        format: Option<String>,
-        /// 16, 24 or 32f.
-        #[arg(long)]
-        bits: Option<String>,
-        /// Output sample rate in Hz (default: the preset's, else the source's).
-        #[arg(long)]
-        rate: Option<u32>,
-        /// album (loudest track at the target, others keep their offsets) or track (every track at the target).
-        #[arg(long)]
-        loudness: Option<String>,
-        /// Target integrated loudness in LUFS (overrides the preset).
-        #[arg(long, allow_hyphen_values = true)]
-        target: Option<f64>,
-        /// True-peak ceiling in dBTP (overrides the preset).
-        #[arg(long, allow_hyphen_values = true)]
-        ceiling: Option<f64>,
-        /// No TPDF dither on 16/24-bit output.
-        #[arg(long)]
-        no_dither: bool,
-        /// Also write one album WAV with a cue sheet (CD preset).
-        #[arg(long)]
-        cue: bool,
-        /// Replace an existing folder.
-        #[arg(long)]
-        force: bool,
-    },
+    Export(export::Args),
     /// Open a project in the mastering desk.
     Open {
         /// The project file.
@@ -141,33 +105,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             json,
             no_cache,
         }) => analyze::run(&inputs, json, !no_cache),
-        Some(Command::Export {
-            project,
-            out,
-            preset,
-            format,
-            bits,
-            rate,
-            loudness,
-            target,
-            ceiling,
-            no_dither,
-            cue,
-            force,
-        }) => export::run(export::Args {
-            project,
-            out,
-            preset,
-            format,
-            bits,
-            rate,
-            loudness,
-            target_lufs: target,
-            ceiling_dbtp: ceiling,
-            no_dither,
-            cue,
-            force,
-        }),
+        Some(Command::Export(args)) => export::run(args),
     }
 }
 
