@@ -97,6 +97,8 @@ fn analyze_demo_album_json_has_the_documented_shape_and_ffmpeg_agreeing_loudness
             bands.len()
         );
         assert!(t["tonal_deviation_db"].as_f64().unwrap() > 0.0);
+        // The demo decodes cleanly: no skipped packets, no silence filled in.
+        assert_eq!(t["notices"], serde_json::json!([]), "{}", t["title"]);
     }
     assert_eq!(tracks[0]["title"], "Crushed Ice Cocktail");
     let spread = v["album"]["loudness_spread_lu"].as_f64().unwrap();

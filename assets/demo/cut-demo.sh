@@ -9,11 +9,16 @@ set -eu
 SRC=${SRC:-/usr/share/games/openclonk/Music.ocg}
 OUT=$(dirname "$0")
 cut() { # source start_s name title
+    # Through a WAV: encoding straight from a seeked, filtered Ogg input gives packets with
+    # non-monotonic timestamps, which a strict decoder reports as damage (and fills with silence).
+    wav=$(mktemp --suffix=.wav)
     ffmpeg -nostdin -loglevel error -y -ss "$2" -t 40 -i "$SRC/$1" \
-        -af "afade=t=in:d=0.5,afade=t=out:st=39.5:d=0.5" \
+        -af "afade=t=in:d=0.5,afade=t=out:st=39.5:d=0.5" -c:a pcm_f32le "$wav"
+    ffmpeg -nostdin -loglevel error -y -i "$wav" \
         -c:a libvorbis -q:a 3 -map_metadata -1 \
         -metadata title="$4" -metadata artist="K-Pone (Martin Strohmeier)" \
         -metadata album="Lathe demo album" "$OUT/$3"
+    rm -f "$wav"
 }
 cut @CrushedIceCocktail.ogg 40 01-crushed-ice-cocktail.ogg "Crushed Ice Cocktail"
 cut IslandDreams.ogg 60 02-island-dreams.ogg "Island Dreams"
