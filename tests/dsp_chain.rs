@@ -580,8 +580,11 @@ fn parameter_steps_do_not_click_and_settle_in_time() {
         let (b, _) = run(&mut c2, &x, &x, 256);
         let steady = max_step(&b[n - 20_000..]).max(max_step(&a[lat + 1000..change_at]));
         let worst = max_step(&a[change_at..]);
+        // A click is a step several times the signal's own. A glide is allowed a few percent:
+        // while the tilt's coefficients move, its phase at 200 Hz moves too, which briefly
+        // steepens the sine by up to ~3 % depending on where in its cycle the change lands.
         assert!(
-            worst <= steady * 1.02,
+            worst <= steady * 1.05,
             "{name}: step {worst} vs signal's own {steady}"
         );
         // Settled: the gain/width smoothers take 50 ms, tone 30 ms; allow filter memory 50 ms more.

@@ -1,4 +1,9 @@
-//! The per-track mastering chain: trim → tone → match EQ → stereo → headroom gain → true-peak limiter.
+//! The per-track mastering chain: match EQ → trim → tone → stereo → headroom gain → true-peak limiter.
+//!
+//! Why the match EQ comes first: it is the only stage with a long delay (its linear-phase FIR), and
+//! every stage before the limiter is linear and time-invariant for fixed settings, so their order does
+//! not change the result. With the FIR in front, a live change of trim, tone, width, gain or ceiling
+//! reaches the output after the limiter's few milliseconds of look-ahead, not after the FIR's ~130 ms.
 
 use super::limiter::{GainReduction, Limiter};
 use super::match_eq::{MatchKernel, MatchStage};
@@ -220,9 +225,9 @@ impl Chain {
             }
             *x = x.clamp(-INPUT_LIMIT, INPUT_LIMIT);
         }
+        s.matcher.process(left, right);
         s.trim.process(left, right);
         s.tone.process(left, right);
-        s.matcher.process(left, right);
         s.stereo.process(left, right);
         s.gain.process(left, right);
         s.limiter.process(left, right);
