@@ -4,6 +4,7 @@ pub mod cli;
 pub mod dsp;
 pub mod engine;
 pub mod media;
+pub mod player;
 pub mod project;
 pub mod render;
 pub mod ui;

@@ -3,6 +3,7 @@
 mod analyze;
 pub mod export;
 mod new;
+pub mod play;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -49,6 +50,8 @@ pub enum Command {
     },
     /// Master the album and write it as a folder: one file per track, report.json/report.md, the project.
     Export(export::Args),
+    /// Play a track (or the album, or a transition) through the mastering chain, with a live meter.
+    Play(play::Args),
     /// Open a project in the mastering desk.
     Open {
         /// The project file.
@@ -106,6 +109,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             no_cache,
         }) => analyze::run(&inputs, json, !no_cache),
         Some(Command::Export(args)) => export::run(args),
+        Some(Command::Play(args)) => play::run(args),
     }
 }
 

@@ -7,6 +7,7 @@
 pub mod biquad;
 pub mod chain;
 pub mod dither;
+pub mod fade;
 pub mod limiter;
 pub mod match_eq;
 pub mod oversample;

@@ -1,76 +1,163 @@
-//! The audio side of the engine: everything the output callback runs.
+//! The audio side of the engine: everything the output callback runs. It plays a [`Program`]
+//! of track segments and gaps, each track through its own settings of one `dsp::Chain`, and
+//! crossfades between the master, the loudness-matched original and the reference.
 
-use super::shared::{AudioEvent, Command, Shared};
-use crate::media::AudioBuffer;
+use super::program::{Program, Segment};
+use super::shared::{AudioEvent, Command, KernelUpdate, Monitor, Retired, Shared, NO_KEY};
+use super::slots::Slots;
+use super::source::{Source, SourceKey, SourceSettings};
+use crate::dsp::fade;
+use crate::dsp::units::db_to_gain;
+use crate::dsp::{Chain, MatchKernel};
 use rtrb::{Consumer, Producer};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-/// Length of the fade that hides clicks on play, pause, stop, seek and load, seconds.
+/// Length of the fade that hides clicks on play, pause, stop, seek, loop and program changes, seconds.
 pub const DECLICK_S: f64 = 0.005;
+/// Length of the crossfade between Mastered, Original and Reference, seconds.
+pub const MONITOR_CROSSFADE_S: f64 = 0.010;
+/// Frames the processor renders per inner step (the chain is prepared for this block size).
+pub const BLOCK_FRAMES: usize = 1024;
+
+/// The queue ends the audio side owns.
+pub(crate) struct AudioQueues {
+    pub commands: Consumer<Command>,
+    pub sources: Consumer<Box<Source>>,
+    pub kernels: Consumer<KernelUpdate>,
+    pub retired: Producer<Retired>,
+    pub events: Producer<AudioEvent>,
+    pub tap: Producer<f32>,
+}
 
 /// What waits for the fade-out to reach silence before it is applied.
 #[derive(Debug, Default, Clone, Copy)]
 struct Pending {
     pause: bool,
-    seek_frame: Option<u64>,
-    loads: u8,
+    seek: Option<(usize, u64)>,
+    program: Option<Program>,
+    /// A new source for the key that is playing: swapped in at silence.
+    replace: bool,
 }
 
 impl Pending {
     fn any(&self) -> bool {
-        self.pause || self.seek_frame.is_some() || self.loads > 0
+        self.pause || self.seek.is_some() || self.program.is_some() || self.replace
     }
+}
+
+/// Planar scratch buffers, allocated once.
+struct Scratch {
+    mastered: [Vec<f32>; 2],
+    original: [Vec<f32>; 2],
+    reference: [Vec<f32>; 2],
+    out: [Vec<f32>; 2],
+    discard: [Vec<f32>; 2],
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        let pair = || [vec![0.0; BLOCK_FRAMES], vec![0.0; BLOCK_FRAMES]];
+        Scratch {
+            mastered: pair(),
+            original: pair(),
+            reference: pair(),
+            out: pair(),
+            discard: pair(),
+        }
+    }
+}
+
+/// What one step of the track side did.
+enum TrackStep {
+    /// Wrote this many frames of mastered and original audio.
+    Produced(usize),
+    /// Moved to the next segment without output.
+    Advanced,
+    /// The program is over.
+    Ended,
+    /// The segment's source is not loaded.
+    Waiting(SourceKey),
 }
 
 /// The audio-thread half of the engine. The output callback calls [`Processor::process`]
 /// and nothing else.
 ///
 /// Real-time safe: `process` never allocates, frees, locks, blocks, does I/O or panics.
-/// Buffers arrive boxed through a queue and leave through another, to be dropped on the UI side.
+/// Sources and kernels arrive through queues and leave through another, to be dropped on the
+/// UI side. Starting a track (or seeking in it) primes the chain with the chain's latency of
+/// audio in that callback (about 0.13 s of audio, a few ms of work), so that what is heard at
+/// a position is exactly what the export has there.
 pub struct Processor {
-    commands: Consumer<Command>,
-    incoming: Consumer<Box<AudioBuffer>>,
-    retired: Producer<Box<AudioBuffer>>,
-    events: Producer<AudioEvent>,
+    q: AudioQueues,
     shared: Arc<Shared>,
     channels: usize,
-    buffer: Option<Box<AudioBuffer>>,
-    /// A buffer the retire queue had no room for yet; retried every block.
-    unretired: Option<Box<AudioBuffer>>,
-    position_frames: u64,
+    slots: Slots,
+    chain: Chain,
+    /// Whose match kernel sits in the chain.
+    chain_key: Option<SourceKey>,
+    /// The chain has been fed up to `input_cursor` of the current track segment's source.
+    primed: bool,
+    input_cursor: u64,
+    program: Program,
+    segment: usize,
+    /// Source frame of the current track segment, or frame into the current gap.
+    pos: u64,
+    /// `pos` was set by a seek (else the segment starts at its own first frame).
+    pos_set: bool,
+    at_end: bool,
+    loop_region: Option<(u64, u64)>,
     playing: bool,
     pending: Pending,
-    /// Declick gain, 0..=1, and its change per frame.
-    gain: f32,
-    gain_step: f32,
+    declick: f32,
+    declick_step: f32,
+    declick_frames: u64,
+    monitor: Monitor,
+    /// Current weights of Mastered, Original and Reference.
+    mix: [f32; 3],
+    mix_step: f32,
+    reference: Option<SourceKey>,
+    reference_pos: u64,
+    /// Mastered loudness of the last track heard: the reference is matched to it.
+    last_mastered_lufs: Option<f64>,
+    unretired: Option<Retired>,
+    s: Scratch,
 }
 
 impl Processor {
-    pub(crate) fn new(
-        commands: Consumer<Command>,
-        incoming: Consumer<Box<AudioBuffer>>,
-        retired: Producer<Box<AudioBuffer>>,
-        events: Producer<AudioEvent>,
-        shared: Arc<Shared>,
-        sample_rate_hz: u32,
-        channels: u16,
-    ) -> Processor {
-        let declick_frames = (DECLICK_S * f64::from(sample_rate_hz)).max(1.0);
+    pub(crate) fn new(q: AudioQueues, shared: Arc<Shared>, sample_rate_hz: u32, channels: u16) -> Processor {
+        let rate = f64::from(sample_rate_hz.max(1));
+        let declick_frames = (DECLICK_S * rate).max(1.0);
+        let mut chain = Chain::new();
+        chain.prepare(rate, BLOCK_FRAMES);
         Processor {
-            commands,
-            incoming,
-            retired,
-            events,
+            q,
             shared,
             channels: usize::from(channels.max(1)),
-            buffer: None,
-            unretired: None,
-            position_frames: 0,
+            slots: Slots::default(),
+            chain,
+            chain_key: None,
+            primed: false,
+            input_cursor: 0,
+            program: Program::default(),
+            segment: 0,
+            pos: 0,
+            pos_set: false,
+            at_end: false,
+            loop_region: None,
             playing: false,
             pending: Pending::default(),
-            gain: 0.0,
-            gain_step: (1.0 / declick_frames) as f32,
+            declick: 0.0,
+            declick_step: (1.0 / declick_frames) as f32,
+            declick_frames: declick_frames as u64,
+            monitor: Monitor::Mastered,
+            mix: [1.0, 0.0, 0.0],
+            mix_step: (1.0 / (MONITOR_CROSSFADE_S * rate).max(1.0)) as f32,
+            reference: None,
+            reference_pos: 0,
+            last_mastered_lufs: None,
+            unretired: None,
+            s: Scratch::new(),
         }
     }
 
@@ -87,128 +174,537 @@ impl Processor {
         self.retry_retire();
         self.apply_commands();
         let mut peaks = [0.0f32; 2];
-        for frame in out.chunks_mut(self.channels) {
-            let (left, right) = self.next_frame();
-            peaks[0] = peaks[0].max(left.abs());
-            peaks[1] = peaks[1].max(right.abs());
-            match frame {
-                [mono] => *mono = 0.5 * (left + right),
-                [l, r, rest @ ..] => {
-                    *l = left;
-                    *r = right;
-                    rest.fill(0.0);
+        for block in out.chunks_mut(BLOCK_FRAMES * self.channels) {
+            let n = block.len() / self.channels;
+            self.render(n);
+            let [l, r] = &self.s.out;
+            for (k, frame) in block.chunks_mut(self.channels).enumerate() {
+                let (left, right) = (l[k], r[k]);
+                peaks[0] = peaks[0].max(left.abs());
+                peaks[1] = peaks[1].max(right.abs());
+                match frame {
+                    [mono] => *mono = 0.5 * (left + right),
+                    [a, b, rest @ ..] => {
+                        *a = left;
+                        *b = right;
+                        rest.fill(0.0);
+                    }
+                    [] => {}
                 }
-                [] => {}
             }
+            self.tap(n);
         }
-        self.shared.publish_peak(0, peaks[0]);
-        self.shared.publish_peak(1, peaks[1]);
-        self.shared
-            .position_frames
-            .store(self.position_frames, Ordering::Relaxed);
-        self.shared.playing.store(self.playing, Ordering::Relaxed);
+        self.publish(peaks);
+    }
+
+    fn publish(&self, peaks: [f32; 2]) {
+        let sh = &self.shared;
+        sh.publish_peak(0, peaks[0]);
+        sh.publish_peak(1, peaks[1]);
+        sh.publish_gain_reduction(self.chain.gain_reduction().current_db as f32);
+        sh.segment.store(self.segment as u64, Ordering::Relaxed);
+        sh.position_frames.store(self.pos, Ordering::Relaxed);
+        let (key, frames) = match self.program.get(self.segment) {
+            Some(Segment::Track { key, .. }) => (
+                key,
+                self.slots.by_key(key).map_or(0, |s| s.frames() as u64),
+            ),
+            _ => (NO_KEY, 0),
+        };
+        sh.current_key.store(key, Ordering::Relaxed);
+        sh.source_frames.store(frames, Ordering::Relaxed);
+        sh.playing.store(self.playing, Ordering::Relaxed);
+        sh.monitor.store(self.monitor as u8, Ordering::Relaxed);
+        sh.reference_frames
+            .store(self.reference_pos, Ordering::Relaxed);
+    }
+
+    /// Copies what was heard into the meter tap; a full tap drops frames (counted).
+    fn tap(&mut self, n: usize) {
+        let want = 2 * n;
+        let room = self.q.tap.slots().min(want) & !1;
+        if let Ok(chunk) = self.q.tap.write_chunk_uninit(room) {
+            let [l, r] = &self.s.out;
+            let frames = l[..room / 2].iter().zip(&r[..room / 2]);
+            chunk.fill_from_iter(frames.flat_map(|(a, b)| [*a, *b]));
+        }
+        if room < want {
+            self.shared
+                .tap_dropped
+                .fetch_add(((want - room) / 2) as u64, Ordering::Relaxed);
+        }
     }
 
     fn apply_commands(&mut self) {
-        while let Ok(command) = self.commands.pop() {
+        while let Ok(command) = self.q.commands.pop() {
             match command {
-                Command::Play => {
-                    self.pending.pause = false;
-                    if !self.playing && self.position_frames >= self.loaded_frames() {
-                        self.position_frames = 0;
-                    }
-                    self.playing = self.buffer.is_some() || self.pending.loads > 0;
-                }
+                Command::Play => self.play(),
                 Command::Pause => self.pending.pause = true,
                 Command::Stop => {
                     self.pending.pause = true;
-                    self.pending.seek_frame = Some(0);
+                    self.pending.seek = Some((0, 0));
                 }
-                Command::Seek { frame } => self.pending.seek_frame = Some(frame),
-                Command::Load => {
+                Command::Seek { segment, frame } => self.pending.seek = Some((segment, frame)),
+                Command::Load => self.load(),
+                Command::Unload { key } => {
+                    if self.chain_key == Some(key) {
+                        // Its kernel stays in the chain until the next prime retires it.
+                        self.chain_key = None;
+                        self.primed = false;
+                    }
+                    if let Some(old) = self.slots.remove(key) {
+                        self.retire(Retired::Source(old));
+                    }
+                }
+                Command::Program(program) => {
+                    self.pending.program = Some(program);
+                    self.pending.seek = None;
                     self.pending.pause = true;
-                    self.pending.seek_frame = Some(0);
-                    self.pending.loads = self.pending.loads.saturating_add(1);
+                }
+                Command::Loop(region) => {
+                    self.loop_region = region.filter(|(a, b)| b > a);
+                }
+                Command::Settings { key, settings } => {
+                    if let Some(i) = self.slots.find(key) {
+                        if let Some(source) = self.slots.get_mut(i) {
+                            source.settings = settings;
+                        }
+                        if self.chain_key == Some(key) {
+                            self.chain.set_params(&settings.params);
+                        }
+                    }
+                }
+                Command::Kernel => {
+                    if let Ok(update) = self.q.kernels.pop() {
+                        self.install_kernel(update);
+                    }
+                }
+                Command::Monitor(monitor) => self.monitor = monitor,
+                Command::Reference(key) => {
+                    if key != self.reference {
+                        self.reference_pos = 0;
+                    }
+                    self.reference = key;
                 }
             }
         }
         // Silent already: nothing to fade, apply at once.
-        if self.gain <= 0.0 && self.pending.any() {
+        if self.declick <= 0.0 && self.pending.any() {
             self.apply_pending();
+        }
+    }
+
+    fn play(&mut self) {
+        self.pending.pause = false;
+        if self.program.segments().is_empty() && self.pending.program.is_none() {
+            return;
+        }
+        if !self.playing && self.pending.any() {
+            // Nothing is audible: what waited for a fade-out applies now.
+            self.apply_pending();
+        }
+        if self.at_end && !self.playing {
+            self.segment = 0;
+            self.pos_set = false;
+            self.primed = false;
+            self.at_end = false;
+        }
+        if !self.playing && self.at_program_start() && self.pending.seek.is_none() {
+            // The export starts here too: no fade-in, so what is heard is what is exported.
+            self.declick = 1.0;
+        }
+        self.playing = true;
+    }
+
+    fn at_program_start(&self) -> bool {
+        self.segment == 0
+            && match self.program.get(0) {
+                Some(Segment::Track { from, .. }) => {
+                    from.resolve(u64::MAX) == 0 && (!self.pos_set || self.pos == 0)
+                }
+                _ => !self.pos_set || self.pos == 0,
+            }
+    }
+
+    fn load(&mut self) {
+        let Ok(next) = self.q.sources.peek() else {
+            return;
+        };
+        let key = next.key;
+        let playing_it = self.playing && self.current_key() == Some(key);
+        if playing_it {
+            self.pending.replace = true;
+            if self.pending.seek.is_none() {
+                self.pending.seek = Some((self.segment, self.pos));
+            }
+            return;
+        }
+        self.take_source();
+    }
+
+    /// Moves the next queued source into a slot (if there is room).
+    fn take_source(&mut self) {
+        let Ok(next) = self.q.sources.peek() else {
+            return;
+        };
+        if !self.slots.has_room_for(next.key) {
+            return;
+        }
+        let Ok(source) = self.q.sources.pop() else {
+            return;
+        };
+        let key = source.key;
+        if self.chain_key == Some(key) {
+            self.chain_key = None;
+            self.primed = false;
+        }
+        match self.slots.insert(source) {
+            Ok(Some(old)) => self.retire(Retired::Source(old)),
+            Ok(None) => {}
+            Err(back) => self.retire(Retired::Source(back)),
+        }
+    }
+
+    fn install_kernel(&mut self, update: KernelUpdate) {
+        if self.chain_key == Some(update.key) {
+            match self.chain.swap_match_kernel(update.kernel) {
+                Ok(old) | Err(old) => self.retire(Retired::Kernel(old)),
+            }
+            return;
+        }
+        match self.slots.find(update.key).and_then(|i| self.slots.get_mut(i)) {
+            Some(source) => {
+                if let Some(old) = source.kernel.replace(update.kernel) {
+                    self.retire(Retired::Kernel(old));
+                }
+            }
+            None => self.retire(Retired::Kernel(update.kernel)),
         }
     }
 
     /// Applied once the fade-out has reached silence.
     fn apply_pending(&mut self) {
         let pending = std::mem::take(&mut self.pending);
-        for _ in 0..pending.loads {
-            if self.unretired.is_some() {
-                // The UI has not collected the last old buffer; leave the rest queued.
-                self.pending.loads += 1;
-                continue;
-            }
-            if let Ok(next) = self.incoming.pop() {
-                if let Some(old) = self.buffer.replace(next) {
-                    self.retire(old);
-                }
-                self.shared
-                    .loaded_frames
-                    .store(self.loaded_frames(), Ordering::Relaxed);
-            }
+        if let Some(program) = pending.program {
+            self.program = program;
+            self.segment = 0;
+            self.pos = 0;
+            self.pos_set = false;
+            self.primed = false;
+            self.at_end = false;
+            self.loop_region = None;
         }
-        if let Some(frame) = pending.seek_frame {
-            self.position_frames = frame.min(self.loaded_frames());
+        if pending.replace {
+            self.take_source();
+        }
+        if let Some((segment, frame)) = pending.seek {
+            self.segment = segment;
+            self.pos = frame;
+            self.pos_set = true;
+            self.primed = false;
+            self.at_end = false;
         }
         if pending.pause {
             self.playing = false;
         }
     }
 
-    fn next_frame(&mut self) -> (f32, f32) {
-        if self.pending.any() {
-            self.gain = (self.gain - self.gain_step).max(0.0);
-            if self.gain <= 0.0 {
+    fn current_key(&self) -> Option<SourceKey> {
+        match self.program.get(self.segment) {
+            Some(Segment::Track { key, .. }) => Some(key),
+            _ => None,
+        }
+    }
+
+    /// Renders `n` (≤ BLOCK_FRAMES) frames into `s.out`.
+    fn render(&mut self, n: usize) {
+        let mut k = 0;
+        self.shared.waiting.store(false, Ordering::Relaxed);
+        while k < n {
+            if self.pending.any() && self.declick <= 0.0 {
                 self.apply_pending();
             }
-        } else if self.playing {
-            self.gain = (self.gain + self.gain_step).min(1.0);
-        } else {
-            self.gain = 0.0;
+            if !self.playing {
+                self.declick = 0.0;
+                break;
+            }
+            let mut r = n - k;
+            if self.pending.any() {
+                let to_silence = (self.declick / self.declick_step).ceil().max(1.0) as usize;
+                r = r.min(to_silence);
+            }
+            let frozen = self.monitor == Monitor::Reference && self.mix[0] == 0.0 && self.mix[1] == 0.0;
+            let m = if frozen {
+                for ch in self.s.mastered.iter_mut().chain(self.s.original.iter_mut()) {
+                    ch[k..k + r].fill(0.0);
+                }
+                r
+            } else {
+                match self.track_step(k, r) {
+                    TrackStep::Produced(m) => m,
+                    TrackStep::Advanced => continue,
+                    TrackStep::Ended => {
+                        self.playing = false;
+                        self.at_end = true;
+                        self.declick = 0.0;
+                        let _ = self.q.events.push(AudioEvent::Ended);
+                        break;
+                    }
+                    TrackStep::Waiting(key) => {
+                        self.declick = 0.0;
+                        self.shared.waiting.store(true, Ordering::Relaxed);
+                        let _ = self.q.events.push(AudioEvent::Waiting(key));
+                        break;
+                    }
+                }
+            };
+            self.reference_step(k, m);
+            self.mix_into_out(k, m);
+            self.shared
+                .played_frames
+                .fetch_add(m as u64, Ordering::Relaxed);
+            k += m;
         }
-        if !self.playing {
-            return (0.0, 0.0);
+        for ch in self.s.out.iter_mut() {
+            ch[k..n].fill(0.0);
         }
-        let Some(buffer) = self.buffer.as_deref() else {
-            self.playing = false;
-            return (0.0, 0.0);
-        };
-        let index = self.position_frames as usize;
-        let (Some(&left), Some(&right)) =
-            (buffer.channels[0].get(index), buffer.channels[1].get(index))
-        else {
-            self.playing = false;
-            self.gain = 0.0;
-            // A full event queue only loses a notification; the UI also sees `playing == false`.
-            let _ = self.events.push(AudioEvent::Ended);
-            return (0.0, 0.0);
-        };
-        self.position_frames += 1;
-        (left * self.gain, right * self.gain)
     }
 
-    fn loaded_frames(&self) -> u64 {
-        self.buffer.as_ref().map_or(0, |b| b.frames() as u64)
+    /// The track side of `r` frames at `k`: mastered and original audio of the current segment.
+    fn track_step(&mut self, k: usize, r: usize) -> TrackStep {
+        let Some(segment) = self.program.get(self.segment) else {
+            return TrackStep::Ended;
+        };
+        match segment {
+            Segment::Gap { frames } => {
+                if !self.pos_set {
+                    self.pos = 0;
+                    self.pos_set = true;
+                }
+                if self.pos >= frames {
+                    self.next_segment();
+                    return TrackStep::Advanced;
+                }
+                let m = r.min((frames - self.pos) as usize);
+                for ch in self.s.mastered.iter_mut().chain(self.s.original.iter_mut()) {
+                    ch[k..k + m].fill(0.0);
+                }
+                self.pos += m as u64;
+                TrackStep::Produced(m)
+            }
+            Segment::Track { key, from, to } => {
+                let Some(slot) = self.slots.find(key) else {
+                    return TrackStep::Waiting(key);
+                };
+                let frames = self.slots.get(slot).map_or(0, |s| s.frames() as u64);
+                let (start, end) = (from.resolve(frames), to.resolve(frames));
+                if !self.pos_set {
+                    self.pos = start;
+                    self.pos_set = true;
+                }
+                self.pos = self.pos.clamp(start, end.max(start));
+                if self.pos >= end {
+                    self.next_segment();
+                    return TrackStep::Advanced;
+                }
+                let mut m = r.min((end - self.pos) as usize);
+                if let Some((a, b)) = self.loop_region {
+                    let fade_start = b.saturating_sub(self.declick_frames).max(a);
+                    if self.pos < b {
+                        if self.pos >= fade_start {
+                            if self.pending.seek.is_none() {
+                                self.pending.seek = Some((self.segment, a));
+                            }
+                        } else {
+                            m = m.min((fade_start - self.pos) as usize);
+                        }
+                    }
+                }
+                if !self.primed {
+                    self.prime(slot);
+                }
+                self.run_track(slot, k, m);
+                TrackStep::Produced(m)
+            }
+        }
     }
 
-    fn retire(&mut self, old: Box<AudioBuffer>) {
-        if let Err(rtrb::PushError::Full(old)) = self.retired.push(old) {
-            self.unretired = Some(old);
+    fn next_segment(&mut self) {
+        self.segment += 1;
+        self.pos = 0;
+        self.pos_set = false;
+        self.primed = false;
+    }
+
+    /// Resets the chain for the source in `slot` at `self.pos` and feeds it one latency of audio
+    /// (plus up to one latency before `pos` as context), so its next output is frame `pos`.
+    fn prime(&mut self, slot: usize) {
+        let Some(key) = self.slots.get(slot).map(|s| s.key) else {
+            return;
+        };
+        if self.chain_key != Some(key) {
+            let incoming = self
+                .slots
+                .get_mut(slot)
+                .and_then(|s| s.kernel.take())
+                .unwrap_or_else(MatchKernel::off);
+            match self.chain.swap_match_kernel(incoming) {
+                Ok(old) => {
+                    let owner = self.chain_key.and_then(|k| self.slots.find(k));
+                    match owner.and_then(|i| self.slots.get_mut(i)) {
+                        Some(previous) => previous.kernel = Some(old),
+                        None => self.retire(Retired::Kernel(old)),
+                    }
+                }
+                Err(back) => {
+                    if let Some(source) = self.slots.get_mut(slot) {
+                        source.kernel = Some(back);
+                    }
+                }
+            }
+            self.chain_key = Some(key);
+        }
+        let Some(source) = self.slots.get(slot) else {
+            return;
+        };
+        self.chain.reset();
+        self.chain.set_params(&source.settings.params);
+        self.last_mastered_lufs = source.settings.mastered_lufs;
+        let latency = self.chain.latency_frames() as u64;
+        let context = if self.pos > 0 { latency.min(self.pos) } else { 0 };
+        let mut cursor = self.pos - context;
+        let until = self.pos + latency;
+        while cursor < until {
+            let m = ((until - cursor) as usize).min(BLOCK_FRAMES);
+            let [l, r] = &mut self.s.discard;
+            copy_source(source, cursor, &mut l[..m], &mut r[..m]);
+            self.chain.process(&mut l[..m], &mut r[..m]);
+            cursor += m as u64;
+        }
+        self.input_cursor = until;
+        self.primed = true;
+    }
+
+    /// Mastered and original audio for frames `pos..pos+m` into `k..k+m` of the scratch.
+    fn run_track(&mut self, slot: usize, k: usize, m: usize) {
+        let Some(source) = self.slots.get(slot) else {
+            return;
+        };
+        let [ml, mr] = &mut self.s.mastered;
+        let (ml, mr) = (&mut ml[k..k + m], &mut mr[k..k + m]);
+        copy_source(source, self.input_cursor, ml, mr);
+        self.chain.process(ml, mr);
+        let [ol, or] = &mut self.s.original;
+        let (ol, or) = (&mut ol[k..k + m], &mut or[k..k + m]);
+        copy_source(source, self.pos, ol, or);
+        let st = &source.settings;
+        let g = db_to_gain(SourceSettings::match_gain_db(st.source_lufs, st.mastered_lufs)) as f32;
+        self.last_mastered_lufs = st.mastered_lufs;
+        ol.iter_mut().chain(or.iter_mut()).for_each(|x| *x *= g);
+        let frames = source.frames();
+        let rate = self.chain.sample_rate_hz();
+        let (fade_in, fade_out) = fade::fade_frames(st.fade_in_s, st.fade_out_s, rate, frames);
+        if fade_in > 0 || fade_out > 0 {
+            let start = self.pos as usize;
+            for ch in [ml, mr, ol, or] {
+                fade::apply_track_fades(ch, start, frames, fade_in, fade_out);
+            }
+        }
+        self.pos += m as u64;
+        self.input_cursor += m as u64;
+    }
+
+    /// The reference, loudness-matched, at its own position, into `k..k+m` (silence when none).
+    fn reference_step(&mut self, k: usize, m: usize) {
+        let [l, r] = &mut self.s.reference;
+        let (l, r) = (&mut l[k..k + m], &mut r[k..k + m]);
+        let source = self.reference.and_then(|key| self.slots.by_key(key));
+        let audible = self.monitor == Monitor::Reference || self.mix[2] > 0.0;
+        match source.filter(|s| audible && s.frames() > 0) {
+            Some(source) => {
+                let frames = source.frames() as u64;
+                let mut done = 0;
+                while done < m {
+                    // The reference loops, so it can be compared for as long as one listens.
+                    self.reference_pos %= frames;
+                    let take = ((frames - self.reference_pos) as usize).min(m - done);
+                    copy_source(source, self.reference_pos, &mut l[done..done + take], &mut r[done..done + take]);
+                    self.reference_pos += take as u64;
+                    done += take;
+                }
+                let gain_db = SourceSettings::match_gain_db(source.settings.source_lufs, self.last_mastered_lufs);
+                let g = db_to_gain(gain_db) as f32;
+                l.iter_mut().chain(r.iter_mut()).for_each(|x| *x *= g);
+            }
+            None => {
+                l.fill(0.0);
+                r.fill(0.0);
+            }
+        }
+    }
+
+    /// Declick and monitor crossfade, per frame, into `s.out[k..k+m]`.
+    fn mix_into_out(&mut self, k: usize, m: usize) {
+        let fading_out = self.pending.any();
+        let chosen = self.monitor.index();
+        for i in k..k + m {
+            self.declick = if fading_out {
+                (self.declick - self.declick_step).max(0.0)
+            } else {
+                (self.declick + self.declick_step).min(1.0)
+            };
+            for (j, w) in self.mix.iter_mut().enumerate() {
+                *w = if j == chosen {
+                    (*w + self.mix_step).min(1.0)
+                } else {
+                    (*w - self.mix_step).max(0.0)
+                };
+            }
+            let s = &mut self.s;
+            let [w0, w1, w2] = self.mix;
+            for c in 0..2 {
+                let v = w0 * s.mastered[c][i] + w1 * s.original[c][i] + w2 * s.reference[c][i];
+                s.out[c][i] = self.declick * v;
+            }
+        }
+    }
+
+    fn retire(&mut self, item: Retired) {
+        if let Err(rtrb::PushError::Full(item)) = self.q.retired.push(item) {
+            match self.unretired.take() {
+                None => self.unretired = Some(item),
+                // Cannot happen with the queue sizes in `shared`; if it did, leaking is safe
+                // and freeing here is not.
+                Some(waiting) => {
+                    std::mem::forget(waiting);
+                    self.unretired = Some(item);
+                }
+            }
         }
     }
 
     fn retry_retire(&mut self) {
-        if let Some(old) = self.unretired.take() {
-            self.retire(old);
+        if let Some(item) = self.unretired.take() {
+            self.retire(item);
+        }
+        // A source waiting for a free slot.
+        if !self.pending.replace {
+            if let Ok(next) = self.q.sources.peek() {
+                if self.slots.has_room_for(next.key) && !(self.playing && self.current_key() == Some(next.key)) {
+                    self.take_source();
+                }
+            }
         }
     }
+}
+
+/// Copies frames `from..from+len` of `source` into `l`/`r`, with silence past its end.
+fn copy_source(source: &Source, from: u64, l: &mut [f32], r: &mut [f32]) {
+    let frames = source.frames();
+    let start = (from as usize).min(frames);
+    let avail = (frames - start).min(l.len());
+    l[..avail].copy_from_slice(&source.audio.channels[0][start..start + avail]);
+    r[..avail].copy_from_slice(&source.audio.channels[1][start..start + avail]);
+    l[avail..].fill(0.0);
+    r[avail..].fill(0.0);
 }

@@ -75,14 +75,20 @@ impl CpalOutput {
         ))
     }
 
-    /// Device errors since the last call, as events (UI thread).
-    pub(crate) fn drain_faults(&mut self, into: &mut Vec<EngineEvent>) {
+    /// Device errors since the last call, as events (UI thread). Returns the reason when the
+    /// device is gone (the stream cannot continue and must be reopened).
+    pub(crate) fn drain_faults(&mut self, into: &mut Vec<EngineEvent>) -> Option<String> {
+        let mut lost = None;
         while let Ok(fault) = self.faults.pop() {
-            into.push(match fault.kind() {
-                cpal::ErrorKind::Xrun => EngineEvent::Underrun,
-                _ => EngineEvent::DeviceError(fault.to_string()),
-            });
+            match fault.kind() {
+                cpal::ErrorKind::Xrun => into.push(EngineEvent::Underrun),
+                cpal::ErrorKind::DeviceNotAvailable | cpal::ErrorKind::StreamInvalidated => {
+                    lost = Some(fault.to_string())
+                }
+                _ => into.push(EngineEvent::DeviceError(fault.to_string())),
+            }
         }
+        lost
     }
 }
 

@@ -4,13 +4,10 @@
 
 use super::encode::{interleave, write_flac, write_wav_float, write_wav_int, EncodeError};
 use super::folder::{AlbumFolder, FolderError};
-use super::params::{chain_params, match_curve_db, match_target};
-use super::plan::plan_loudness;
+use super::album::{plan_album, AlbumPlan};
 use super::report::{describe_moves, markdown, AlbumReport, Figures, TrackReport};
-use super::track::{render_track, RenderError, TrackJob};
-use crate::analysis::{
-    album_stats, analyze_audio, analyze_batch, references_average, AnalysisCache, TrackAnalysis,
-};
+use super::track::{render_track, RenderError};
+use crate::analysis::{analyze_audio, AnalysisCache, TrackAnalysis};
 use crate::dsp::dither::{quantize_undithered, Tpdf};
 use crate::project::{AlbumSettings, BitDepth, Document, ExportFormat};
 use std::path::{Path, PathBuf};
@@ -121,13 +118,14 @@ pub fn export_album(
             tracks.len()
         )));
     }
-    let sources: Vec<PathBuf> = tracks.iter().map(|t| doc.source_path(&t.source)).collect();
-    for (i, (t, path)) in tracks.iter().zip(&sources).enumerate() {
+    // Fails before touching the output folder when a source is missing.
+    for (i, t) in tracks.iter().enumerate() {
+        let path = doc.source_path(&t.source);
         if !path.is_file() {
             return Err(ExportError::Missing {
                 number: i + 1,
                 title: t.title.clone(),
-                path: path.clone(),
+                path,
             });
         }
     }
@@ -140,47 +138,7 @@ pub fn export_album(
         total,
         stage: Stage::Analysing,
     });
-    let ref_paths: Vec<PathBuf> = doc
-        .project
-        .references
-        .iter()
-        .map(|r| doc.source_path(&r.source))
-        .collect();
-    let all: Vec<PathBuf> = sources.iter().chain(&ref_paths).cloned().collect();
-    let analysed = analyze_batch(&all, opts.cache.as_ref(), &|_| {}, cancel);
-    if cancel.load(Ordering::Relaxed) {
-        return Err(ExportError::Cancelled);
-    }
-    let (track_results, ref_results) = analysed.split_at(total);
-    let mut source_analyses = Vec::with_capacity(total);
-    for (i, r) in track_results.iter().enumerate() {
-        match r {
-            Ok(a) => source_analyses.push(a.clone()),
-            Err(e) => {
-                return Err(ExportError::Track {
-                    number: i + 1,
-                    title: tracks[i].title.clone(),
-                    message: e.to_string(),
-                })
-            }
-        }
-    }
-    let stats = album_stats(&source_analyses.iter().map(Some).collect::<Vec<_>>());
-    let weighted: Vec<(&TrackAnalysis, f64)> = ref_results
-        .iter()
-        .zip(&doc.project.references)
-        .filter_map(|(r, reference)| Some((r.as_ref().ok()?, reference.weight)))
-        .collect();
-    let refs_avg = (!weighted.is_empty()).then(|| references_average(&weighted));
-    let source_lufs: Vec<Option<f64>> = source_analyses
-        .iter()
-        .map(|a| a.loudness.integrated_lufs)
-        .collect();
-    let nudges: Vec<f64> = tracks.iter().map(|t| t.headroom.offset_lu).collect();
-    let loudest = (settings.preset == crate::project::DeliveryPreset::Aes)
-        .then(|| settings.preset.spec().album_loudest_lufs)
-        .flatten();
-    let plan = plan_loudness(settings, loudest, &source_lufs, &nudges);
+    let plan = plan_album(doc, settings, opts.cache.as_ref(), cancel)?;
 
     let ext = match settings.export.format {
         ExportFormat::Wav => "wav",
@@ -200,20 +158,7 @@ pub fn export_album(
                 if i >= total || stop.load(Ordering::Relaxed) || cancel.load(Ordering::Relaxed) {
                     break;
                 }
-                let result = export_one(
-                    doc,
-                    i,
-                    &sources[i],
-                    &source_analyses[i],
-                    &stats.average,
-                    refs_avg.as_ref(),
-                    plan[i].target_lufs,
-                    settings,
-                    folder.dir(),
-                    ext,
-                    progress,
-                    cancel,
-                );
+                let result = export_one(doc, i, &plan, folder.dir(), ext, progress, cancel);
                 match result {
                     Ok(report) => reports.lock().unwrap()[i] = Some(report),
                     Err(e) => {
@@ -251,7 +196,7 @@ pub fn export_album(
         sample_rate_hz: settings
             .export
             .sample_rate_hz
-            .unwrap_or(source_analyses[0].sample_rate_hz),
+            .unwrap_or(plan.analyses[0].sample_rate_hz),
         dither: settings.export.dither && settings.export.bit_depth != BitDepth::Float32,
         tracks: track_reports,
         album_wav: None,
@@ -327,22 +272,18 @@ fn figures(a: &TrackAnalysis) -> Figures {
 }
 
 /// Renders, writes and measures one track.
-#[allow(clippy::too_many_arguments)]
 fn export_one(
     doc: &Document,
     i: usize,
-    source_path: &Path,
-    source: &TrackAnalysis,
-    album_average: &crate::analysis::SpectralBalance,
-    references: Option<&crate::analysis::SpectralBalance>,
-    target_lufs: Option<f64>,
-    settings: &AlbumSettings,
+    plan: &AlbumPlan,
     dir: &Path,
     ext: &str,
     progress: &(dyn Fn(ExportProgress) + Sync),
     cancel: &AtomicBool,
 ) -> Result<TrackReport, ExportError> {
     let track = &doc.project.tracks[i];
+    let settings = &plan.settings;
+    let source = &plan.analyses[i];
     let total = doc.project.tracks.len();
     let number = i + 1;
     let fail = |message: String| ExportError::Track {
@@ -355,35 +296,12 @@ fn export_one(
         total,
         stage: Stage::Rendering,
     });
-    let decoded = crate::media::decode_file(source_path).map_err(|e| fail(e.to_string()))?;
+    let decoded = crate::media::decode_file(&plan.sources[i]).map_err(|e| fail(e.to_string()))?;
     let output_rate_hz = settings
         .export
         .sample_rate_hz
         .unwrap_or(decoded.audio.sample_rate_hz);
-    let params = chain_params(&track.tone, &track.stereo, 0.0, settings.ceiling_dbtp);
-    let match_curve = (track.tone.match_eq.amount > 0.0).then(|| {
-        let target = match_target(
-            track.tone.match_eq.target,
-            track.tone.match_eq.blend,
-            album_average,
-            references,
-        );
-        (
-            match_curve_db(source, &target, track.tone.match_eq.max_db),
-            source.spectrum.bands_hz.clone(),
-        )
-    });
-    let job = TrackJob {
-        params,
-        match_curve,
-        target_lufs,
-        source_lufs: source.loudness.integrated_lufs,
-        output_rate_hz,
-        fade_in_s: track.fade_in_s,
-        fade_out_s: track.fade_out_s,
-        gap_before_s: track.gap_before_s,
-        max_gain_reduction_db: settings.max_gain_reduction_db,
-    };
+    let job = plan.track_job(doc, i, output_rate_hz);
     let rendered = render_track(&decoded.audio, &job, cancel).map_err(|e| match e {
         RenderError::Cancelled => ExportError::Cancelled,
         other => fail(other.to_string()),
@@ -460,8 +378,8 @@ fn export_one(
         number,
         title: track.title.clone(),
         file,
-        source: source_path.display().to_string(),
-        target_lufs,
+        source: plan.sources[i].display().to_string(),
+        target_lufs: job.target_lufs,
         ceiling_dbtp: settings.ceiling_dbtp,
         integrated_lufs: after.loudness.integrated_lufs,
         true_peak_dbtp: after.loudness.true_peak_dbtp,

@@ -1,11 +1,13 @@
 //! Offline render through the same `dsp::Chain` as playback, and the mastered album folder.
 
+pub mod album;
 pub mod cue;
 pub mod encode;
 pub mod export;
 pub mod flac;
 pub mod folder;
 pub mod image;
+pub mod live;
 pub mod names;
 pub mod params;
 pub mod plan;

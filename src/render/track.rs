@@ -5,7 +5,7 @@
 //! written (no resampling after it). Loudness targeting is exact: the gain is corrected from the
 //! measured loudness of the limited, faded output until it is within 0.03 LU of the target.
 
-use crate::dsp::{Chain, ChainParams, GainReduction, MatchKernel};
+use crate::dsp::{fade, Chain, ChainParams, GainReduction, MatchKernel};
 use crate::media::AudioBuffer;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -105,20 +105,14 @@ pub fn run_chain(
     )
 }
 
-/// Raised-cosine fades in and out (amplitude), in place.
+/// Raised-cosine fades in and out (amplitude), in place (the live engine applies the same
+/// [`crate::dsp::fade`] gains).
 pub fn apply_fades(audio: &mut AudioBuffer, fade_in_s: f64, fade_out_s: f64) {
-    let rate = audio.sample_rate_hz as f64;
     let frames = audio.frames();
-    let fade_in = ((fade_in_s.max(0.0) * rate) as usize).min(frames);
-    let fade_out = ((fade_out_s.max(0.0) * rate) as usize).min(frames);
+    let (fade_in, fade_out) =
+        fade::fade_frames(fade_in_s, fade_out_s, audio.sample_rate_hz as f64, frames);
     for ch in audio.channels.iter_mut() {
-        for i in 0..fade_in {
-            ch[i] *= (0.5 - 0.5 * (std::f64::consts::PI * i as f64 / fade_in as f64).cos()) as f32;
-        }
-        for i in 0..fade_out {
-            let g = 0.5 - 0.5 * (std::f64::consts::PI * i as f64 / fade_out as f64).cos();
-            ch[frames - 1 - i] *= g as f32;
-        }
+        fade::apply_track_fades(ch, 0, frames, fade_in, fade_out);
     }
 }
 

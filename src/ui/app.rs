@@ -7,7 +7,8 @@ use super::tracks::{self, RowData, Tracks};
 use super::transport::{self, Transport};
 use super::{theme, view};
 use crate::engine::Engine;
-use crate::media::{self, AudioBuffer};
+use crate::engine::Source;
+use crate::player;
 use crate::project::{Document, TrackId};
 use iced::futures::channel::oneshot;
 use iced::{time, window, Element, Subscription, Task, Theme};
@@ -26,7 +27,7 @@ pub enum Message {
     },
     Decoded {
         generation: u64,
-        result: Result<Arc<AudioBuffer>, String>,
+        result: Result<Arc<Source>, String>,
     },
     DismissBanner(u64),
     /// Timer while playing: read position and engine events.
@@ -191,17 +192,19 @@ impl App {
     }
 
     fn decode(&mut self, track: TrackId, generation: u64) -> Task<Message> {
-        let Some((title, path)) = self.document.as_ref().and_then(|d| {
+        let Some((title, document)) = self.document.as_ref().and_then(|d| {
             let t = d.project.tracks.iter().find(|t| t.id == track)?;
-            Some((t.title.clone(), d.source_path(&t.source)))
+            Some((t.title.clone(), d.clone()))
         }) else {
             return Task::none();
         };
-        let rate_hz = self.engine.output_rate_hz();
+        let Some(rate_hz) = self.engine.output_rate_hz() else {
+            return Task::none();
+        };
         Task::future(async move {
             let (sender, receiver) = oneshot::channel();
             std::thread::spawn(move || {
-                let _ = sender.send(decode_for_playback(&path, rate_hz));
+                let _ = sender.send(prepare_for_playback(&document, track, rate_hz));
             });
             let result = match receiver.await {
                 Ok(result) => result.map_err(|e| format!("Cannot play “{title}”: {e}")),
@@ -334,15 +337,14 @@ impl App {
     }
 }
 
-/// Decodes a file and resamples it to the output rate (background thread).
-fn decode_for_playback(
-    path: &Path,
-    rate_hz: Option<u32>,
-) -> Result<Arc<AudioBuffer>, media::MediaError> {
-    let audio = media::decode_file(path)?.audio;
-    let audio = match rate_hz {
-        Some(rate) if rate != audio.sample_rate_hz => media::resample(&audio, rate)?,
-        _ => audio,
-    };
-    Ok(Arc::new(audio))
+/// Decodes a track, resamples it to the output rate and masters it as the export would
+/// (background thread): analyses come from the cache the analysis panel fills.
+fn prepare_for_playback(
+    document: &Document,
+    track: TrackId,
+    rate_hz: u32,
+) -> Result<Arc<Source>, String> {
+    let cache = crate::analysis::AnalysisCache::user_default();
+    let plan = player::plan(document, Some(&cache))?;
+    player::prepare(document, &plan, track.0, rate_hz).map(Arc::new)
 }

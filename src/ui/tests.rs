@@ -6,7 +6,8 @@ use super::app::{App, Message};
 use super::spectrum_plot::Content;
 use super::{demo, tracks, transport};
 use crate::analysis::BatchProgress;
-use crate::engine::{Engine, NullBackend};
+use crate::dsp::ChainParams;
+use crate::engine::{Engine, NullBackend, Source, SourceSettings};
 use crate::media::AudioBuffer;
 use crate::project::TrackId;
 use std::sync::Arc;
@@ -147,11 +148,22 @@ fn without_a_device_play_does_nothing_and_raises_no_error() {
     assert!(!app.transport.is_busy());
 }
 
-fn tone(frames: usize) -> Arc<AudioBuffer> {
+fn tone(frames: usize) -> Arc<Source> {
     let left: Vec<f32> = (0..frames).map(|i| 0.5 * (i as f32 * 0.05).sin()).collect();
-    Arc::new(AudioBuffer {
-        sample_rate_hz: 48_000,
-        channels: [left.clone(), left],
+    Arc::new(Source {
+        key: 100,
+        audio: AudioBuffer {
+            sample_rate_hz: 48_000,
+            channels: [left.clone(), left],
+        },
+        settings: SourceSettings {
+            params: ChainParams {
+                limiter_enabled: false,
+                ..ChainParams::default()
+            },
+            ..SourceSettings::default()
+        },
+        kernel: None,
     })
 }
 

@@ -3,8 +3,7 @@
 
 use super::theme;
 use super::tracks::duration;
-use crate::engine::{Engine, EngineEvent, EngineStatus};
-use crate::media::AudioBuffer;
+use crate::engine::{Engine, EngineEvent, EngineStatus, Meters, Monitor, Program, Source};
 use crate::project::TrackId;
 use iced::widget::{button, column, container, row, text};
 use iced::{Alignment, Element, Fill};
@@ -16,6 +15,8 @@ pub enum Message {
     Play,
     Pause,
     Stop,
+    /// Switch between the master and the loudness-matched original.
+    ToggleOriginal,
 }
 
 /// What the app must do for the panel.
@@ -40,6 +41,10 @@ pub struct Transport {
     pub playing: bool,
     pub position_s: f64,
     pub duration_s: f64,
+    /// What is heard.
+    pub monitor: Monitor,
+    /// The meters at the last tick.
+    pub meters: Meters,
 }
 
 impl Transport {
@@ -73,6 +78,14 @@ impl Transport {
                 self.playing = false;
                 Action::None
             }
+            Message::ToggleOriginal => {
+                self.monitor = match self.monitor {
+                    Monitor::Mastered => Monitor::Original,
+                    _ => Monitor::Mastered,
+                };
+                engine.set_monitor(self.monitor);
+                Action::None
+            }
             Message::Stop => {
                 engine.stop();
                 self.decoding = None;
@@ -88,7 +101,7 @@ impl Transport {
     pub fn decoded(
         &mut self,
         generation: u64,
-        result: Result<Arc<AudioBuffer>, String>,
+        result: Result<Arc<Source>, String>,
         engine: &mut Engine,
     ) -> Result<(), String> {
         let Some((track, current)) = self.decoding else {
@@ -98,9 +111,14 @@ impl Transport {
             return Ok(());
         }
         self.decoding = None;
-        let audio = Arc::try_unwrap(result?).unwrap_or_else(|shared| (*shared).clone());
-        self.duration_s = audio.duration_s();
-        engine.load(audio).map_err(|e| e.to_string())?;
+        let source = Arc::try_unwrap(result?).unwrap_or_else(|shared| (*shared).clone());
+        self.duration_s = source.audio.duration_s();
+        let key = source.key;
+        if let Some(old) = self.loaded {
+            engine.unload(old.0);
+        }
+        engine.load_source(source).map_err(|e| e.to_string())?;
+        engine.set_program(Program::single(key), None);
         engine.play();
         self.loaded = Some(track);
         self.playing = true;
@@ -115,11 +133,18 @@ impl Transport {
         for event in engine.poll_events() {
             match event {
                 EngineEvent::Ended => self.playing = false,
-                EngineEvent::Underrun => {}
-                EngineEvent::DeviceError(reason) => errors.push(format!("Audio output: {reason}")),
+                EngineEvent::DeviceError(reason) | EngineEvent::DeviceLost(reason) => {
+                    errors.push(format!("Audio output: {reason}"))
+                }
+                EngineEvent::LoadFailed(_, reason) => errors.push(reason),
+                EngineEvent::DeviceRestored => self.loaded = None,
+                EngineEvent::Underrun
+                | EngineEvent::Loaded(_)
+                | EngineEvent::Waiting(_) => {}
             }
         }
         self.position_s = engine.position_s();
+        self.meters = engine.meters();
         errors
     }
 
@@ -149,6 +174,11 @@ impl Transport {
             control("Play", Message::Play, selected),
             control("Pause", Message::Pause, self.playing),
             control("Stop", Message::Stop, self.playing || self.position_s > 0.0),
+            control(
+                if self.monitor == Monitor::Original { "Original" } else { "Mastered" },
+                Message::ToggleOriginal,
+                self.loaded.is_some(),
+            ),
         ]
         .spacing(8);
 
@@ -160,7 +190,10 @@ impl Transport {
                 text(reason.clone()).size(12).color(theme::MUTED),
             ]
             .into(),
-            _ if self.decoding.is_some() => text("Decoding…").size(15).color(theme::MUTED).into(),
+            _ if self.decoding.is_some() => text("Preparing the master…")
+                .size(15)
+                .color(theme::MUTED)
+                .into(),
             _ => match now_playing {
                 Some(title) => row![
                     text(title).size(15),
@@ -171,6 +204,7 @@ impl Transport {
                     ))
                     .size(15)
                     .color(theme::MUTED),
+                    text(self.meters.line()).size(15).color(theme::MUTED),
                 ]
                 .spacing(12)
                 .into(),
@@ -192,3 +226,4 @@ impl Transport {
         .into()
     }
 }
+

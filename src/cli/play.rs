@@ -1,0 +1,177 @@
+//! `lathe play`: hear a track (or the album, or a transition) through the same chain as the
+//! export, from the terminal, with a one-line live meter.
+
+use crate::analysis::AnalysisCache;
+use crate::engine::{Engine, EngineEvent, EngineStatus, Monitor, Program};
+use crate::player;
+use crate::project::Document;
+use anyhow::{bail, Context};
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Options of `lathe play`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The album project.
+    pub project: PathBuf,
+    /// Track to play, counting from 1 in album order.
+    #[arg(long, default_value_t = 1)]
+    pub track: usize,
+    /// Where to start in the track, seconds.
+    #[arg(long, default_value_t = 0.0, value_name = "S")]
+    pub start: f64,
+    /// How long to play, seconds (default: to the end).
+    #[arg(long, value_name = "D")]
+    pub duration: Option<f64>,
+    /// Play the original, loudness-matched to the master.
+    #[arg(long, conflicts_with = "reference")]
+    pub original: bool,
+    /// Play reference K (from 1), loudness-matched to the track's master.
+    #[arg(long, value_name = "K")]
+    pub reference: Option<usize>,
+    /// Play the album in sequence, with its gaps and fades, from the track.
+    #[arg(long, conflicts_with = "transition")]
+    pub album: bool,
+    /// Play the last N seconds of the track, the gap and the first N seconds of the next.
+    #[arg(long, value_name = "N")]
+    pub transition: Option<f64>,
+}
+
+/// Runs `lathe play`; exit code 0 when it played to the end (or was stopped).
+pub fn run(args: Args) -> anyhow::Result<i32> {
+    let doc = Document::load(&args.project)?;
+    let count = doc.project.tracks.len();
+    if args.track == 0 || args.track > count {
+        bail!(
+            "{}: there is no track {} (the album has {count}) — tracks count from 1",
+            args.project.display(),
+            args.track
+        );
+    }
+    let index = args.track - 1;
+    let mut engine = Engine::start();
+    let rate_hz = match engine.status() {
+        EngineStatus::NoDevice(reason) => bail!(
+            "no audio output ({reason}) — connect or enable an output device; `lathe export` works without one"
+        ),
+        _ => engine.output_rate_hz().context("no output rate")?,
+    };
+    let title = doc.project.tracks[index].title.clone();
+    eprintln!("Preparing track {} “{title}” at {rate_hz} Hz…", args.track);
+    let plan = player::plan(&doc, Some(&AnalysisCache::user_default())).map_err(anyhow::Error::msg)?;
+    let key = player::track_key(&doc, index).context("track key")?;
+    let start_frames = (args.start.max(0.0) * f64::from(rate_hz)).round() as u64;
+
+    let doc = Arc::new(doc);
+    let plan = Arc::new(plan);
+    if args.album || args.transition.is_some() {
+        let program = match args.transition {
+            Some(span_s) => player::transition_program(&doc, index, span_s, rate_hz)
+                .with_context(|| format!("track {} is the last: there is no transition after it", args.track))?,
+            None => player::album_program(&doc, rate_hz),
+        };
+        let provider = player::provider(doc.clone(), plan.clone(), rate_hz);
+        engine.set_program(program, Some(provider));
+        if args.album {
+            let segment = program
+                .segments()
+                .iter()
+                .position(|s| matches!(s, crate::engine::Segment::Track { key: k, .. } if *k == key))
+                .unwrap_or(0);
+            engine.seek_to(segment, args.start);
+        }
+    } else {
+        let source = player::prepare(&doc, &plan, key, rate_hz).map_err(anyhow::Error::msg)?;
+        let end = args
+            .duration
+            .map(|d| start_frames + (d.max(0.0) * f64::from(rate_hz)).round() as u64);
+        engine.load_source(source)?;
+        engine.set_program(Program::span(key, start_frames, end), None);
+    }
+    if let Some(k) = args.reference {
+        if k == 0 || k > doc.project.references.len() {
+            bail!(
+                "{}: there is no reference {k} (the project has {})",
+                args.project.display(),
+                doc.project.references.len()
+            );
+        }
+        let ref_key = player::reference_key(k - 1);
+        let source = player::prepare(&doc, &plan, ref_key, rate_hz).map_err(anyhow::Error::msg)?;
+        engine.load_source(source)?;
+        engine.set_reference(Some(ref_key));
+        engine.set_monitor(Monitor::Reference);
+    } else if args.original {
+        engine.set_monitor(Monitor::Original);
+    }
+
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        // Without a handler (e.g. already installed) Ctrl-C still ends the process.
+        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::Relaxed));
+    }
+    engine.play();
+    let limit_s = args.duration.filter(|_| args.album || args.transition.is_some());
+    let mut stderr = std::io::stderr();
+    let mut failure = None;
+    loop {
+        std::thread::sleep(Duration::from_millis(100));
+        let mut ended = false;
+        for event in engine.poll_events() {
+            match event {
+                EngineEvent::Ended => ended = true,
+                EngineEvent::LoadFailed(_, reason) => failure = Some(reason),
+                EngineEvent::DeviceLost(reason) | EngineEvent::DeviceError(reason) => {
+                    failure = Some(format!("audio output: {reason}"))
+                }
+                _ => {}
+            }
+        }
+        let meters = engine.meters();
+        let pos = engine.position();
+        let _ = write!(
+            stderr,
+            "\r{}  {}  {}   ",
+            now_playing(&doc, pos.key),
+            clock(pos.position_s, pos.duration_s),
+            meters.line()
+        );
+        let _ = stderr.flush();
+        if ended
+            || failure.is_some()
+            || stop.load(Ordering::Relaxed)
+            || limit_s.is_some_and(|d| engine.played_s() >= d)
+        {
+            break;
+        }
+    }
+    engine.pause();
+    // Let the 5 ms fade-out reach the device before the stream closes.
+    std::thread::sleep(Duration::from_millis(50));
+    let underruns = engine.underruns();
+    drop(engine);
+    eprintln!();
+    if underruns > 0 {
+        eprintln!("{underruns} underrun(s) — the output ran dry; clicks may have been heard");
+    }
+    match failure {
+        Some(reason) => bail!("{reason}"),
+        None => Ok(0),
+    }
+}
+
+fn now_playing(doc: &Document, key: Option<u64>) -> String {
+    match key.and_then(|k| doc.project.tracks.iter().position(|t| t.id.0 == k)) {
+        Some(i) => format!("{:>2}. {}", i + 1, doc.project.tracks[i].title),
+        None => "(gap)".to_string(),
+    }
+}
+
+fn clock(position_s: f64, duration_s: f64) -> String {
+    let mmss = |s: f64| format!("{}:{:02}", (s / 60.0) as u64, (s % 60.0) as u64);
+    format!("{} / {}", mmss(position_s), mmss(duration_s))
+}

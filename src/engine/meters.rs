@@ -1,0 +1,169 @@
+//! Meters of what is being heard, computed on the UI side from the processor's output tap:
+//! momentary and short-term loudness and true peak (BS.1770-4 via ebur128), the limiter's gain
+//! reduction, and a live spectrum on the analysis grid (1/6 octave, 20 Hz–20 kHz, rustfft).
+
+use crate::analysis::spectrum::{band_centers_hz, band_edges_hz, fft_size, FLOOR_DB};
+use rtrb::Consumer;
+use rustfft::num_complex::Complex;
+use rustfft::{Fft, FftPlanner};
+use std::sync::Arc;
+
+/// The meters at one moment (read at display rate).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Meters {
+    /// Momentary loudness (400 ms), LUFS; `None` below the meter's floor.
+    pub momentary_lufs: Option<f64>,
+    /// Short-term loudness (3 s), LUFS.
+    pub short_term_lufs: Option<f64>,
+    /// Highest true peak since the last read, dBTP (4× oversampled, BS.1770-4 Annex 2).
+    pub true_peak_dbtp: Option<f64>,
+    /// Largest limiter gain reduction since the last read, dB (positive = reduction).
+    pub gain_reduction_db: f64,
+    /// Live spectrum of the mid signal over the last ~0.34 s, one value per band of
+    /// [`Meters::bands_hz`], in dB relative to the short-term loudness (the long-term curves'
+    /// convention: band power in dB minus loudness), so it can be drawn over them.
+    pub spectrum_db: Vec<f64>,
+    /// Band centres of `spectrum_db`, Hz (the analysis grid).
+    pub bands_hz: Vec<f64>,
+}
+
+impl Meters {
+    /// One line for a status bar or terminal: "−14.2 LUFS S   −1.3 dBTP   GR 2.1 dB".
+    pub fn line(&self) -> String {
+        let or_dash = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.1}"));
+        format!(
+            "{} LUFS S   {} dBTP   GR {:.1} dB",
+            or_dash(self.short_term_lufs),
+            or_dash(self.true_peak_dbtp),
+            self.gain_reduction_db
+        )
+    }
+}
+
+/// The UI-side meter state. Allocates at creation; `update` allocates nothing per call beyond
+/// the returned `Meters`.
+pub(crate) struct MeterState {
+    ebu: ebur128::EbuR128,
+    history: Vec<f32>,
+    /// Next write position in `history` (a ring of mid samples).
+    head: usize,
+    fft: Arc<dyn Fft<f32>>,
+    window: Vec<f32>,
+    buffer: Vec<Complex<f32>>,
+    /// (bin, band, fraction of the bin's power that falls in the band).
+    bins_to_bands: Vec<(usize, usize, f32)>,
+    bands_hz: Vec<f64>,
+    /// Scales |X|² of a windowed block to mean-square power (Parseval, one-sided).
+    power_scale: f32,
+    interleaved: Vec<f32>,
+}
+
+impl MeterState {
+    pub(crate) fn new(sample_rate_hz: u32) -> Option<MeterState> {
+        let ebu = ebur128::EbuR128::new(
+            2,
+            sample_rate_hz,
+            ebur128::Mode::M | ebur128::Mode::S | ebur128::Mode::TRUE_PEAK,
+        )
+        .ok()?;
+        let n = fft_size(sample_rate_hz);
+        let window: Vec<f32> = (0..n)
+            .map(|i| (0.5 - 0.5 * (std::f64::consts::TAU * i as f64 / n as f64).cos()) as f32)
+            .collect();
+        let window_energy: f32 = window.iter().map(|w| w * w).sum();
+        let bin_hz = f64::from(sample_rate_hz) / n as f64;
+        let bands_hz = band_centers_hz();
+        let mut bins_to_bands = Vec::new();
+        for (band, &centre) in bands_hz.iter().enumerate() {
+            let (lo, hi) = band_edges_hz(centre);
+            let first = ((lo / bin_hz) - 0.5).floor().max(1.0) as usize;
+            let last = (((hi / bin_hz) + 0.5).ceil() as usize).min(n / 2);
+            for bin in first..=last {
+                let (b_lo, b_hi) = ((bin as f64 - 0.5) * bin_hz, (bin as f64 + 0.5) * bin_hz);
+                let overlap = (hi.min(b_hi) - lo.max(b_lo)).max(0.0) / bin_hz;
+                if overlap > 0.0 {
+                    bins_to_bands.push((bin, band, overlap as f32));
+                }
+            }
+        }
+        Some(MeterState {
+            ebu,
+            history: vec![0.0; n],
+            head: 0,
+            fft: FftPlanner::new().plan_fft_forward(n),
+            window,
+            buffer: vec![Complex::default(); n],
+            bins_to_bands,
+            bands_hz,
+            power_scale: 2.0 / (n as f32 * window_energy),
+            interleaved: Vec::with_capacity(n * 2),
+        })
+    }
+
+    /// Reads everything the tap holds and returns the meters.
+    pub(crate) fn update(&mut self, tap: &mut Consumer<f32>, gain_reduction_db: f32) -> Meters {
+        let mut true_peak: Option<f64> = None;
+        loop {
+            let available = tap.slots() & !1;
+            if available == 0 {
+                break;
+            }
+            let Ok(chunk) = tap.read_chunk(available) else {
+                break;
+            };
+            self.interleaved.clear();
+            let (a, b) = chunk.as_slices();
+            self.interleaved.extend_from_slice(a);
+            self.interleaved.extend_from_slice(b);
+            chunk.commit_all();
+            if self.ebu.add_frames_f32(&self.interleaved).is_ok() {
+                for ch in 0..2 {
+                    if let Ok(tp) = self.ebu.prev_true_peak(ch) {
+                        true_peak = Some(true_peak.map_or(tp, |t: f64| t.max(tp)));
+                    }
+                }
+            }
+            for frame in self.interleaved.chunks_exact(2) {
+                self.history[self.head] = 0.5 * (frame[0] + frame[1]);
+                self.head = (self.head + 1) % self.history.len();
+            }
+        }
+        let db = |v: Result<f64, ebur128::Error>| v.ok().filter(|l| l.is_finite() && *l > -70.0);
+        let momentary_lufs = db(self.ebu.loudness_momentary());
+        let short_term_lufs = db(self.ebu.loudness_shortterm());
+        Meters {
+            momentary_lufs,
+            short_term_lufs,
+            true_peak_dbtp: true_peak
+                .filter(|p| *p > 0.0)
+                .map(|p| 20.0 * p.log10()),
+            gain_reduction_db: f64::from(gain_reduction_db),
+            spectrum_db: self.spectrum(short_term_lufs),
+            bands_hz: self.bands_hz.clone(),
+        }
+    }
+
+    fn spectrum(&mut self, loudness_lufs: Option<f64>) -> Vec<f64> {
+        let n = self.history.len();
+        for (i, slot) in self.buffer.iter_mut().enumerate() {
+            let x = self.history[(self.head + i) % n];
+            *slot = Complex::new(x * self.window[i], 0.0);
+        }
+        self.fft.process(&mut self.buffer);
+        let mut bands = vec![0.0f64; self.bands_hz.len()];
+        for &(bin, band, fraction) in &self.bins_to_bands {
+            bands[band] += f64::from(self.buffer[bin].norm_sqr() * self.power_scale * fraction);
+        }
+        let reference = loudness_lufs.unwrap_or(0.0);
+        bands
+            .into_iter()
+            .map(|p| {
+                if p > 0.0 {
+                    (10.0 * p.log10() - reference).max(FLOOR_DB)
+                } else {
+                    FLOOR_DB
+                }
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,81 @@
+//! Tracks prepared for live playback: decoded, resampled to the output device's rate and mastered
+//! with exactly the gain the export would use at that rate (the same render solves it), so what
+//! is heard is what is exported. Plain data: the engine wraps it into its own source type.
+
+use super::track::{integrated_lufs, render_track, TrackJob};
+use crate::dsp::{ChainParams, MatchKernel};
+use crate::media::{self, AudioBuffer};
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+/// A track or reference ready to play at one rate.
+#[derive(Debug)]
+pub struct LiveTrack {
+    /// The source, unprocessed, at the playback rate.
+    pub audio: AudioBuffer,
+    /// The chain's parameters, gain to target included.
+    pub params: ChainParams,
+    /// The match-EQ kernel at the playback rate, if the track has a match curve.
+    pub kernel: Option<MatchKernel>,
+    /// Integrated loudness of the source, LUFS.
+    pub source_lufs: Option<f64>,
+    /// Integrated loudness of the mastered track, LUFS (as measured on the render).
+    pub mastered_lufs: Option<f64>,
+    pub fade_in_s: f64,
+    pub fade_out_s: f64,
+    /// What the render had to say (target not reachable, …).
+    pub warnings: Vec<String>,
+}
+
+/// Decodes `path`, resamples it to `rate_hz` and solves its gain to target with the export's own
+/// render (`job` is the track's export job; its output rate is replaced by `rate_hz`). Errors
+/// name the file.
+pub fn prepare_track(path: &Path, job: &TrackJob, rate_hz: u32) -> Result<LiveTrack, String> {
+    let audio = decode_at(path, rate_hz)?;
+    let job = TrackJob {
+        output_rate_hz: rate_hz,
+        ..job.clone()
+    };
+    let rendered = render_track(&audio, &job, &AtomicBool::new(false))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let kernel = job
+        .match_curve
+        .as_ref()
+        .filter(|_| job.params.match_amount > 0.0)
+        .map(|(gains, centres)| MatchKernel::design(gains, centres, f64::from(rate_hz)));
+    let source_lufs = integrated_lufs(&audio);
+    Ok(LiveTrack {
+        audio,
+        params: ChainParams {
+            gain_db: rendered.gain_db,
+            ..job.params
+        },
+        kernel,
+        source_lufs,
+        mastered_lufs: rendered.integrated_lufs,
+        fade_in_s: job.fade_in_s,
+        fade_out_s: job.fade_out_s,
+        warnings: rendered.warnings,
+    })
+}
+
+/// Decodes a reference at `rate_hz`; it plays unprocessed, matched to the track's loudness.
+pub fn prepare_reference(path: &Path, rate_hz: u32) -> Result<LiveTrack, String> {
+    let audio = decode_at(path, rate_hz)?;
+    let source_lufs = integrated_lufs(&audio);
+    Ok(LiveTrack {
+        audio,
+        params: ChainParams::default(),
+        kernel: None,
+        source_lufs,
+        mastered_lufs: source_lufs,
+        fade_in_s: 0.0,
+        fade_out_s: 0.0,
+        warnings: Vec::new(),
+    })
+}
+
+fn decode_at(path: &Path, rate_hz: u32) -> Result<AudioBuffer, String> {
+    let decoded = media::decode_file(path).map_err(|e| e.to_string())?;
+    media::resample(&decoded.audio, rate_hz).map_err(|e| format!("{}: {e}", path.display()))
+}
