@@ -118,8 +118,11 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let limit_s = args.duration.filter(|_| args.album || args.transition.is_some());
     let mut stderr = std::io::stderr();
     let mut failure = None;
+    let mut polls = 0u32;
     loop {
-        std::thread::sleep(Duration::from_millis(100));
+        // Poll often so the end is noticed promptly; redraw the meter line at 10 Hz.
+        std::thread::sleep(Duration::from_millis(20));
+        polls += 1;
         let mut ended = false;
         for event in engine.poll_events() {
             match event {
@@ -133,14 +136,16 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         }
         let meters = engine.meters();
         let pos = engine.position();
-        let _ = write!(
+        if polls % 5 == 0 || ended {
+            let _ = write!(
             stderr,
             "\r{}  {}  {}   ",
             now_playing(&doc, pos.key),
             clock(pos.position_s, pos.duration_s),
             meters.line()
         );
-        let _ = stderr.flush();
+            let _ = stderr.flush();
+        }
         if ended
             || failure.is_some()
             || stop.load(Ordering::Relaxed)
