@@ -52,13 +52,8 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         );
     }
     let index = args.track - 1;
-    let mut engine = Engine::start();
-    let rate_hz = match engine.status() {
-        EngineStatus::NoDevice(reason) => bail!(
-            "no audio output ({reason}) — connect or enable an output device; `lathe export` works without one"
-        ),
-        _ => engine.output_rate_hz().context("no output rate")?,
-    };
+    // The stream opens once the audio is ready, so nothing plays (or is written) before it.
+    let rate_hz = Engine::probe_output_rate_hz().map_err(no_output)?;
     let title = doc.project.tracks[index].title.clone();
     eprintln!("Preparing track {} “{title}” at {rate_hz} Hz…", args.track);
     let plan = player::plan(&doc, Some(&AnalysisCache::user_default())).map_err(anyhow::Error::msg)?;
@@ -67,6 +62,14 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
 
     let doc = Arc::new(doc);
     let plan = Arc::new(plan);
+    let mut engine = Engine::start();
+    match engine.status() {
+        EngineStatus::NoDevice(reason) => return Err(no_output(reason.clone())),
+        _ if engine.output_rate_hz() != Some(rate_hz) => {
+            bail!("the output changed its rate while Lathe prepared the track — play again")
+        }
+        _ => {}
+    }
     if args.album || args.transition.is_some() {
         let program = match args.transition {
             Some(span_s) => player::transition_program(&doc, index, span_s, rate_hz)
@@ -167,6 +170,12 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         Some(reason) => bail!("{reason}"),
         None => Ok(0),
     }
+}
+
+fn no_output(reason: String) -> anyhow::Error {
+    anyhow::anyhow!(
+        "no audio output ({reason}) — connect or enable an output device; `lathe export` works without one"
+    )
 }
 
 fn now_playing(doc: &Document, key: Option<u64>) -> String {

@@ -185,6 +185,12 @@ impl Engine {
         Engine::with_link(link, status)
     }
 
+    /// The rate in Hz the default output would run at, without opening it (so a caller can
+    /// prepare audio before the stream starts); the error is a sentence for the user.
+    pub fn probe_output_rate_hz() -> Result<u32, String> {
+        stream::default_output_rate_hz()
+    }
+
     /// An engine with no device: the returned [`NullBackend`] renders what it plays.
     pub fn with_null_backend(sample_rate_hz: u32, channels: u16) -> (Engine, NullBackend) {
         let (link, processor) = link_and_processor(sample_rate_hz, channels);

@@ -87,7 +87,7 @@ pub(crate) enum AudioEvent {
 // Why these sizes: a UI never issues more than a few commands per frame; at most SLOTS sources
 // are held and LOAD_CAPACITY more in flight, each with at most one kernel, so RETIRED cannot fill.
 pub(crate) const COMMAND_CAPACITY: usize = 64;
-pub(crate) const LOAD_CAPACITY: usize = 2;
+pub(crate) const LOAD_CAPACITY: usize = 4;
 pub(crate) const KERNEL_CAPACITY: usize = 8;
 pub(crate) const SLOTS: usize = 4;
 pub(crate) const RETIRED_CAPACITY: usize = 2 * (SLOTS + LOAD_CAPACITY) + KERNEL_CAPACITY;

@@ -24,6 +24,17 @@ pub(crate) struct DeviceInfo {
     pub channels: u16,
 }
 
+/// The default output device's rate in Hz, without opening a stream.
+pub(crate) fn default_output_rate_hz() -> Result<u32, String> {
+    let device = cpal::default_host()
+        .default_output_device()
+        .ok_or_else(|| "no default output device".to_string())?;
+    let config = device
+        .default_output_config()
+        .map_err(|e| format!("cannot query the output device: {e}"))?;
+    Ok(config.sample_rate())
+}
+
 /// A running output stream. Dropping it stops the callback and drops the processor.
 pub(crate) struct CpalOutput {
     _stream: cpal::Stream,
