@@ -24,7 +24,9 @@ fn exported(index: usize, rate_hz: u32) -> AudioBuffer {
     let cancel = AtomicBool::new(false);
     let plan = plan_album(&doc, &doc.project.settings, None, &cancel).unwrap();
     let job = plan.track_job(&doc, index, rate_hz);
-    let decoded = lathe::media::decode_file(&plan.sources[index]).unwrap().audio;
+    let decoded = lathe::media::decode_file(&plan.sources[index])
+        .unwrap()
+        .audio;
     let mut audio = render_track(&decoded, &job, &cancel).unwrap().audio;
     let gap = (job.gap_before_s * f64::from(rate_hz)).round() as usize;
     for ch in audio.channels.iter_mut() {
@@ -85,10 +87,14 @@ fn first_sound(x: &[f32]) -> usize {
 fn lathe_play_through_cpal_writes_the_exported_track() {
     let dir = tempfile::tempdir().unwrap();
     let capture = dir.path().join("capture.raw");
-    let config = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/alsa/asoundrc-capture");
+    let config =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/alsa/asoundrc-capture");
     let output = Command::new(env!("CARGO_BIN_EXE_lathe"))
         .args(["play", demo().to_str().unwrap(), "--track", "1"])
-        .env("ALSA_CONFIG_PATH", format!("/usr/share/alsa/alsa.conf:{}", config.display()))
+        .env(
+            "ALSA_CONFIG_PATH",
+            format!("/usr/share/alsa/alsa.conf:{}", config.display()),
+        )
         .env("ALSA_CAPTURE_FILE", &capture)
         .env("XDG_CACHE_HOME", dir.path())
         .output()
@@ -117,12 +123,18 @@ fn lathe_play_through_cpal_writes_the_exported_track() {
         if lag + frames > heard.frames() {
             break;
         }
-        let c = correlation(&heard.channels[0][lag..lag + 48_000], &expected.channels[0][..48_000]);
+        let c = correlation(
+            &heard.channels[0][lag..lag + 48_000],
+            &expected.channels[0][..48_000],
+        );
         if c > best {
             (best, best_lag) = (c, lag);
         }
     }
-    assert!(best_lag + frames <= heard.frames(), "the capture holds the whole track");
+    assert!(
+        best_lag + frames <= heard.frames(),
+        "the capture holds the whole track"
+    );
     let aligned = AudioBuffer {
         sample_rate_hz: CAPTURE_RATE,
         channels: [
@@ -147,10 +159,17 @@ fn lathe_play_without_a_device_exits_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     // An ALSA configuration whose default device does not exist.
     let config = dir.path().join("asoundrc-none");
-    std::fs::write(&config, "pcm.!default { type hw card 99 }\nctl.!default { type hw card 99 }\n").unwrap();
+    std::fs::write(
+        &config,
+        "pcm.!default { type hw card 99 }\nctl.!default { type hw card 99 }\n",
+    )
+    .unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_lathe"))
         .args(["play", demo().to_str().unwrap(), "--track", "2"])
-        .env("ALSA_CONFIG_PATH", format!("/usr/share/alsa/alsa.conf:{}", config.display()))
+        .env(
+            "ALSA_CONFIG_PATH",
+            format!("/usr/share/alsa/alsa.conf:{}", config.display()),
+        )
         .env("XDG_CACHE_HOME", dir.path())
         .output()
         .unwrap();

@@ -134,7 +134,10 @@ fn play_all(engine: &mut Engine, backend: &mut NullBackend, frames: usize) -> [V
 }
 
 fn max_difference(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
 }
 
 #[test]
@@ -146,7 +149,11 @@ fn what_is_heard_is_what_is_exported() {
     // The export's render of the decoded file, before dither.
     let decoded = lathe::media::decode_file(&path).unwrap().audio;
     let rendered = render_track(&decoded, &job, &AtomicBool::new(false)).unwrap();
-    assert!(rendered.gain_reduction.max_db > 1.0, "the limiter works: {:?}", rendered.gain_reduction);
+    assert!(
+        rendered.gain_reduction.max_db > 1.0,
+        "the limiter works: {:?}",
+        rendered.gain_reduction
+    );
 
     let live = prepare_track(&path, &job, RATE).unwrap();
     assert_eq!(live.params.gain_db, rendered.gain_db);
@@ -159,7 +166,10 @@ fn what_is_heard_is_what_is_exported() {
     for c in 0..2 {
         let diff = max_difference(&heard[c][..frames], &rendered.audio.channels[c]);
         assert!(diff <= 1e-6, "channel {c}: max difference {diff}");
-        assert!(heard[c][frames..].iter().all(|&s| s == 0.0), "silence after the end");
+        assert!(
+            heard[c][frames..].iter().all(|&s| s == 0.0),
+            "silence after the end"
+        );
     }
     let lufs = integrated_lufs(&AudioBuffer {
         sample_rate_hz: RATE,
@@ -187,12 +197,18 @@ fn album_program_plays_each_track_as_exported_with_its_gap() {
     };
     let render = |path: &Path, job: &TrackJob| {
         let decoded = lathe::media::decode_file(path).unwrap().audio;
-        render_track(&decoded, job, &AtomicBool::new(false)).unwrap().audio
+        render_track(&decoded, job, &AtomicBool::new(false))
+            .unwrap()
+            .audio
     };
     let (ra, rb) = (render(&a, &job_a), render(&b, &job_b));
     let (mut engine, mut backend) = Engine::with_null_backend(RATE, 2);
-    engine.load_source(source(1, prepare_track(&a, &job_a, RATE).unwrap())).unwrap();
-    engine.load_source(source(2, prepare_track(&b, &job_b, RATE).unwrap())).unwrap();
+    engine
+        .load_source(source(1, prepare_track(&a, &job_a, RATE).unwrap()))
+        .unwrap();
+    engine
+        .load_source(source(2, prepare_track(&b, &job_b, RATE).unwrap()))
+        .unwrap();
     let gap = 24_000usize;
     engine.set_program(Program::album(&[(1, 0), (2, gap as u64)]), None);
     engine.play();
@@ -201,7 +217,10 @@ fn album_program_plays_each_track_as_exported_with_its_gap() {
     let (na, nb) = (ra.frames(), rb.frames());
     for c in 0..2 {
         assert!(max_difference(&heard[c][..na], &ra.channels[c]) <= 1e-6);
-        assert!(heard[c][na..na + gap].iter().all(|&s| s == 0.0), "the gap is silent");
+        assert!(
+            heard[c][na..na + gap].iter().all(|&s| s == 0.0),
+            "the gap is silent"
+        );
         let diff = max_difference(&heard[c][na + gap..], &rb.channels[c][..nb]);
         assert!(diff <= 1e-6, "second track differs by {diff}");
     }
@@ -214,7 +233,11 @@ fn loudness_as_heard(live: &Source, monitor: Monitor, seconds: f64) -> f64 {
     engine.set_program(Program::single(live.key), None);
     engine.set_monitor(monitor);
     engine.play();
-    let heard = play_all(&mut engine, &mut backend, (seconds * f64::from(RATE)) as usize);
+    let heard = play_all(
+        &mut engine,
+        &mut backend,
+        (seconds * f64::from(RATE)) as usize,
+    );
     integrated_lufs(&AudioBuffer {
         sample_rate_hz: RATE,
         channels: heard,
@@ -231,7 +254,10 @@ fn original_and_reference_play_at_the_masters_loudness() {
     let mastered = loudness_as_heard(&live, Monitor::Mastered, 8.0);
     let original = loudness_as_heard(&live, Monitor::Original, 8.0);
     let source_lufs = live.settings.source_lufs.unwrap();
-    assert!((mastered - source_lufs).abs() > 3.0, "the master is louder than the mix");
+    assert!(
+        (mastered - source_lufs).abs() > 3.0,
+        "the master is louder than the mix"
+    );
     assert!(
         (original - mastered).abs() <= 0.2,
         "original {original:.2} vs master {mastered:.2} LUFS"
@@ -258,8 +284,15 @@ fn original_and_reference_play_at_the_masters_loudness() {
         channels: heard,
     })
     .unwrap();
-    assert!((lufs - mastered).abs() <= 0.2, "reference at {lufs:.2} LUFS, master {mastered:.2}");
-    assert_eq!(engine.position_s(), position_before, "the track waits while the reference plays");
+    assert!(
+        (lufs - mastered).abs() <= 0.2,
+        "reference at {lufs:.2} LUFS, master {mastered:.2}"
+    );
+    assert_eq!(
+        engine.position_s(),
+        position_before,
+        "the track waits while the reference plays"
+    );
 }
 
 /// Runs two engines on the same track; the second gets `change` after `at` frames. Returns both
@@ -268,7 +301,9 @@ fn with_and_without(change: impl Fn(&mut Engine), sine: bool) -> (Vec<f32>, Vec<
     let audio = if sine {
         let n = 2 * RATE as usize;
         let s: Vec<f32> = (0..n)
-            .map(|i| 0.3 * (std::f64::consts::TAU * 200.0 * i as f64 / f64::from(RATE)).sin() as f32)
+            .map(|i| {
+                0.3 * (std::f64::consts::TAU * 200.0 * i as f64 / f64::from(RATE)).sin() as f32
+            })
             .collect();
         AudioBuffer {
             sample_rate_hz: RATE,
@@ -325,25 +360,51 @@ fn onset_ms(a: &[f32], b: &[f32], at: usize) -> f64 {
 }
 
 fn max_step(x: &[f32]) -> f32 {
-    x.windows(2).map(|w| (w[1] - w[0]).abs()).fold(0.0, f32::max)
+    x.windows(2)
+        .map(|w| (w[1] - w[0]).abs())
+        .fold(0.0, f32::max)
 }
 
 #[test]
 fn live_changes_are_heard_within_20_ms() {
-    let changes: Vec<(&str, Box<dyn Fn(&mut Engine)>)> = vec![
-        ("tilt", Box::new(|e: &mut Engine| {
-            e.set_settings(1, SourceSettings {
-                params: ChainParams { gain_db: 4.0, tilt_db: -3.0, ..ChainParams::default() },
-                ..SourceSettings::default()
-            })
-        })),
-        ("gain", Box::new(|e: &mut Engine| {
-            e.set_settings(1, SourceSettings {
-                params: ChainParams { gain_db: 1.0, tilt_db: 1.0, ..ChainParams::default() },
-                ..SourceSettings::default()
-            })
-        })),
-        ("A/B", Box::new(|e: &mut Engine| e.set_monitor(Monitor::Original))),
+    type Change = Box<dyn Fn(&mut Engine)>;
+    let changes: Vec<(&str, Change)> = vec![
+        (
+            "tilt",
+            Box::new(|e: &mut Engine| {
+                e.set_settings(
+                    1,
+                    SourceSettings {
+                        params: ChainParams {
+                            gain_db: 4.0,
+                            tilt_db: -3.0,
+                            ..ChainParams::default()
+                        },
+                        ..SourceSettings::default()
+                    },
+                )
+            }),
+        ),
+        (
+            "gain",
+            Box::new(|e: &mut Engine| {
+                e.set_settings(
+                    1,
+                    SourceSettings {
+                        params: ChainParams {
+                            gain_db: 1.0,
+                            tilt_db: 1.0,
+                            ..ChainParams::default()
+                        },
+                        ..SourceSettings::default()
+                    },
+                )
+            }),
+        ),
+        (
+            "A/B",
+            Box::new(|e: &mut Engine| e.set_monitor(Monitor::Original)),
+        ),
     ];
     for (name, change) in changes {
         let (a, b, at) = with_and_without(change, false);
@@ -359,7 +420,10 @@ fn ab_switch_has_no_click() {
     // The signal's own largest step: the master before, the original long after the switch.
     let own = max_step(&a[at - 4800..at]).max(max_step(&b[b.len() - 4800..]));
     let during = max_step(&b[at..at + 4800]);
-    assert!(during <= own * 1.02, "step {during} during the switch vs {own}");
+    assert!(
+        during <= own * 1.02,
+        "step {during} during the switch vs {own}"
+    );
     // And back.
     let (_, c, at) = with_and_without(
         |e| {

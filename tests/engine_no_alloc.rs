@@ -66,7 +66,10 @@ fn processor_never_allocates() {
 
 fn mastered(key: u64, frames: usize, with_kernel: bool) -> lathe::engine::Source {
     let centres = lathe::analysis::spectrum::band_centers_hz();
-    let gains: Vec<f64> = centres.iter().map(|f| (f / 500.0).log2().clamp(-3.0, 3.0)).collect();
+    let gains: Vec<f64> = centres
+        .iter()
+        .map(|f| (f / 500.0).log2().clamp(-3.0, 3.0))
+        .collect();
     lathe::engine::Source {
         key,
         audio: tone(frames, 0.6),
@@ -101,36 +104,91 @@ fn mastering_session_never_allocates_on_the_audio_thread() {
         }
         peak
     };
-    engine.load_source(mastered(1, RATE_HZ as usize * 2, true)).unwrap();
-    engine.load_source(mastered(2, RATE_HZ as usize, false)).unwrap();
-    engine.load_source(mastered(3, RATE_HZ as usize, false)).unwrap(); // the reference
+    engine
+        .load_source(mastered(1, RATE_HZ as usize * 2, true))
+        .unwrap();
+    engine
+        .load_source(mastered(2, RATE_HZ as usize, false))
+        .unwrap();
+    engine
+        .load_source(mastered(3, RATE_HZ as usize, false))
+        .unwrap(); // the reference
     engine.set_reference(Some(3));
     engine.set_program(Program::album(&[(1, 0), (2, 4_800)]), None);
     engine.play();
-    assert!(render(&mut backend, 20) > 0.1, "plays (primed through the match FIR)");
+    assert!(
+        render(&mut backend, 20) > 0.1,
+        "plays (primed through the match FIR)"
+    );
     // Every parameter, while playing.
     let base = ChainParams::default();
     let mut bells = [Bell::default(); 4];
-    bells[2] = Bell { enabled: true, freq_hz: 3000.0, gain_db: 4.0, q: 2.0 };
+    bells[2] = Bell {
+        enabled: true,
+        freq_hz: 3000.0,
+        gain_db: 4.0,
+        q: 2.0,
+    };
     for params in [
-        ChainParams { input_trim_db: -3.0, ..base },
-        ChainParams { tilt_db: 4.0, tilt_pivot_hz: 2000.0, ..base },
-        ChainParams { low_shelf_gain_db: 3.0, low_shelf_freq_hz: 120.0, ..base },
-        ChainParams { high_shelf_gain_db: -3.0, high_shelf_freq_hz: 6000.0, ..base },
+        ChainParams {
+            input_trim_db: -3.0,
+            ..base
+        },
+        ChainParams {
+            tilt_db: 4.0,
+            tilt_pivot_hz: 2000.0,
+            ..base
+        },
+        ChainParams {
+            low_shelf_gain_db: 3.0,
+            low_shelf_freq_hz: 120.0,
+            ..base
+        },
+        ChainParams {
+            high_shelf_gain_db: -3.0,
+            high_shelf_freq_hz: 6000.0,
+            ..base
+        },
         ChainParams { bells, ..base },
-        ChainParams { match_amount: 0.5, ..base },
-        ChainParams { width: 1.5, mono_bass_hz: 120.0, ..base },
-        ChainParams { gain_db: 9.0, ceiling_dbtp: -2.0, ..base },
-        ChainParams { limiter_character: LimiterCharacter::Fast, ..base },
-        ChainParams { limiter_enabled: false, ..base },
+        ChainParams {
+            match_amount: 0.5,
+            ..base
+        },
+        ChainParams {
+            width: 1.5,
+            mono_bass_hz: 120.0,
+            ..base
+        },
+        ChainParams {
+            gain_db: 9.0,
+            ceiling_dbtp: -2.0,
+            ..base
+        },
+        ChainParams {
+            limiter_character: LimiterCharacter::Fast,
+            ..base
+        },
+        ChainParams {
+            limiter_enabled: false,
+            ..base
+        },
     ] {
-        engine.set_settings(1, SourceSettings { params, ..SourceSettings::default() });
+        engine.set_settings(
+            1,
+            SourceSettings {
+                params,
+                ..SourceSettings::default()
+            },
+        );
         render(&mut backend, 3);
     }
     // A new match curve while playing: the old kernel leaves through the retire queue.
     let centres = lathe::analysis::spectrum::band_centers_hz();
     let flat_ish: Vec<f64> = centres.iter().map(|_| -1.0).collect();
-    engine.set_match_kernel(1, lathe::dsp::MatchKernel::design(&flat_ish, &centres, f64::from(RATE_HZ)));
+    engine.set_match_kernel(
+        1,
+        lathe::dsp::MatchKernel::design(&flat_ish, &centres, f64::from(RATE_HZ)),
+    );
     render(&mut backend, 4);
     // A/B and reference.
     for monitor in [Monitor::Original, Monitor::Reference, Monitor::Mastered] {
@@ -156,10 +214,15 @@ fn mastering_session_never_allocates_on_the_audio_thread() {
     render(&mut backend, 60);
     engine.unload(2);
     render(&mut backend, 4);
-    engine.load_source(mastered(4, RATE_HZ as usize / 2, true)).unwrap();
+    engine
+        .load_source(mastered(4, RATE_HZ as usize / 2, true))
+        .unwrap();
     engine.set_program(Program::single(4), None);
     engine.play();
     render(&mut backend, 80);
     let events = engine.poll_events(); // frees what came back, outside the guard
-    assert!(events.contains(&lathe::engine::EngineEvent::Ended), "{events:?}");
+    assert!(
+        events.contains(&lathe::engine::EngineEvent::Ended),
+        "{events:?}"
+    );
 }

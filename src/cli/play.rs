@@ -56,7 +56,8 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let rate_hz = Engine::probe_output_rate_hz().map_err(no_output)?;
     let title = doc.project.tracks[index].title.clone();
     eprintln!("Preparing track {} “{title}” at {rate_hz} Hz…", args.track);
-    let plan = player::plan(&doc, Some(&AnalysisCache::user_default())).map_err(anyhow::Error::msg)?;
+    let plan =
+        player::plan(&doc, Some(&AnalysisCache::user_default())).map_err(anyhow::Error::msg)?;
     let key = player::track_key(&doc, index).context("track key")?;
     let start_frames = (args.start.max(0.0) * f64::from(rate_hz)).round() as u64;
 
@@ -72,8 +73,14 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     }
     if args.album || args.transition.is_some() {
         let program = match args.transition {
-            Some(span_s) => player::transition_program(&doc, index, span_s, rate_hz)
-                .with_context(|| format!("track {} is the last: there is no transition after it", args.track))?,
+            Some(span_s) => {
+                player::transition_program(&doc, index, span_s, rate_hz).with_context(|| {
+                    format!(
+                        "track {} is the last: there is no transition after it",
+                        args.track
+                    )
+                })?
+            }
             None => player::album_program(&doc, rate_hz),
         };
         let provider = player::provider(doc.clone(), plan.clone(), rate_hz);
@@ -82,7 +89,9 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             let segment = program
                 .segments()
                 .iter()
-                .position(|s| matches!(s, crate::engine::Segment::Track { key: k, .. } if *k == key))
+                .position(
+                    |s| matches!(s, crate::engine::Segment::Track { key: k, .. } if *k == key),
+                )
                 .unwrap_or(0);
             engine.seek_to(segment, args.start);
         }
@@ -118,7 +127,9 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         let _ = ctrlc::set_handler(move || stop.store(true, Ordering::Relaxed));
     }
     engine.play();
-    let limit_s = args.duration.filter(|_| args.album || args.transition.is_some());
+    let limit_s = args
+        .duration
+        .filter(|_| args.album || args.transition.is_some());
     let mut stderr = std::io::stderr();
     let mut failure = None;
     let mut polls = 0u32;
@@ -139,14 +150,14 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         }
         let meters = engine.meters();
         let pos = engine.position();
-        if polls % 5 == 0 || ended {
+        if polls.is_multiple_of(5) || ended {
             let _ = write!(
-            stderr,
-            "\r{}  {}  {}   ",
-            now_playing(&doc, pos.key),
-            clock(pos.position_s, pos.duration_s),
-            meters.line()
-        );
+                stderr,
+                "\r{}  {}  {}   ",
+                now_playing(&doc, pos.key),
+                clock(pos.position_s, pos.duration_s),
+                meters.line()
+            );
             let _ = stderr.flush();
         }
         if ended

@@ -14,7 +14,12 @@ pub fn raised_cosine_gain(index: usize, length: usize) -> f32 {
 
 /// Frames of fade in and fade out for a track of `frames` frames at `sample_rate_hz`, each at most
 /// the track's length (as the renderer applies them). Pure.
-pub fn fade_frames(fade_in_s: f64, fade_out_s: f64, sample_rate_hz: f64, frames: usize) -> (usize, usize) {
+pub fn fade_frames(
+    fade_in_s: f64,
+    fade_out_s: f64,
+    sample_rate_hz: f64,
+    frames: usize,
+) -> (usize, usize) {
     let to_frames = |s: f64| ((s.max(0.0) * sample_rate_hz) as usize).min(frames);
     (to_frames(fade_in_s), to_frames(fade_out_s))
 }

@@ -157,7 +157,9 @@ pub struct Engine {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("status", &self.status).finish()
+        f.debug_struct("Engine")
+            .field("status", &self.status)
+            .finish()
     }
 }
 
@@ -315,7 +317,8 @@ impl Engine {
     pub fn set_match_kernel(&mut self, key: SourceKey, kernel: MatchKernel) {
         self.collect_retired();
         if let Some(link) = self.link.as_mut() {
-            if link.commands.slots() > 0 && link.kernels.push(KernelUpdate { key, kernel }).is_ok() {
+            if link.commands.slots() > 0 && link.kernels.push(KernelUpdate { key, kernel }).is_ok()
+            {
                 let _ = link.commands.push(Command::Kernel);
             }
         }
@@ -387,13 +390,7 @@ impl Engine {
             tracks.iter().rev().copied().find(|&i| i < here)
         };
         if let Some(segment) = target {
-            // A gap before the track is part of arriving at it.
-            let start = if segment > 0 && matches!(self.program.get(segment - 1), Some(Segment::Gap { .. })) && direction >= 0 {
-                segment
-            } else {
-                segment
-            };
-            self.seek_to(start, 0.0);
+            self.seek_to(segment, 0.0);
         }
     }
 
@@ -553,7 +550,9 @@ impl Engine {
         let stale: Vec<SourceKey> = self
             .resident
             .iter()
-            .filter(|(k, provided)| *provided && !upcoming.contains(k) && Some(*k) != self.reference)
+            .filter(|(k, provided)| {
+                *provided && !upcoming.contains(k) && Some(*k) != self.reference
+            })
             .map(|(k, _)| *k)
             .collect();
         for key in stale {

@@ -134,9 +134,7 @@ impl MeterState {
         Meters {
             momentary_lufs,
             short_term_lufs,
-            true_peak_dbtp: true_peak
-                .filter(|p| *p > 0.0)
-                .map(|p| 20.0 * p.log10()),
+            true_peak_dbtp: true_peak.filter(|p| *p > 0.0).map(|p| 20.0 * p.log10()),
             gain_reduction_db: f64::from(gain_reduction_db),
             spectrum_db: self.spectrum(short_term_lufs),
             bands_hz: self.bands_hz.clone(),

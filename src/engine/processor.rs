@@ -125,7 +125,12 @@ pub struct Processor {
 }
 
 impl Processor {
-    pub(crate) fn new(q: AudioQueues, shared: Arc<Shared>, sample_rate_hz: u32, channels: u16) -> Processor {
+    pub(crate) fn new(
+        q: AudioQueues,
+        shared: Arc<Shared>,
+        sample_rate_hz: u32,
+        channels: u16,
+    ) -> Processor {
         let rate = f64::from(sample_rate_hz.max(1));
         let declick_frames = (DECLICK_S * rate).max(1.0);
         let mut chain = Chain::new();
@@ -205,10 +210,9 @@ impl Processor {
         sh.segment.store(self.segment as u64, Ordering::Relaxed);
         sh.position_frames.store(self.pos, Ordering::Relaxed);
         let (key, frames) = match self.program.get(self.segment) {
-            Some(Segment::Track { key, .. }) => (
-                key,
-                self.slots.by_key(key).map_or(0, |s| s.frames() as u64),
-            ),
+            Some(Segment::Track { key, .. }) => {
+                (key, self.slots.by_key(key).map_or(0, |s| s.frames() as u64))
+            }
             _ => (NO_KEY, 0),
         };
         sh.current_key.store(key, Ordering::Relaxed);
@@ -372,7 +376,11 @@ impl Processor {
             }
             return;
         }
-        match self.slots.find(update.key).and_then(|i| self.slots.get_mut(i)) {
+        match self
+            .slots
+            .find(update.key)
+            .and_then(|i| self.slots.get_mut(i))
+        {
             Some(source) => {
                 if let Some(old) = source.kernel.replace(update.kernel) {
                     self.retire(Retired::Kernel(old));
@@ -433,7 +441,8 @@ impl Processor {
                 let to_silence = (self.declick / self.declick_step).ceil().max(1.0) as usize;
                 r = r.min(to_silence);
             }
-            let frozen = self.monitor == Monitor::Reference && self.mix[0] == 0.0 && self.mix[1] == 0.0;
+            let frozen =
+                self.monitor == Monitor::Reference && self.mix[0] == 0.0 && self.mix[1] == 0.0;
             let m = if frozen {
                 for ch in self.s.mastered.iter_mut().chain(self.s.original.iter_mut()) {
                     ch[k..k + r].fill(0.0);
@@ -571,7 +580,11 @@ impl Processor {
         self.chain.set_params(&source.settings.params);
         self.last_mastered_lufs = source.settings.mastered_lufs;
         let latency = self.chain.latency_frames() as u64;
-        let context = if self.pos > 0 { latency.min(self.pos) } else { 0 };
+        let context = if self.pos > 0 {
+            latency.min(self.pos)
+        } else {
+            0
+        };
         let mut cursor = self.pos - context;
         let until = self.pos + latency;
         while cursor < until {
@@ -598,7 +611,10 @@ impl Processor {
         let (ol, or) = (&mut ol[k..k + m], &mut or[k..k + m]);
         copy_source(source, self.pos, ol, or);
         let st = &source.settings;
-        let g = db_to_gain(SourceSettings::match_gain_db(st.source_lufs, st.mastered_lufs)) as f32;
+        let g = db_to_gain(SourceSettings::match_gain_db(
+            st.source_lufs,
+            st.mastered_lufs,
+        )) as f32;
         self.last_mastered_lufs = st.mastered_lufs;
         ol.iter_mut().chain(or.iter_mut()).for_each(|x| *x *= g);
         let frames = source.frames();
@@ -628,11 +644,19 @@ impl Processor {
                     // The reference loops, so it can be compared for as long as one listens.
                     self.reference_pos %= frames;
                     let take = ((frames - self.reference_pos) as usize).min(m - done);
-                    copy_source(source, self.reference_pos, &mut l[done..done + take], &mut r[done..done + take]);
+                    copy_source(
+                        source,
+                        self.reference_pos,
+                        &mut l[done..done + take],
+                        &mut r[done..done + take],
+                    );
                     self.reference_pos += take as u64;
                     done += take;
                 }
-                let gain_db = SourceSettings::match_gain_db(source.settings.source_lufs, self.last_mastered_lufs);
+                let gain_db = SourceSettings::match_gain_db(
+                    source.settings.source_lufs,
+                    self.last_mastered_lufs,
+                );
                 let g = db_to_gain(gain_db) as f32;
                 l.iter_mut().chain(r.iter_mut()).for_each(|x| *x *= g);
             }
@@ -690,7 +714,9 @@ impl Processor {
         // A source waiting for a free slot.
         if !self.pending.replace {
             if let Ok(next) = self.q.sources.peek() {
-                if self.slots.has_room_for(next.key) && !(self.playing && self.current_key() == Some(next.key)) {
+                if self.slots.has_room_for(next.key)
+                    && !(self.playing && self.current_key() == Some(next.key))
+                {
                     self.take_source();
                 }
             }

@@ -98,7 +98,12 @@ impl Program {
     }
 
     /// The last `span_frames` of `from`, `gap_frames` of silence, the first `span_frames` of `to`.
-    pub fn transition(from: SourceKey, gap_frames: u64, to: SourceKey, span_frames: u64) -> Program {
+    pub fn transition(
+        from: SourceKey,
+        gap_frames: u64,
+        to: SourceKey,
+        span_frames: u64,
+    ) -> Program {
         let mut p = Program::default();
         p.push(Segment::Track {
             key: from,

@@ -32,6 +32,9 @@ impl Monitor {
 
 /// A UI -> audio command. `Copy` so pushing it never allocates; sources and kernels travel on
 /// their own queues and a command only says "take the next one" (keeps the order).
+// A program travels inline (about 1.5 kB): the ring's slots are preallocated, while a Box would
+// have to be freed on the audio thread.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Command {
     Play,
@@ -39,11 +42,16 @@ pub(crate) enum Command {
     /// Pause and return to the start of the program.
     Stop,
     /// Jump to `frame` (source frame of a track segment, or frame into a gap) of `segment`.
-    Seek { segment: usize, frame: u64 },
+    Seek {
+        segment: usize,
+        frame: u64,
+    },
     /// Take the next source from the load queue (replacing a loaded one with the same key).
     Load,
     /// Let go of a source (it returns through the retire queue).
-    Unload { key: SourceKey },
+    Unload {
+        key: SourceKey,
+    },
     /// Play this program from its start (playback pauses; `Play` starts it).
     Program(Program),
     /// Loop `start..end` source frames of the current track segment; `None` ends the loop.

@@ -40,11 +40,17 @@ pub fn source(key: SourceKey, live: LiveTrack) -> Source {
 
 /// Analyses (cache first) and plans the album under its own settings.
 pub fn plan(doc: &Document, cache: Option<&AnalysisCache>) -> Result<AlbumPlan, String> {
-    plan_album(doc, &doc.project.settings, cache, &AtomicBool::new(false)).map_err(|e| e.to_string())
+    plan_album(doc, &doc.project.settings, cache, &AtomicBool::new(false))
+        .map_err(|e| e.to_string())
 }
 
 /// Prepares the source of `key` (a track id or a reference key) at `rate_hz`.
-pub fn prepare(doc: &Document, plan: &AlbumPlan, key: SourceKey, rate_hz: u32) -> Result<Source, String> {
+pub fn prepare(
+    doc: &Document,
+    plan: &AlbumPlan,
+    key: SourceKey,
+    rate_hz: u32,
+) -> Result<Source, String> {
     if key >= REFERENCE_KEY_BASE {
         let index = (key - REFERENCE_KEY_BASE) as usize;
         let (path, _) = plan
@@ -87,7 +93,12 @@ pub fn album_program(doc: &Document, rate_hz: u32) -> Program {
 }
 
 /// The last `span_s` of track `index`, the gap before the next track, and its first `span_s`.
-pub fn transition_program(doc: &Document, index: usize, span_s: f64, rate_hz: u32) -> Option<Program> {
+pub fn transition_program(
+    doc: &Document,
+    index: usize,
+    span_s: f64,
+    rate_hz: u32,
+) -> Option<Program> {
     let tracks = &doc.project.tracks;
     let (a, b) = (tracks.get(index)?, tracks.get(index + 1)?);
     Some(Program::transition(

@@ -82,7 +82,10 @@ pub fn plan_album(
         .filter_map(|(r, reference)| Some((r.as_ref().ok()?, reference.weight)))
         .collect();
     let references_avg = (!weighted.is_empty()).then(|| references_average(&weighted));
-    let source_lufs: Vec<Option<f64>> = analyses.iter().map(|a| a.loudness.integrated_lufs).collect();
+    let source_lufs: Vec<Option<f64>> = analyses
+        .iter()
+        .map(|a| a.loudness.integrated_lufs)
+        .collect();
     let nudges: Vec<f64> = tracks.iter().map(|t| t.headroom.offset_lu).collect();
     let loudest = (settings.preset == DeliveryPreset::Aes)
         .then(|| settings.preset.spec().album_loudest_lufs)

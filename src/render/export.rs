@@ -2,9 +2,9 @@
 //! back from the written file, with `report.json`, `report.md`, a copy of the project and, for CD,
 //! an optional album WAV with a cue sheet. Written into `DIR.partial`, renamed when all succeeded.
 
+use super::album::{plan_album, AlbumPlan};
 use super::encode::{interleave, write_flac, write_wav_float, write_wav_int, EncodeError};
 use super::folder::{AlbumFolder, FolderError};
-use super::album::{plan_album, AlbumPlan};
 use super::report::{describe_moves, markdown, AlbumReport, Figures, TrackReport};
 use super::track::{render_track, RenderError};
 use crate::analysis::{analyze_audio, AnalysisCache, TrackAnalysis};

@@ -201,3 +201,33 @@ fn play_decodes_then_plays_and_stale_or_failed_decodes_are_handled() {
     let _ = app.update(Message::Tick);
     assert!(!app.transport.playing, "Ended clears playing");
 }
+
+#[test]
+fn original_switch_reaches_the_engine_and_switches_back() {
+    let (engine, mut backend) = null_engine();
+    let (mut app, _dir) = app_with(engine);
+    let _ = app.update(Message::Transport(transport::Message::Play));
+    let _ = app.update(Message::Decoded {
+        generation: 1,
+        result: Ok(tone(48_000)),
+    });
+    backend.render(480);
+    let _ = app.update(Message::Transport(transport::Message::ToggleOriginal));
+    backend.render(480);
+    assert_eq!(app.transport.monitor, crate::engine::Monitor::Original);
+    assert_eq!(
+        app.engine.position().monitor,
+        crate::engine::Monitor::Original
+    );
+    let _ = app.update(Message::Transport(transport::Message::ToggleOriginal));
+    backend.render(480);
+    assert_eq!(
+        app.engine.position().monitor,
+        crate::engine::Monitor::Mastered
+    );
+    let _ = app.update(Message::Tick);
+    assert!(
+        app.transport.meters.true_peak_dbtp.is_some(),
+        "the meters read what was heard"
+    );
+}

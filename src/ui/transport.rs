@@ -138,9 +138,7 @@ impl Transport {
                 }
                 EngineEvent::LoadFailed(_, reason) => errors.push(reason),
                 EngineEvent::DeviceRestored => self.loaded = None,
-                EngineEvent::Underrun
-                | EngineEvent::Loaded(_)
-                | EngineEvent::Waiting(_) => {}
+                EngineEvent::Underrun | EngineEvent::Loaded(_) | EngineEvent::Waiting(_) => {}
             }
         }
         self.position_s = engine.position_s();
@@ -175,7 +173,12 @@ impl Transport {
             control("Pause", Message::Pause, self.playing),
             control("Stop", Message::Stop, self.playing || self.position_s > 0.0),
             control(
-                if self.monitor == Monitor::Original { "Original" } else { "Mastered" },
+                // The button says what pressing it does.
+                if self.monitor == Monitor::Original {
+                    "Hear master"
+                } else {
+                    "Hear original"
+                },
                 Message::ToggleOriginal,
                 self.loaded.is_some(),
             ),
@@ -226,4 +229,3 @@ impl Transport {
         .into()
     }
 }
-
