@@ -433,3 +433,102 @@ fn ab_switch_has_no_click() {
     );
     assert!(max_step(&c[at..]) <= own * 1.02);
 }
+
+#[test]
+fn transition_plays_the_end_the_gap_and_the_start_as_exported() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write_wav(dir.path(), "a.wav", &material(4.0, 6));
+    let b = write_wav(dir.path(), "b.wav", &material(3.0, 7));
+    let job = TrackJob {
+        fade_in_s: 0.0,
+        fade_out_s: 0.0,
+        ..busy_job()
+    };
+    let render = |path: &Path| {
+        let decoded = lathe::media::decode_file(path).unwrap().audio;
+        render_track(&decoded, &job, &AtomicBool::new(false))
+            .unwrap()
+            .audio
+    };
+    let (ra, rb) = (render(&a), render(&b));
+    let (mut engine, mut backend) = Engine::with_null_backend(RATE, 2);
+    engine
+        .load_source(source(1, prepare_track(&a, &job, RATE).unwrap()))
+        .unwrap();
+    engine
+        .load_source(source(2, prepare_track(&b, &job, RATE).unwrap()))
+        .unwrap();
+    let (span, gap) = (RATE as usize, 12_000usize);
+    engine.set_program(Program::transition(1, gap as u64, 2, span as u64), None);
+    engine.play();
+    let heard = play_all(&mut engine, &mut backend, 2 * span + gap + 4_800);
+    let tail = &ra.channels[0][ra.frames() - span..];
+    // Starting mid-track, the chain is primed with one latency (~130 ms) of the audio before the
+    // start, so the match FIR's output is exact at once; the limiter's envelope still remembers
+    // less than the export's and converges over its release: within -54 dBFS at first (after
+    // the 5 ms fade-in), within -86 dBFS after half a second.
+    let bounds = [
+        (480, 12_000, 2e-3),
+        (12_000, 24_000, 3e-4),
+        (24_000, span, 5e-5),
+    ];
+    for (from, to, bound) in bounds {
+        let diff = max_difference(&heard[0][from..to], &tail[from..to]);
+        eprintln!("frames {from}..{to}: max difference {diff:.2e}");
+        assert!(
+            diff <= bound,
+            "end of track 1, frames {from}..{to}: differs by {diff}"
+        );
+    }
+    assert!(
+        heard[0][span..span + gap].iter().all(|&s| s == 0.0),
+        "the gap"
+    );
+    let diff = max_difference(
+        &heard[0][span + gap..2 * span + gap],
+        &rb.channels[0][..span],
+    );
+    assert!(diff <= 1e-6, "start of track 2 differs by {diff}");
+    assert!(
+        heard[0][2 * span + gap..].iter().all(|&s| s == 0.0),
+        "then it ends"
+    );
+}
+
+#[test]
+fn meters_read_a_known_tone() {
+    // 1 kHz at -20 dBFS in both channels: -20.0 LUFS momentary and short-term (EBU Tech 3341
+    // case 1 at -23 dBFS reads -23.0), true peak -20 dBTP, the loudest band the one at 1 kHz.
+    let n = 4 * RATE as usize;
+    let s: Vec<f32> = (0..n)
+        .map(|i| 0.1 * (std::f64::consts::TAU * 1000.0 * i as f64 / f64::from(RATE)).sin() as f32)
+        .collect();
+    let (mut engine, mut backend) = Engine::with_null_backend(RATE, 2);
+    engine
+        .load(AudioBuffer {
+            sample_rate_hz: RATE,
+            channels: [s.clone(), s],
+        })
+        .unwrap();
+    engine.play();
+    let mut meters = engine.meters();
+    for _ in 0..35 {
+        backend.render(4_800); // 100 ms at a time, read at "display rate"
+        meters = engine.meters();
+    }
+    let m = meters.momentary_lufs.unwrap();
+    let st = meters.short_term_lufs.unwrap();
+    let tp = meters.true_peak_dbtp.unwrap();
+    assert!((m - -20.0).abs() <= 0.1, "momentary {m}");
+    assert!((st - -20.0).abs() <= 0.1, "short-term {st}");
+    assert!((tp - -20.0).abs() <= 0.2, "true peak {tp}");
+    let loudest = (0..meters.spectrum_db.len())
+        .max_by(|&i, &j| meters.spectrum_db[i].total_cmp(&meters.spectrum_db[j]))
+        .unwrap();
+    assert!(
+        (meters.bands_hz[loudest] - 1000.0).abs() < 1.0,
+        "peak at {} Hz",
+        meters.bands_hz[loudest]
+    );
+    assert_eq!(engine.meter_frames_dropped(), 0);
+}
