@@ -155,3 +155,18 @@ fn nothing_loaded_is_silence_not_a_panic() {
         }
     );
 }
+
+#[test]
+fn a_loop_set_with_a_new_program_keeps_looping() {
+    let (mut engine, mut backend) = Engine::with_null_backend(RATE_HZ, 2);
+    engine.load(ramp()).unwrap(); // a new program
+    engine.seek(0.2);
+    engine.set_loop(Some((0.2, 0.3)));
+    engine.play();
+    let out = backend.render(RATE_HZ as usize); // one second: ten passes of the loop
+    let p = engine.position_s();
+    assert!((0.2..0.3).contains(&p), "position {p}");
+    // Every sample played comes from inside the loop (the ramp names its frame).
+    let frames: Vec<usize> = out.chunks(2).map(|f| source_frame(f[0])).filter(|&f| f > 0).collect();
+    assert!(frames.iter().all(|&f| (9_500..14_500).contains(&f)), "outside the loop");
+}

@@ -38,6 +38,25 @@ pub struct Args {
     /// Play the last N seconds of the track, the gap and the first N seconds of the next.
     #[arg(long, value_name = "N")]
     pub transition: Option<f64>,
+    /// Loop the region from A to B seconds of the track until Ctrl-C (or --duration).
+    #[arg(long, value_name = "A:B", value_parser = parse_region, conflicts_with_all = ["album", "transition"])]
+    pub r#loop: Option<(f64, f64)>,
+}
+
+fn parse_region(text: &str) -> Result<(f64, f64), String> {
+    let (a, b) = text
+        .split_once(':')
+        .ok_or_else(|| "write the loop as START:END in seconds, e.g. 30:45".to_string())?;
+    let parse = |s: &str| {
+        s.trim()
+            .parse::<f64>()
+            .map_err(|_| format!("\"{s}\" is not a number of seconds"))
+    };
+    let (a, b) = (parse(a)?, parse(b)?);
+    if !(a >= 0.0 && b > a) {
+        return Err(format!("the loop must end after it starts ({a} to {b})"));
+    }
+    Ok((a, b))
 }
 
 /// Runs `lathe play`; exit code 0 when it played to the end (or was stopped).
@@ -101,7 +120,14 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             .duration
             .map(|d| start_frames + (d.max(0.0) * f64::from(rate_hz)).round() as u64);
         engine.load_source(source)?;
-        engine.set_program(Program::span(key, start_frames, end), None);
+        match args.r#loop {
+            Some((a, b)) => {
+                engine.set_program(Program::single(key), None);
+                engine.seek_to(0, args.start.max(a));
+                engine.set_loop(Some((a, b)));
+            }
+            None => engine.set_program(Program::span(key, start_frames, end), None),
+        }
     }
     if let Some(k) = args.reference {
         if k == 0 || k > doc.project.references.len() {

@@ -647,3 +647,35 @@ fn open_output() -> (Option<Link>, EngineStatus) {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lost_output_disables_playback_reports_it_and_is_retried() {
+        let (mut engine, _backend) = Engine::with_null_backend(48_000, 2);
+        engine.set_program(Program::single(1), None);
+        let mut events = Vec::new();
+        engine.lose_output("device unplugged".into(), &mut events);
+        assert!(
+            matches!(&events[..], [EngineEvent::DeviceLost(text)] if text.contains("device unplugged"))
+        );
+        assert!(matches!(engine.status(), EngineStatus::NoDevice(_)));
+        // Everything is a harmless no-op meanwhile.
+        engine.play();
+        engine.seek(3.0);
+        engine.set_monitor(Monitor::Original);
+        assert!(!engine.is_playing());
+        assert_eq!(engine.output_rate_hz(), None);
+        // Retried after the interval; the program is kept for when it returns.
+        engine.reopen_at = Some(Instant::now());
+        let _ = engine.poll_events();
+        match engine.status() {
+            EngineStatus::NoDevice(_) => assert!(engine.reopen_at.is_some(), "tried again later"),
+            EngineStatus::Running { .. } => assert!(engine.reopen_at.is_none()),
+            EngineStatus::Null { .. } => panic!("the null backend is gone"),
+        }
+        assert_eq!(engine.program(), &Program::single(1));
+    }
+}

@@ -261,6 +261,8 @@ impl Processor {
                     }
                 }
                 Command::Program(program) => {
+                    // A loop belongs to the old program; one set after this command is kept.
+                    self.loop_region = None;
                     self.pending.program = Some(program);
                     self.pending.seek = None;
                     self.pending.pause = true;
@@ -400,7 +402,6 @@ impl Processor {
             self.pos_set = false;
             self.primed = false;
             self.at_end = false;
-            self.loop_region = None;
         }
         if pending.replace {
             self.take_source();
