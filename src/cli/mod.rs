@@ -1,6 +1,8 @@
-//! Command-line interface: `lathe new`, `lathe analyze`, `lathe open` (and `lathe album.json`).
+//! Command-line interface: `lathe new`, `lathe analyze`, `lathe export`, `lathe assist`,
+//! `lathe open` (and `lathe album.json`).
 
 mod analyze;
+pub mod assist;
 pub mod export;
 mod new;
 
@@ -49,6 +51,8 @@ pub enum Command {
     },
     /// Master the album and write it as a folder: one file per track, report.json/report.md, the project.
     Export(export::Args),
+    /// Propose tone and headroom moves for the whole album, with reasons; --apply writes them.
+    Assist(assist::Args),
     /// Open a project in the mastering desk.
     Open {
         /// The project file.
@@ -106,6 +110,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             no_cache,
         }) => analyze::run(&inputs, json, !no_cache),
         Some(Command::Export(args)) => export::run(args),
+        Some(Command::Assist(args)) => assist::run(args),
     }
 }
 
