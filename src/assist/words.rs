@@ -66,9 +66,10 @@ pub fn tone_reason(
             let across = if sxx > 0.0 { sxy / sxx * span } else { 0.0 };
             let word = if across > 0.0 { "darker" } else { "brighter" };
             format!(
-                "{track} is {:.1} dB {word} than {target} from bass to treble → {gain_db:+.1} dB tilt around {}",
+                "{track} is {:.1} dB {word} than {target} from bass to treble → {gain_db:+.1} dB tilt around {} (±{:.1} dB at the ends)",
                 across.abs(),
-                hz(pivot_hz)
+                hz(pivot_hz),
+                gain_db.abs() / 2.0
             )
         }
         ToneMoveKind::HighShelf { freq_hz, gain_db } => {
