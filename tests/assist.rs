@@ -483,3 +483,58 @@ fn album_project_stub(n: usize) -> Project {
         references: Vec::new(),
     }
 }
+
+#[test]
+fn headroom_plan_estimates_limiting_and_warns_when_heavy() {
+    let bands = lathe::analysis::spectrum::band_centers_hz();
+    let flat = vec![-30.0; bands.len()];
+    let with_loudness = |lufs: f64, tp: f64| {
+        let mut a = analysis_with(flat.clone());
+        a.loudness.integrated_lufs = Some(lufs);
+        a.loudness.true_peak_dbtp = Some(tp);
+        a.loudness.plr_db = Some(tp - lufs);
+        Some(a)
+    };
+    // 1: loudest, PLR 8 → no limiting at −14. 2: 12 LU quieter, PLR 20 → narrowed to 6 LU, peak at
+    // 0 dBTP → 1 dB of limiting. 3: 1 LU quieter, PLR 19.5 → peak at +5 dBTP: 6 dB needed, within
+    // the 6 dB allowance but heavy. 4: PLR 22 → 8.75 dB needed: held back by 2.75 dB.
+    // (Offsets are halved: the 12 LU spread is narrowed to 6.)
+    let tracks = vec![
+        with_loudness(-8.0, 0.0),
+        with_loudness(-20.0, 0.0),
+        with_loudness(-9.0, 10.5),
+        with_loudness(-8.5, 13.5),
+    ];
+    let project = album_project_stub(4);
+    let p = assist::propose(
+        &AssistInput {
+            project: &project,
+            tracks: &tracks,
+            references: &[],
+            curve: None,
+        },
+        &AssistOptions::default(),
+    )
+    .unwrap();
+    let h = &p.headroom.tracks;
+    let near = |a: f64, b: f64| (a - b).abs() < 1e-9;
+    assert!(near(h[0].target_lufs.unwrap(), -14.0) && h[0].gain_reduction_db == 0.0);
+    assert!(near(h[1].target_lufs.unwrap(), -20.0), "{:?}", h[1]);
+    assert!(near(h[1].gain_reduction_db, 1.0) && h[1].work == assist::LimiterWork::Light);
+    assert!(near(h[2].gain_reduction_db, 6.0) && h[2].work == assist::LimiterWork::Heavy);
+    assert!(h[2].warning.as_ref().unwrap().contains("heavy limiting"));
+    assert!(h[3].work == assist::LimiterWork::HeldBack);
+    assert!(near(h[3].gain_reduction_db, 8.75));
+    assert!(near(h[3].expected_lufs.unwrap(), -14.25 - 2.75));
+    assert!(h[3].warning.as_ref().unwrap().contains("holds it"));
+    // The translation uses what the export will deliver: track 2 at −20 LUFS with its peak at the
+    // −1 dBTP ceiling is not raised at all on Spotify (it would need 6 dB), and YouTube never raises.
+    let spotify = &p.translation[1].platforms[0];
+    assert_eq!(spotify.platform, Platform::Spotify);
+    assert!(near(spotify.gain_db, 0.0), "{spotify:?}");
+    assert!(matches!(
+        spotify.reason,
+        GainReason::RaiseLimitedByPeak { wanted_db, .. } if near(wanted_db, 6.0)
+    ));
+    assert!(near(p.translation[0].platforms[0].gain_db, 0.0));
+}

@@ -282,7 +282,8 @@ fn run_matchering(
     let outs: Vec<PathBuf> = (0..files.len())
         .map(|i| dir.join(format!("{:02}.wav", i + 1)))
         .collect();
-    let script = "import sys, matchering as mg\nmg.log(lambda m: None)\nref = sys.argv[1]\nfor src, out in zip(sys.argv[2::2], sys.argv[3::2]):\n    mg.process(target=src, reference=ref, results=[mg.pcm24(out)])\n";
+    // The reference track itself is copied as it is (Matchering refuses to match a file to itself).
+    let script = "import sys, matchering as mg, soundfile as sf\nmg.log(lambda m: None)\nref = sys.argv[1]\nfor src, out in zip(sys.argv[2::2], sys.argv[3::2]):\n    if src == ref:\n        d, r = sf.read(src)\n        sf.write(out, d, r, subtype='PCM_24')\n    else:\n        mg.process(target=src, reference=ref, results=[mg.pcm24(out)])\n";
     let mut cmd = Command::new(python);
     cmd.args(["-c", script]).arg(&files[reference]);
     for (f, o) in files.iter().zip(&outs) {
