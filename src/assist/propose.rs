@@ -78,8 +78,8 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
         (MatchTarget::Blend, _) => opts.blend.clamp(0.0, 1.0),
     };
     let target_words = match (&refs, w_refs) {
-        (_, w) if w == 0.0 => "the album".to_string(),
-        (Refs::Spectrum(_, l) | Refs::Corridor(_, l), w) if w == 1.0 => l.clone(),
+        (_, 0.0) => "the album".to_string(),
+        (Refs::Spectrum(_, l) | Refs::Corridor(_, l), 1.0) => l.clone(),
         (Refs::Spectrum(_, l) | Refs::Corridor(_, l), w) => {
             format!(
                 "the album/{} blend ({:.0} % references)",
