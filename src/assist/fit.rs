@@ -2,8 +2,8 @@
 //! responses ([`ChainParams::tone_response_db`]), so a proposal is exactly what the chain will do.
 //!
 //! Method: forward selection. Each step tries every move family still free (a tilt, a low shelf, a
-//! high shelf, a bell of at least one octave), each over a grid of corner/centre frequencies (1/6
-//! octave apart) and widths; the gain of each candidate is solved in closed form (least squares on
+//! high shelf, a bell of at least one octave placed an octave or more from any other bell), each
+//! over a grid of corner/centre frequencies (1/6 octave apart) and widths; the gain of each candidate is solved in closed form (least squares on
 //! the response shape, then one correction with the true response, since an RBJ filter's shape
 //! changes slightly with its gain) and bounded. The candidate that lowers the residual most is kept;
 //! a step that gains less than [`MIN_STEP_GAIN_DB`] ends the search. Then every kept move is
@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 pub const MIN_STEP_GAIN_DB: f64 = 0.2;
 /// Widest allowed bell quality factor: Q √2 is one octave between the half-gain points (RBJ).
 pub const MAX_BELL_Q: f64 = std::f64::consts::SQRT_2;
+/// Closest two proposed bells may be, octaves.
+pub const MIN_BELL_SPACING_OCT: f64 = 1.0;
 /// Pivot of a proposed tilt, Hz (the chain's default).
 pub const TILT_PIVOT_HZ: f64 = 1000.0;
 
@@ -318,18 +320,19 @@ impl Fitter {
         while rms > self.lim.goal_db && steps < MAX_STEPS {
             steps += 1;
             let resid = residual_of(&sum_except(&responses, None));
-            let free = |f: Family| match f {
+            let free = |c: &ToneMoveKind| match c.family() {
                 Family::Bell => {
-                    moves.iter().filter(|m| m.family() == f).count() < self.lim.max_bells
+                    moves.iter().filter(|m| m.family() == Family::Bell).count() < self.lim.max_bells
+                        && bell_clear(c, moves.iter())
                 }
-                _ => !moves.iter().any(|m| m.family() == f),
+                f => !moves.iter().any(|m| m.family() == f),
             };
             // Screen every candidate with its linear estimate, then solve the best few exactly.
             let mut screened: Vec<(f64, usize)> = self
                 .candidates
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| free(c.0.family()))
+                .filter(|(_, c)| free(&c.0))
                 .map(|(i, (_, shape, limit))| {
                     let g = project(&resid, shape, mask).clamp(-limit, *limit);
                     let e: Vec<f64> = resid.iter().zip(shape).map(|(a, s)| a - g * s).collect();
@@ -357,13 +360,24 @@ impl Fitter {
                     let resid = residual_of(&sum_except(&responses, Some(j)));
                     let (m, r, _) = [-1, 0, 1]
                         .into_iter()
+                        .filter(|&s| {
+                            s == 0
+                                || bell_clear(
+                                    &moves[j].shifted(s),
+                                    moves
+                                        .iter()
+                                        .enumerate()
+                                        .filter(|(k, _)| *k != j)
+                                        .map(|x| x.1),
+                                )
+                        })
                         .map(|s| {
                             let shifted = moves[j].shifted(s).with_gain(1.0);
                             let (shape, limit) = self.shape_and_limit(shifted);
                             self.solve(shifted, &shape, limit, &resid)
                         })
                         .min_by(|a, b| a.2.total_cmp(&b.2))
-                        .expect("three candidates");
+                        .expect("the unshifted move is always a candidate");
                     moves[j] = m;
                     responses[j] = r;
                 }
@@ -457,6 +471,20 @@ impl Fitter {
         let rms = left(&r);
         (m.with_gain(g), r, rms)
     }
+}
+
+/// Whether `m` (if a bell) is at least [`MIN_BELL_SPACING_OCT`] from every bell in `others`: two
+/// bells at one place would add up past the bound each of them respects.
+fn bell_clear<'a>(m: &ToneMoveKind, mut others: impl Iterator<Item = &'a ToneMoveKind>) -> bool {
+    let ToneMoveKind::Bell { freq_hz, .. } = *m else {
+        return true;
+    };
+    others.all(|o| match *o {
+        ToneMoveKind::Bell { freq_hz: f, .. } => {
+            (freq_hz / f).log2().abs() >= MIN_BELL_SPACING_OCT - 1e-9
+        }
+        _ => true,
+    })
 }
 
 /// The full 1/6-octave grid, 20 Hz–20 kHz, on which a move's size is checked.
@@ -558,6 +586,12 @@ mod tests {
             assert!(peak <= 3.0 + 0.06, "{m:?}: {peak}");
             if let ToneMoveKind::Bell { q, .. } = m {
                 assert!(*q <= MAX_BELL_Q);
+                let others = fit.moves.iter().filter(|o| !std::ptr::eq(*o, m));
+                assert!(
+                    bell_clear(m, others),
+                    "bells an octave apart: {:?}",
+                    fit.moves
+                );
             }
         }
         assert!(fit.residual_db < centered_rms(&wanted, &mask));

@@ -77,17 +77,19 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
         (MatchTarget::References, _) => 1.0,
         (MatchTarget::Blend, _) => opts.blend.clamp(0.0, 1.0),
     };
-    let target_words = match (&refs, w_refs) {
-        (_, 0.0) => "the album".to_string(),
-        (Refs::Spectrum(_, l) | Refs::Corridor(_, l), 1.0) => l.clone(),
-        (Refs::Spectrum(_, l) | Refs::Corridor(_, l), w) => {
+    // Short words for the reasons; the target curve carries the full description.
+    let (target_words, target_label) = match (&refs, w_refs) {
+        (_, 0.0) | (Refs::None, _) => ("the album".to_string(), "the album average".to_string()),
+        (Refs::Spectrum(..), 1.0) => ("the references".into(), "the references' average".into()),
+        (Refs::Corridor(_, l), 1.0) => ("the reference corridor".into(), l.clone()),
+        (Refs::Spectrum(_, l) | Refs::Corridor(_, l), w) => (
+            "the target".into(),
             format!(
-                "the album/{} blend ({:.0} % references)",
+                "a blend of the album average and {} ({:.0} % references)",
                 l.trim_start_matches("the "),
                 w * 100.0
-            )
-        }
-        (Refs::None, _) => "the album".to_string(),
+            ),
+        ),
     };
     // Match curves are designed at export against the sources' album average and the project's
     // references, so one is only offered when that is the target.
@@ -322,7 +324,7 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
         })
         .unwrap_or_else(|| album.clone());
     let target = TargetCurve {
-        label: target_words,
+        label: target_label,
         bands_hz: bands.clone(),
         mid_db: match &refs {
             Refs::Corridor(c, _) if w_refs >= 1.0 => c.mid_db.clone(),

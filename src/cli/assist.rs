@@ -32,7 +32,7 @@ pub struct Args {
     /// Built-in reference curve used as the references when the project has no reference tracks.
     #[arg(long)]
     pub curve: Option<String>,
-    /// Delivery preset the loudness plan is for (default: the project's).
+    /// Delivery preset the loudness plan is for (default: the project's; written with --apply).
     #[arg(long)]
     pub preset: Option<String>,
     /// Write the proposals into the project (or into --output).
