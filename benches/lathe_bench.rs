@@ -1,8 +1,11 @@
 //! `cargo bench` — Lathe's speed figures on the real albums of `../shared/corpus/fetch-albums.sh`,
 //! side by side with ffmpeg in the same run. Medians of several runs; ratios against real time.
 //!
-//! `cargo bench -- analysis` runs one section. The corpus folder is `$LATHE_CORPUS` or
+//! `cargo bench -- analysis` runs one section (analysis, render, assist). The corpus folder is `$LATHE_CORPUS` or
 //! `~/.cache/lathe-corpus`; without it the bench says how to get it and exits.
+
+#[path = "sections/assist.rs"]
+mod assist;
 
 use lathe::analysis::{analyze_batch, BatchProgress};
 use std::path::{Path, PathBuf};
@@ -29,6 +32,9 @@ fn main() {
     }
     if wants("render") {
         render_vs_loudnorm(&albums);
+    }
+    if wants("assist") {
+        assist::assist_on_albums(&albums);
     }
 }
 

@@ -1,5 +1,6 @@
 //! Lathe: an album-mastering desk. Tone and headroom, applied so a finished mix translates.
 pub mod analysis;
+pub mod assist;
 pub mod cli;
 pub mod dsp;
 pub mod engine;

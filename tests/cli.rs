@@ -273,3 +273,61 @@ fn export_writes_the_album_folder_and_refuses_bad_options_in_one_line() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown preset \"vinyl\""));
     assert!(!dir.path().join("x").exists() && !dir.path().join("x.partial").exists());
 }
+
+#[test]
+fn assist_prints_reasons_applies_into_a_new_file_and_refuses_bad_options() {
+    let demo = repo("projects/demo.json");
+    let demo_before = std::fs::read(&demo).unwrap();
+    let o = lathe(&["assist", &demo]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    for needle in [
+        "Tone toward the album",
+        "Headroom (Spotify",
+        "Track 1 is the loudest",
+        "Translation",
+        "Apple Music",
+    ] {
+        assert!(stdout.contains(needle), "{needle}:\n{stdout}");
+    }
+
+    let json = lathe(&["assist", &demo, "--json", "--amount", "0.5"]);
+    assert!(json.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["tracks"].as_array().unwrap().len(), 5);
+    assert_eq!(v["amount"], 0.5);
+    assert_eq!(
+        v["translation"][0]["platforms"].as_array().unwrap().len(),
+        6
+    );
+
+    // --apply -o: a new project whose sources still resolve; the input is untouched.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("assisted.json");
+    let o = lathe(&["assist", &demo, "--apply", "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read(&demo).unwrap(), demo_before);
+    let doc = lathe::project::Document::load(&out).unwrap();
+    assert!(doc.missing_tracks().is_empty());
+    assert_eq!(doc.project.settings.album_spread_lu, Some(6.0));
+
+    // References with none in the project: the built-in corridor.
+    let r = lathe(&["assist", &demo, "--target", "references"]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(String::from_utf8_lossy(&r.stdout).contains("Elowsson"));
+
+    for (args, needle) in [
+        (vec!["--target", "nope"], "unknown target \"nope\""),
+        (vec!["--amount", "2"], "--amount 2"),
+        (vec!["-o", "x.json"], "add --apply"),
+        (vec!["--curve", "nope"], "no built-in reference curve"),
+    ] {
+        let mut all = vec!["assist", demo.as_str()];
+        all.extend(args);
+        let bad = lathe(&all);
+        assert_eq!(bad.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&bad.stderr);
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains(needle), "{needle}: {err}");
+    }
+}

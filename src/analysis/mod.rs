@@ -96,7 +96,7 @@ pub enum AnalysisError {
 pub mod album;
 pub mod batch;
 pub mod cache;
-mod kweight;
+pub(crate) mod kweight;
 pub mod loudness;
 pub mod spectrum;
 pub mod stereo;

@@ -1,6 +1,8 @@
-//! Command-line interface: `lathe new`, `lathe analyze`, `lathe open` (and `lathe album.json`).
+//! Command-line interface: `lathe new`, `lathe analyze`, `lathe export`, `lathe play`, `lathe assist`,
+//! `lathe open` (and `lathe album.json`).
 
 mod analyze;
+pub mod assist;
 pub mod export;
 mod new;
 pub mod play;
@@ -52,6 +54,8 @@ pub enum Command {
     Export(export::Args),
     /// Play a track (or the album, or a transition) through the mastering chain, with a live meter.
     Play(play::Args),
+    /// Propose tone and headroom moves for the whole album, with reasons; --apply writes them.
+    Assist(assist::Args),
     /// Open a project in the mastering desk.
     Open {
         /// The project file.
@@ -110,6 +114,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         }) => analyze::run(&inputs, json, !no_cache),
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Play(args)) => play::run(args),
+        Some(Command::Assist(args)) => assist::run(args),
     }
 }
 

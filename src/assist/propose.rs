@@ -1,0 +1,451 @@
+//! From analyses to proposals: the target, the tone fit per track, the loudness plan, the
+//! translation preview.
+//!
+//! **Which album average.** The album average moves when tracks change, so aiming every track at
+//! the average of the *sources* would be aiming at a point the album leaves as soon as the moves are
+//! applied: tracks that are already close get no move and keep pulling the new average toward
+//! themselves, while the corrected outliers stop pulling. The target is therefore the fixed point of
+//! "the power average of every track as it will be after its proposal": start from the per-band
+//! median of the tracks (robust: one odd track does not drag the start toward itself and so hide
+//! its own difference), fit, average the predicted results, fit again, until the target moves less
+//! than [`SETTLED_DB`] (a few passes). Tracks that get no move anchor the target; when every track
+//! moves, the fixed point stays near where it started (perfect moves would not shift it), so the
+//! album keeps its typical overall tone. References and built-in curves are fixed targets; a blend mixes the
+//! settled album average with them.
+
+use super::curves::GridCurve;
+use super::fit::{centered_rms, masked_mean, FitLimits, Fitter, ToneMoveKind};
+use super::headroom::plan_headroom;
+use super::platforms::{platform_gain_db, Platform};
+use super::words::tone_reason;
+use super::*;
+use crate::analysis::album::TONAL_DEVIATION_RANGE_HZ;
+use crate::analysis::kweight::k_weight_power;
+use crate::analysis::{album_stats, references_average, SpectralBalance};
+use crate::render::params::{match_curve_db, match_target};
+use std::collections::HashMap;
+
+/// The album-average target has settled when no band moves more than this between passes, dB.
+pub const SETTLED_DB: f64 = 0.05;
+/// Most passes of the album-average fixed point.
+pub const MAX_PASSES: usize = 12;
+/// A match curve replaces broad moves only when it leaves at least this much less deviation, dB.
+pub const MATCH_CURVE_ADVANTAGE_DB: f64 = 0.3;
+
+/// The references side of the target.
+enum Refs {
+    None,
+    Spectrum(Vec<f64>, String),
+    Corridor(GridCurve, String),
+}
+
+/// Proposes tone moves and a loudness plan for the whole album. Pure: analyses in, proposal out.
+pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposal, AssistError> {
+    let project = input.project;
+    if project.tracks.is_empty() {
+        return Err(AssistError::NoTracks);
+    }
+    if input.tracks.len() != project.tracks.len() {
+        return Err(AssistError::TrackCountMismatch {
+            tracks: project.tracks.len(),
+            analyses: input.tracks.len(),
+        });
+    }
+    let stats = album_stats(&input.tracks.iter().map(|a| a.as_ref()).collect::<Vec<_>>());
+    let bands = stats.average.bands_hz.clone();
+    if bands.is_empty() {
+        return Err(AssistError::NoAnalysis);
+    }
+    let usable: Vec<bool> = stats.deviation_db.iter().map(|d| !d.is_empty()).collect();
+    let (lo, hi) = TONAL_DEVIATION_RANGE_HZ;
+    let mask: Vec<bool> = bands.iter().map(|&f| (lo..=hi).contains(&f)).collect();
+
+    // References: the user's tracks first, else the curve.
+    let weighted: Vec<(&TrackAnalysis, f64)> =
+        input.references.iter().map(|(a, w)| (a, *w)).collect();
+    let user_refs = references_average(&weighted);
+    let refs = if user_refs.mid_db.len() == bands.len() {
+        Refs::Spectrum(user_refs.mid_db.clone(), "the references".into())
+    } else if let Some(c) = input.curve {
+        Refs::Corridor(c.on_grid(&bands), format!("the {} corridor", c.title))
+    } else {
+        Refs::None
+    };
+    let w_refs = match (opts.target, &refs) {
+        (MatchTarget::AlbumAverage, _) => 0.0,
+        (_, Refs::None) => return Err(AssistError::NoReferences),
+        (MatchTarget::References, _) => 1.0,
+        (MatchTarget::Blend, _) => opts.blend.clamp(0.0, 1.0),
+    };
+    // Short words for the reasons; the target curve carries the full description.
+    let (target_words, target_label) = match (&refs, w_refs) {
+        (_, 0.0) | (Refs::None, _) => ("the album".to_string(), "the album average".to_string()),
+        (Refs::Spectrum(..), 1.0) => ("the references".into(), "the references' average".into()),
+        (Refs::Corridor(_, l), 1.0) => ("the reference corridor".into(), l.clone()),
+        (Refs::Spectrum(_, l) | Refs::Corridor(_, l), w) => (
+            "the target".into(),
+            format!(
+                "a blend of the album average and {} ({:.0} % references)",
+                l.trim_start_matches("the "),
+                w * 100.0
+            ),
+        ),
+    };
+    // Match curves are designed at export against the sources' album average and the project's
+    // references, so one is only offered when that is the target.
+    let match_possible =
+        opts.allow_match_curve && !matches!(refs, Refs::Corridor(..) if w_refs > 0.0);
+    let export_target = match_target(
+        opts.target,
+        opts.blend,
+        &stats.average,
+        (user_refs.mid_db.len() == bands.len()).then_some(&user_refs),
+    );
+
+    let rate_of = |i: usize| -> f64 {
+        project
+            .settings
+            .export
+            .sample_rate_hz
+            .or(input.tracks[i].as_ref().map(|a| a.sample_rate_hz))
+            .unwrap_or(48_000) as f64
+    };
+    let lim = |rate_hz: f64| FitLimits {
+        max_move_db: opts.max_move_db.abs(),
+        goal_db: opts.goal_db.min(opts.tolerance_db),
+        max_bells: opts.max_bells.min(4),
+        rate_hz,
+    };
+    let mut fitters: HashMap<u64, Fitter> = HashMap::new();
+    for i in (0..usable.len()).filter(|&i| usable[i]) {
+        let r = rate_of(i);
+        fitters
+            .entry(r.to_bits())
+            .or_insert_with(|| Fitter::new(&bands, &mask, lim(r)));
+    }
+
+    // The target for one track: album part, references part (a corridor clamps around the track).
+    let target_for = |album: &[f64], track: &[f64]| -> Vec<f64> {
+        let offset_to =
+            |reference: &[f64]| masked_mean(track, &mask) - masked_mean(reference, &mask);
+        let refs_part: Option<Vec<f64>> = match &refs {
+            Refs::None => None,
+            Refs::Spectrum(r, _) => Some(r.clone()),
+            Refs::Corridor(c, _) => {
+                let off = offset_to(&c.mid_db);
+                Some(
+                    (0..bands.len())
+                        .map(|b| track[b].clamp(c.lower_db[b] + off, c.upper_db[b] + off) - off)
+                        .collect(),
+                )
+            }
+        };
+        match refs_part {
+            Some(r) if w_refs > 0.0 => {
+                // Blend shapes with the levels aligned, so the weight mixes tone, not offset.
+                let off = masked_mean(album, &mask) - masked_mean(&r, &mask);
+                (0..bands.len())
+                    .map(|b| (1.0 - w_refs) * album[b] + w_refs * (r[b] + off))
+                    .collect()
+            }
+            _ => album.to_vec(),
+        }
+    };
+
+    struct Outcome {
+        moves: Vec<ToneMoveKind>,
+        response_db: Vec<f64>,
+        wanted_db: Vec<f64>,
+        before_db: f64,
+        after_db: f64,
+        broad_after_db: Option<f64>,
+        broad_db: f64,
+    }
+    let n = project.tracks.len();
+    // The start is the per-band median of the tracks, not their mean: an odd track must not pull
+    // the start toward itself, or it would look close to a target it helped to make.
+    let mut album: Vec<f64> = (0..bands.len())
+        .map(|b| {
+            let mut v: Vec<f64> = (0..n)
+                .filter(|&i| usable[i])
+                .filter_map(|i| input.tracks[i].as_ref())
+                .map(|a| a.spectrum.mid_db[b])
+                .collect();
+            v.sort_by(|x, y| x.total_cmp(y));
+            let m = v.len();
+            if m % 2 == 1 {
+                v[m / 2]
+            } else {
+                0.5 * (v[m / 2 - 1] + v[m / 2])
+            }
+        })
+        .collect();
+    let mut outcomes: Vec<Option<Outcome>>;
+    let mut passes = 0;
+    loop {
+        passes += 1;
+        outcomes = (0..n)
+            .map(|i| {
+                let a = input.tracks[i].as_ref().filter(|_| usable[i])?;
+                let mid = &a.spectrum.mid_db;
+                let target = target_for(&album, mid);
+                let wanted: Vec<f64> = target.iter().zip(mid).map(|(t, m)| t - m).collect();
+                let before = centered_rms(&wanted, &mask);
+                let broad = broad_peak_db(&wanted, &mask);
+                if broad <= opts.tolerance_db {
+                    return Some(Outcome {
+                        moves: Vec::new(),
+                        response_db: vec![0.0; bands.len()],
+                        wanted_db: wanted,
+                        before_db: before,
+                        after_db: before,
+                        broad_after_db: None,
+                        broad_db: broad,
+                    });
+                }
+                let fit = fitters[&rate_of(i).to_bits()].fit(&wanted);
+                let mut out = Outcome {
+                    moves: fit.moves,
+                    response_db: fit.response_db,
+                    wanted_db: wanted.clone(),
+                    before_db: before,
+                    after_db: fit.residual_db,
+                    broad_after_db: None,
+                    broad_db: broad,
+                };
+                if match_possible && out.after_db > opts.tolerance_db {
+                    let curve = match_curve_db(a, &export_target, opts.max_move_db.abs());
+                    let left: Vec<f64> = wanted.iter().zip(&curve).map(|(w, c)| w - c).collect();
+                    let after = centered_rms(&left, &mask);
+                    if after + MATCH_CURVE_ADVANTAGE_DB < out.after_db {
+                        out.broad_after_db = Some(out.after_db);
+                        out.moves = vec![ToneMoveKind::MatchCurve {
+                            target: opts.target,
+                            blend: opts.blend,
+                            max_db: opts.max_move_db.abs(),
+                        }];
+                        out.response_db = curve;
+                        out.after_db = after;
+                    }
+                }
+                Some(out)
+            })
+            .collect();
+        if w_refs >= 1.0 || passes >= MAX_PASSES {
+            break;
+        }
+        // The album as it will be: each track's curve after its moves, renormalised to its loudness.
+        let predicted: Vec<SpectralBalance> = (0..n)
+            .filter_map(|i| {
+                let o = outcomes[i].as_ref()?;
+                let a = input.tracks[i].as_ref()?;
+                Some(after_moves(&a.spectrum, &o.response_db, rate_of(i)))
+            })
+            .collect();
+        let next = power_average_mid(&predicted);
+        let shift: Vec<f64> = next.iter().zip(&album).map(|(a, b)| a - b).collect();
+        let mean = masked_mean(&shift, &mask);
+        let moved = shift
+            .iter()
+            .zip(&mask)
+            .filter(|(_, &m)| m)
+            .fold(0.0f64, |acc, (s, _)| acc.max((s - mean).abs()));
+        album = next;
+        if moved < SETTLED_DB {
+            break;
+        }
+    }
+
+    let tracks: Vec<TrackProposal> = project
+        .tracks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let number = i + 1;
+            let replaces_settings = has_tone_settings(&t.tone);
+            let base = TrackProposal {
+                track_id: t.id,
+                number,
+                title: t.title.clone(),
+                moves: Vec::new(),
+                amount: 1.0,
+                deviation_db: None,
+                predicted_deviation_db: None,
+                summary: String::new(),
+                replaces_settings: false,
+            };
+            let Some(o) = &outcomes[i] else {
+                return TrackProposal {
+                    summary: format!("Track {number} has no spectrum (silent, too short or unreadable) → no proposal"),
+                    ..base
+                };
+            };
+            let moves: Vec<ToneMove> = o
+                .moves
+                .iter()
+                .map(|m| ToneMove {
+                    kind: *m,
+                    reason: tone_reason(number, &target_words, m, &bands, &o.wanted_db, &mask),
+                    accepted: true,
+                })
+                .collect();
+            let summary = if moves.is_empty() {
+                format!(
+                    "Track {number} stays within ±{:.1} dB of {target_words} (octave-smoothed; tolerance ±{:.1} dB) → no move",
+                    o.broad_db, opts.tolerance_db
+                )
+            } else {
+                let broad = o.broad_after_db.map_or(String::new(), |b| {
+                    format!("; broad moves alone would leave {b:.1} dB")
+                });
+                format!(
+                    "Track {number} is {:.1} dB from {target_words} → {} move{}, {:.1} dB left{broad}",
+                    o.before_db,
+                    moves.len(),
+                    if moves.len() == 1 { "" } else { "s" },
+                    o.after_db
+                )
+            };
+            TrackProposal {
+                replaces_settings: replaces_settings && !moves.is_empty(),
+                moves,
+                deviation_db: Some(o.before_db),
+                predicted_deviation_db: Some(o.after_db),
+                summary,
+                ..base
+            }
+        })
+        .collect();
+
+    let final_target = (0..n)
+        .find_map(|i| {
+            let a = input.tracks[i].as_ref().filter(|_| usable[i])?;
+            Some(target_for(&album, &a.spectrum.mid_db))
+        })
+        .unwrap_or_else(|| album.clone());
+    let target = TargetCurve {
+        label: target_label,
+        bands_hz: bands.clone(),
+        mid_db: match &refs {
+            Refs::Corridor(c, _) if w_refs >= 1.0 => c.mid_db.clone(),
+            _ => final_target,
+        },
+        corridor_db: match &refs {
+            Refs::Corridor(c, _) if w_refs > 0.0 => Some((c.lower_db.clone(), c.upper_db.clone())),
+            _ => None,
+        },
+    };
+    let headroom = plan_headroom(project, input.tracks, opts.max_spread_lu);
+    let translation = headroom
+        .tracks
+        .iter()
+        .map(|h| TrackTranslation {
+            number: h.number,
+            exported_lufs: h.expected_lufs,
+            exported_true_peak_dbtp: h.expected_true_peak_dbtp,
+            platforms: Platform::ALL
+                .iter()
+                .map(|&p| {
+                    let (gain_db, reason) =
+                        platform_gain_db(p, h.expected_lufs, h.expected_true_peak_dbtp);
+                    PlatformGain {
+                        platform: p,
+                        gain_db,
+                        reason,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(AlbumProposal {
+        amount: opts.amount.clamp(0.0, 1.0),
+        max_move_db: opts.max_move_db.abs(),
+        tolerance_db: opts.tolerance_db,
+        target,
+        target_passes: passes,
+        tracks,
+        headroom,
+        translation,
+    })
+}
+
+/// Largest |deviation| over the masked bands after smoothing over one octave (triangular, ±1/2
+/// octave) and removing the level: how far the track's broad balance strays, dB.
+pub(super) fn broad_peak_db(v: &[f64], mask: &[bool]) -> f64 {
+    let smoothed: Vec<f64> = (0..v.len())
+        .map(|i| {
+            let (mut sum, mut weight) = (0.0, 0.0);
+            for j in i.saturating_sub(3)..(i + 4).min(v.len()) {
+                if mask[j] {
+                    let w = 4.0 - (i as f64 - j as f64).abs();
+                    sum += w * v[j];
+                    weight += w;
+                }
+            }
+            if weight > 0.0 {
+                sum / weight
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let mean = masked_mean(&smoothed, mask);
+    smoothed
+        .iter()
+        .zip(mask)
+        .filter(|(_, &m)| m)
+        .fold(0.0f64, |acc, (x, _)| acc.max((x - mean).abs()))
+}
+
+/// Whether a track's tone EQ is not neutral (trim is not tone EQ and is kept by `apply`).
+fn has_tone_settings(t: &crate::project::ToneSettings) -> bool {
+    t.tilt_db != 0.0
+        || t.low_shelf.gain_db != 0.0
+        || t.high_shelf.gain_db != 0.0
+        || t.bells.iter().any(|b| b.gain_db != 0.0)
+        || t.match_eq.amount > 0.0
+}
+
+/// A track's spectrum after a response (dB per band), renormalised to its new loudness: the
+/// change in K-weighted power of mid plus side (BS.1770-4) is taken off every band.
+pub(super) fn after_moves(
+    s: &SpectralBalance,
+    response_db: &[f64],
+    rate_hz: f64,
+) -> SpectralBalance {
+    let (mut before, mut after) = (0.0, 0.0);
+    for b in 0..s.bands_hz.len() {
+        let k = k_weight_power(s.bands_hz[b], rate_hz);
+        let p = 10f64.powf(s.mid_db[b] / 10.0) + 10f64.powf(s.side_db[b] / 10.0);
+        before += k * p;
+        after += k * p * 10f64.powf(response_db[b] / 10.0);
+    }
+    let shift = if before > 0.0 && after > 0.0 {
+        10.0 * (after / before).log10()
+    } else {
+        0.0
+    };
+    let moved = |v: &[f64]| -> Vec<f64> {
+        v.iter()
+            .zip(response_db)
+            .map(|(x, r)| x + r - shift)
+            .collect()
+    };
+    SpectralBalance {
+        bands_hz: s.bands_hz.clone(),
+        mid_db: moved(&s.mid_db),
+        side_db: moved(&s.side_db),
+    }
+}
+
+/// Power average of the mid curves (as the album statistics compute it).
+fn power_average_mid(curves: &[SpectralBalance]) -> Vec<f64> {
+    let n = curves.len().max(1) as f64;
+    let len = curves.first().map_or(0, |c| c.mid_db.len());
+    (0..len)
+        .map(|b| {
+            let p: f64 = curves.iter().map(|c| 10f64.powf(c.mid_db[b] / 10.0)).sum();
+            10.0 * (p / n).log10()
+        })
+        .collect()
+}

@@ -1,0 +1,188 @@
+//! Reasons in words: every proposed move says what it answers, with the numbers.
+
+use super::fit::{masked_mean, ToneMoveKind};
+use super::headroom::LimiterWork;
+use crate::project::MatchTarget;
+
+/// A frequency as people say it: "80 Hz", "1.2 kHz", "6 kHz".
+pub fn hz(f: f64) -> String {
+    if f >= 1000.0 {
+        let k = f / 1000.0;
+        if (k - k.round()).abs() < 0.05 {
+            format!("{k:.0} kHz")
+        } else {
+            format!("{k:.1} kHz")
+        }
+    } else if f >= 100.0 {
+        format!("{:.0} Hz", (f / 10.0).round() * 10.0)
+    } else {
+        format!("{f:.0} Hz")
+    }
+}
+
+/// Bandwidth in octaves between the half-gain points of an RBJ bell of quality `q`.
+pub fn bell_octaves(q: f64) -> f64 {
+    2.0 / std::f64::consts::LN_2 * (1.0 / (2.0 * q)).asinh()
+}
+
+/// Describes one move. `wanted_db` is target − track per band (level removed by the caller's
+/// mask mean), so positive means the track has too little there.
+pub fn tone_reason(
+    number: usize,
+    target: &str,
+    kind: &ToneMoveKind,
+    bands_hz: &[f64],
+    wanted_db: &[f64],
+    mask: &[bool],
+) -> String {
+    let level = masked_mean(wanted_db, mask);
+    let region = |keep: &dyn Fn(f64) -> bool| -> f64 {
+        let m: Vec<bool> = bands_hz
+            .iter()
+            .zip(mask)
+            .map(|(&f, &m)| m && keep(f))
+            .collect();
+        masked_mean(wanted_db, &m) - level
+    };
+    let track = format!("Track {number}");
+    match *kind {
+        ToneMoveKind::Tilt { gain_db, pivot_hz } => {
+            // The deviation's straight-line slope over the fitted range, as dB across it.
+            let pts: Vec<(f64, f64)> = bands_hz
+                .iter()
+                .zip(wanted_db)
+                .zip(mask)
+                .filter(|(_, &m)| m)
+                .map(|((&f, &w), _)| ((f / 1000.0).log2(), w))
+                .collect();
+            let n = pts.len().max(1) as f64;
+            let (mx, my) = (
+                pts.iter().map(|p| p.0).sum::<f64>() / n,
+                pts.iter().map(|p| p.1).sum::<f64>() / n,
+            );
+            let sxx: f64 = pts.iter().map(|p| (p.0 - mx).powi(2)).sum();
+            let sxy: f64 = pts.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
+            let span = pts.last().map_or(0.0, |l| l.0) - pts.first().map_or(0.0, |f| f.0);
+            let across = if sxx > 0.0 { sxy / sxx * span } else { 0.0 };
+            let word = if across > 0.0 { "darker" } else { "brighter" };
+            format!(
+                "{track} is {:.1} dB {word} than {target} from bass to treble → {gain_db:+.1} dB tilt around {} (±{:.1} dB at the ends)",
+                across.abs(),
+                hz(pivot_hz),
+                gain_db.abs() / 2.0
+            )
+        }
+        ToneMoveKind::HighShelf { freq_hz, gain_db } => {
+            let x = region(&|f| f >= freq_hz);
+            let word = if x > 0.0 { "darker" } else { "brighter" };
+            format!(
+                "{track} is {:.1} dB {word} than {target} above {} → {gain_db:+.1} dB high shelf at {}",
+                x.abs(),
+                hz(freq_hz),
+                hz(freq_hz)
+            )
+        }
+        ToneMoveKind::LowShelf { freq_hz, gain_db } => {
+            let x = region(&|f| f <= freq_hz);
+            let word = if x > 0.0 { "less" } else { "more" };
+            format!(
+                "{track} has {:.1} dB {word} bass than {target} below {} → {gain_db:+.1} dB low shelf at {}",
+                x.abs(),
+                hz(freq_hz),
+                hz(freq_hz)
+            )
+        }
+        ToneMoveKind::Bell {
+            freq_hz,
+            gain_db,
+            q,
+        } => {
+            let oct = bell_octaves(q);
+            let half = 2f64.powf(oct / 2.0);
+            let x = region(&|f| f >= freq_hz / half && f <= freq_hz * half);
+            let word = if x > 0.0 { "less" } else { "more" };
+            format!(
+                "{track} has {:.1} dB {word} energy than {target} around {} → {gain_db:+.1} dB bell at {} ({oct:.1} octaves wide)",
+                x.abs(),
+                hz(freq_hz),
+                hz(freq_hz)
+            )
+        }
+        ToneMoveKind::MatchCurve {
+            target: t, max_db, ..
+        } => {
+            let toward = match t {
+                MatchTarget::AlbumAverage => "the album average",
+                MatchTarget::References => "the references",
+                MatchTarget::Blend => "the album/references blend",
+            };
+            format!(
+                "{track} differs from {target} in more places than a few broad moves can follow → match curve toward {toward}, at most ±{max_db:.1} dB, smoothed over an octave"
+            )
+        }
+    }
+}
+
+/// The album-mode loudness decision for one track.
+pub fn loudness_reason(
+    number: usize,
+    loudest_number: usize,
+    source_offset_lu: f64,
+    planned_offset_lu: f64,
+    target_lufs: f64,
+    narrowed_to_lu: Option<f64>,
+) -> String {
+    if number == loudest_number {
+        return format!("Track {number} is the loudest → at {target_lufs:.1} LUFS");
+    }
+    let spread = narrowed_to_lu.map_or(String::new(), |s| format!(" (album spread {s:.0} LU)"));
+    format!(
+        "Track {number} is {:.1} LU quieter than track {loudest_number} → kept {:.1} LU quieter{spread}, at {target_lufs:.1} LUFS",
+        -source_offset_lu, -planned_offset_lu
+    )
+}
+
+/// The limiter's expected work, appended to the loudness reason.
+pub fn limiter_reason(gain_reduction_db: f64, plr_db: Option<f64>) -> String {
+    match plr_db {
+        Some(plr) if gain_reduction_db > 0.0 => format!(
+            "; the limiter takes about {gain_reduction_db:.1} dB off the highest peak (PLR {plr:.1} dB)"
+        ),
+        Some(plr) => format!("; no limiting expected (PLR {plr:.1} dB)"),
+        None => String::new(),
+    }
+}
+
+/// A warning for heavy limiting or a track the export will hold back.
+pub fn limiter_warning(
+    number: usize,
+    work: LimiterWork,
+    gain_reduction_db: f64,
+    target_lufs: f64,
+    expected_lufs: f64,
+    max_gain_reduction_db: f64,
+) -> Option<String> {
+    match work {
+        LimiterWork::HeldBack => Some(format!(
+            "Track {number} would need {gain_reduction_db:.1} dB of peak limiting to reach {target_lufs:.1} LUFS; the export holds it to {max_gain_reduction_db:.1} dB, at about {expected_lufs:.1} LUFS — consider a lower target or a wider spread"
+        )),
+        LimiterWork::Heavy => Some(format!(
+            "Track {number} needs heavy limiting: about {gain_reduction_db:.1} dB off its highest peak at {target_lufs:.1} LUFS"
+        )),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frequencies_and_widths_read_naturally() {
+        assert_eq!(hz(6000.0), "6 kHz");
+        assert_eq!(hz(1260.0), "1.3 kHz");
+        assert_eq!(hz(158.7), "160 Hz");
+        assert_eq!(hz(63.0), "63 Hz");
+        assert!((bell_octaves(std::f64::consts::SQRT_2) - 1.0).abs() < 0.01);
+    }
+}

@@ -1,0 +1,540 @@
+//! The album assistant on a synthetic album with known tone and level differences, shaped through
+//! the real chain, written as WAV, analysed with the real analysis: the proposals must undo the
+//! known differences, leave close tracks alone, respect their bounds, say why, apply and save.
+
+use lathe::analysis::{album_stats, analyze_file, SpectralBalance, TrackAnalysis};
+use lathe::assist::{
+    self, platform_gain_db, AssistInput, AssistOptions, GainReason, Platform, ToneMoveKind,
+};
+use lathe::dsp::ChainParams;
+use lathe::media::AudioBuffer;
+use lathe::project::*;
+use lathe::render::export::{export_album, ExportOptions};
+use lathe::render::track::run_chain;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+const RATE: u32 = 48_000;
+
+/// Deterministic noise with a gentle low-pass and a swell: the same for every track, so the
+/// tracks differ only by the shaping under test.
+fn base_noise(seconds: f64) -> AudioBuffer {
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut rnd = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
+    };
+    let frames = (seconds * RATE as f64) as usize;
+    let (mut l, mut r) = (0.0f64, 0.0f64);
+    let mut left = Vec::with_capacity(frames);
+    let mut right = Vec::with_capacity(frames);
+    for n in 0..frames {
+        l = 0.5 * rnd() + 0.5 * l;
+        r = 0.5 * rnd() + 0.5 * r;
+        let swell = 0.7 + 0.3 * (2.0 * std::f64::consts::PI * 0.2 * n as f64 / RATE as f64).sin();
+        left.push((0.1 * swell * l) as f32);
+        right.push((0.1 * swell * (0.7 * r + 0.3 * l)) as f32);
+    }
+    AudioBuffer {
+        sample_rate_hz: RATE,
+        channels: [left, right],
+    }
+}
+
+fn write_wav(path: &Path, audio: &AudioBuffer) {
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: RATE,
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
+    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    for (l, r) in audio.channels[0].iter().zip(&audio.channels[1]) {
+        w.write_sample(*l).unwrap();
+        w.write_sample(*r).unwrap();
+    }
+    w.finalize().unwrap();
+}
+
+/// The known shaping of each track (tone only) and its level, dB.
+fn shapes() -> Vec<(ChainParams, f64)> {
+    let tone = |tilt_db: f64, low_db: f64, high_db: f64| ChainParams {
+        tilt_db,
+        low_shelf_freq_hz: 160.0,
+        low_shelf_gain_db: low_db,
+        high_shelf_freq_hz: 4000.0,
+        high_shelf_gain_db: high_db,
+        limiter_enabled: false,
+        ..ChainParams::default()
+    };
+    vec![
+        (tone(0.0, 0.0, 0.0), 0.0),   // 1: neutral, loudest
+        (tone(0.0, 0.0, 0.0), -9.0),  // 2: neutral, 9 LU quieter
+        (tone(-5.0, 0.0, 0.0), -3.0), // 3: darker by a 5 dB tilt
+        (tone(0.0, 3.0, 0.0), -5.0),  // 4: 3 dB more bass below 160 Hz
+        (tone(0.6, 0.0, 0.0), -2.0),  // 5: a hair brighter: close enough
+        (tone(0.0, 0.0, -3.0), -1.0), // 6: 3 dB less air above 4 kHz
+    ]
+}
+
+struct Album {
+    _dir: tempfile::TempDir,
+    doc: Document,
+    analyses: Vec<Option<TrackAnalysis>>,
+}
+
+fn album() -> Album {
+    let dir = tempfile::tempdir().unwrap();
+    let base = base_noise(12.0);
+    let mut tracks = Vec::new();
+    let mut analyses = Vec::new();
+    for (i, (params, level_db)) in shapes().into_iter().enumerate() {
+        let p = ChainParams {
+            gain_db: level_db,
+            ..params
+        };
+        let (shaped, _) = run_chain(&base, &p, None);
+        let file = format!("{:02}.wav", i + 1);
+        write_wav(&dir.path().join(&file), &shaped);
+        analyses.push(Some(
+            analyze_file(&dir.path().join(&file), &AtomicBool::new(false)).unwrap(),
+        ));
+        tracks.push(Track {
+            id: TrackId(i as u64 + 1),
+            title: format!("Track {}", i + 1),
+            source: file.into(),
+            gap_before_s: 0.0,
+            fade_in_s: 0.0,
+            fade_out_s: 0.0,
+            tone: ToneSettings::default(),
+            stereo: StereoSettings::default(),
+            headroom: TrackHeadroom::default(),
+        });
+    }
+    let project = Project {
+        schema_version: SCHEMA_VERSION,
+        album: AlbumInfo {
+            title: "Synthetic".into(),
+            artist: String::new(),
+        },
+        settings: AlbumSettings::default(),
+        tracks,
+        references: Vec::new(),
+    };
+    let doc = Document {
+        project,
+        path: dir.path().join("album.json"),
+    };
+    Album {
+        _dir: dir,
+        doc,
+        analyses,
+    }
+}
+
+fn proposal(a: &Album, opts: &AssistOptions) -> assist::AlbumProposal {
+    assist::propose(
+        &AssistInput {
+            project: &a.doc.project,
+            tracks: &a.analyses,
+            references: &[],
+            curve: None,
+        },
+        opts,
+    )
+    .unwrap()
+}
+
+/// Combined chain response of a track's proposed moves on the analysis grid, dB.
+fn proposed_response(moves: &[assist::ToneMove], bands: &[f64]) -> Vec<f64> {
+    let mut p = ChainParams::default();
+    let mut slot = 0;
+    for m in moves {
+        m.kind.write_into(&mut p, &mut slot);
+    }
+    bands
+        .iter()
+        .map(|&f| p.tone_response_db(f, RATE as f64))
+        .collect()
+}
+
+/// Largest |x| over 40 Hz–16 kHz after removing the mean there.
+fn centered_max(v: &[f64], bands: &[f64]) -> f64 {
+    let idx: Vec<usize> = (0..bands.len())
+        .filter(|&i| (40.0..=16000.0).contains(&bands[i]))
+        .collect();
+    let mean = idx.iter().map(|&i| v[i]).sum::<f64>() / idx.len() as f64;
+    idx.iter().map(|&i| (v[i] - mean).abs()).fold(0.0, f64::max)
+}
+
+#[test]
+fn proposals_undo_known_tone_differences_and_leave_close_tracks_alone() {
+    let a = album();
+    let p = proposal(&a, &AssistOptions::default());
+    let bands = lathe::analysis::spectrum::band_centers_hz();
+    let moved: Vec<usize> = p
+        .tracks
+        .iter()
+        .filter(|t| !t.moves.is_empty())
+        .map(|t| t.number)
+        .collect();
+    assert_eq!(moved, vec![3, 4, 6], "{:#?}", p.tracks);
+    assert!(p.target_passes > 1, "the album-average target settles");
+    // Each moved track's proposal is the inverse of its known shaping, within 0.5 dB everywhere
+    // in 40 Hz–16 kHz (level removed: loudness normalisation takes any offset away).
+    for (n, (known, _)) in shapes().into_iter().enumerate() {
+        let t = &p.tracks[n];
+        if t.moves.is_empty() {
+            continue;
+        }
+        let undo: Vec<f64> = bands
+            .iter()
+            .zip(proposed_response(&t.moves, &bands))
+            .map(|(&f, r)| r + known.tone_response_db(f, RATE as f64))
+            .collect();
+        let err = centered_max(&undo, &bands);
+        assert!(
+            err < 0.5,
+            "track {}: {err:.2} dB off\n{:#?}",
+            n + 1,
+            t.moves
+        );
+        assert!(t.predicted_deviation_db.unwrap() < 0.3, "{t:#?}");
+        assert!(t.deviation_db.unwrap() > 1.0);
+    }
+    // Close tracks: no move, and the summary says why.
+    assert!(
+        p.tracks[4].summary.contains("no move"),
+        "{}",
+        p.tracks[4].summary
+    );
+}
+
+#[test]
+fn moves_respect_their_bounds_and_reasons_name_track_and_direction() {
+    let a = album();
+    let opts = AssistOptions {
+        max_move_db: 1.0,
+        ..AssistOptions::default()
+    };
+    let p = proposal(&a, &opts);
+    let grid = lathe::analysis::spectrum::band_centers_hz();
+    for t in &p.tracks {
+        for m in &t.moves {
+            let peak = proposed_response(std::slice::from_ref(m), &grid)
+                .iter()
+                .fold(0.0f64, |x, r| x.max(r.abs()));
+            assert!(peak <= 1.0 + 1e-6, "{m:?}: {peak:.3} dB");
+            if let ToneMoveKind::Bell { q, .. } = m.kind {
+                assert!(q <= std::f64::consts::SQRT_2);
+            }
+        }
+    }
+    let p = proposal(&a, &AssistOptions::default());
+    let all = |n: usize| -> String {
+        p.tracks[n - 1]
+            .moves
+            .iter()
+            .map(|m| m.reason.clone())
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    assert!(
+        all(3).starts_with("Track 3 is") && all(3).contains("darker"),
+        "{}",
+        all(3)
+    );
+    assert!(p.tracks[2].moves[0].kind.gain_db() > 0.0);
+    assert!(
+        all(4).contains("Track 4 has") && all(4).contains("more bass"),
+        "{}",
+        all(4)
+    );
+    assert!(p.tracks[3].moves[0].kind.gain_db() < 0.0);
+    assert!(
+        all(6).contains("darker") && all(6).contains("high shelf"),
+        "{}",
+        all(6)
+    );
+    // Headroom: track 2 is 9 LU below track 1, kept 6 LU below with the 6 LU spread.
+    let r = &p.headroom.tracks[1].reason;
+    assert!(
+        r.starts_with(
+            "Track 2 is 9.0 LU quieter than track 1 → kept 6.0 LU quieter (album spread 6 LU)"
+        ),
+        "{r}"
+    );
+    assert!(p.headroom.narrowed && p.headroom.accepted);
+}
+
+#[test]
+fn apply_scales_by_amount_saves_and_exports_a_consistent_album() {
+    let a = album();
+    let mut p = proposal(&a, &AssistOptions::default());
+    // Half of track 6's moves; track 4's moves rejected.
+    p.tracks[5].amount = 0.5;
+    p.tracks[3]
+        .moves
+        .iter_mut()
+        .for_each(|m| m.accepted = false);
+    let half = assist::apply(&a.doc.project, &p);
+    let t6 = &half.tracks[5].tone;
+    for m in &p.tracks[5].moves {
+        let (proposed, applied) = match m.kind {
+            ToneMoveKind::HighShelf { gain_db, .. } => (gain_db, t6.high_shelf.gain_db),
+            ToneMoveKind::LowShelf { gain_db, .. } => (gain_db, t6.low_shelf.gain_db),
+            ToneMoveKind::Tilt { gain_db, .. } => (gain_db, t6.tilt_db),
+            _ => continue,
+        };
+        assert!(
+            (applied - proposed / 2.0).abs() <= 0.1 + 1e-9,
+            "{m:?} → {t6:?}"
+        );
+    }
+    assert!(t6.high_shelf.gain_db > 1.0, "{t6:?}");
+    assert_eq!(
+        half.tracks[3].tone,
+        ToneSettings::default(),
+        "rejected moves are not written"
+    );
+    assert_eq!(
+        half.tracks[0], a.doc.project.tracks[0],
+        "tracks with no move are untouched"
+    );
+    assert_eq!(half.settings.album_spread_lu, Some(6.0));
+    assert_eq!(half.settings.loudness_mode, LoudnessMode::Album);
+
+    // Everything accepted at full amount: save, load back, export, measure the written files.
+    let p = proposal(&a, &AssistOptions::default());
+    let doc = Document {
+        project: assist::apply(&a.doc.project, &p),
+        path: a.doc.path.clone(),
+    };
+    doc.save().unwrap();
+    let loaded = Document::load(&doc.path).unwrap();
+    assert_eq!(loaded.project, doc.project);
+    assert!(
+        loaded.project.tracks[2].tone.tilt_db > 1.5
+            || loaded.project.tracks[2].tone.high_shelf.gain_db > 1.0
+    );
+
+    let out = doc.folder().join("master");
+    let summary = export_album(
+        &loaded,
+        &ExportOptions {
+            out_dir: out.clone(),
+            settings: loaded.project.settings.clone(),
+            force: false,
+            album_image: false,
+            cache: None,
+        },
+        &|_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    let written: Vec<TrackAnalysis> = summary
+        .report
+        .tracks
+        .iter()
+        .map(|t| analyze_file(&out.join(&t.file), &AtomicBool::new(false)).unwrap())
+        .collect();
+    let before = album_stats(&a.analyses.iter().map(|x| x.as_ref()).collect::<Vec<_>>());
+    let after = album_stats(&written.iter().map(Some).collect::<Vec<_>>());
+    for n in [3usize, 4, 6] {
+        let (b, f) = (
+            before.tonal_deviation_db[n - 1].unwrap(),
+            after.tonal_deviation_db[n - 1].unwrap(),
+        );
+        assert!(
+            b > 0.5 && f < 0.25 && f < b / 2.0,
+            "track {n}: {b:.2} → {f:.2} dB"
+        );
+    }
+    // The loudness plan landed: track 2 six LU under track 1.
+    let l = |i: usize| summary.report.tracks[i].integrated_lufs.unwrap();
+    assert!((l(0) - l(1) - 6.0).abs() < 0.2, "{} {}", l(0), l(1));
+}
+
+#[test]
+fn platform_gains_follow_each_platforms_rules() {
+    let (g, why) = platform_gain_db(Platform::Spotify, Some(-9.0), Some(-0.5));
+    assert!((g + 5.0).abs() < 1e-9 && matches!(why, GainReason::TurnedDown { .. }));
+    let (g, why) = platform_gain_db(Platform::Spotify, Some(-18.0), Some(-3.0));
+    assert!((g - 2.0).abs() < 1e-9, "raised only to −1 dBTP: {g}");
+    assert!(
+        matches!(why, GainReason::RaiseLimitedByPeak { wanted_db, .. } if (wanted_db - 4.0).abs() < 1e-9)
+    );
+    let (g, _) = platform_gain_db(Platform::Spotify, Some(-18.0), Some(-8.0));
+    assert!((g - 4.0).abs() < 1e-9);
+    let (g, why) = platform_gain_db(Platform::Youtube, Some(-18.0), Some(-8.0));
+    assert!(g == 0.0 && matches!(why, GainReason::NotRaised { .. }));
+    let (g, _) = platform_gain_db(Platform::AppleMusic, Some(-9.0), Some(-0.5));
+    assert!((g + 7.0).abs() < 1e-9);
+    let (g, _) = platform_gain_db(Platform::Deezer, Some(-9.0), Some(-0.5));
+    assert!((g + 6.0).abs() < 1e-9);
+}
+
+/// A track analysis with a given mid curve (no audio needed for target logic).
+fn analysis_with(mid_db: Vec<f64>) -> TrackAnalysis {
+    let bands_hz = lathe::analysis::spectrum::band_centers_hz();
+    TrackAnalysis {
+        duration_s: 60.0,
+        sample_rate_hz: 48000,
+        channels: 2,
+        loudness: lathe::analysis::Loudness {
+            integrated_lufs: Some(-14.0),
+            lra_lu: 5.0,
+            true_peak_dbtp: Some(-1.0),
+            sample_peak_dbfs: Some(-1.0),
+            plr_db: Some(13.0),
+            short_term_lufs: vec![],
+            short_term_step_s: 0.1,
+        },
+        spectrum: SpectralBalance {
+            side_db: mid_db.iter().map(|m| m - 10.0).collect(),
+            bands_hz,
+            mid_db,
+        },
+        stereo: vec![],
+        nonfinite_samples: 0,
+        notices: vec![],
+    }
+}
+
+#[test]
+fn the_built_in_corridor_is_a_reference_target() {
+    let curve = assist::built_in(assist::DEFAULT_CURVE).unwrap();
+    let bands = lathe::analysis::spectrum::band_centers_hz();
+    let grid = curve.on_grid(&bands);
+    // Track 1 sits inside the corridor (1 dB brighter, 10 dB lower overall); track 2 is 17 dB too
+    // bright across the range, far outside it.
+    let inside: Vec<f64> = bands
+        .iter()
+        .zip(&grid.mid_db)
+        .map(|(&f, m)| m - 10.0 + 0.5 * (f / 1000.0).log2().clamp(-1.0, 1.0))
+        .collect();
+    let bright: Vec<f64> = bands
+        .iter()
+        .zip(&grid.mid_db)
+        .map(|(&f, m)| m + 2.0 * (f / 1000.0).log2())
+        .collect();
+    let mut project = album_project_stub(2);
+    project.settings.export.sample_rate_hz = Some(48000);
+    let tracks = vec![Some(analysis_with(inside)), Some(analysis_with(bright))];
+    let p = assist::propose(
+        &AssistInput {
+            project: &project,
+            tracks: &tracks,
+            references: &[],
+            curve: Some(&curve),
+        },
+        &AssistOptions {
+            target: MatchTarget::References,
+            ..AssistOptions::default()
+        },
+    )
+    .unwrap();
+    assert!(p.tracks[0].moves.is_empty(), "{:#?}", p.tracks[0]);
+    assert!(!p.tracks[1].moves.is_empty());
+    assert!(p.tracks[1]
+        .moves
+        .iter()
+        .all(|m| m.reason.contains("brighter")
+            || m.reason.contains("less bass")
+            || m.reason.contains("energy")));
+    assert!(p.tracks[1].predicted_deviation_db < p.tracks[1].deviation_db);
+    assert!(p.target.corridor_db.is_some() && p.target.label.contains("Elowsson"));
+    // Without references or a curve, a references target is refused.
+    let err = assist::propose(
+        &AssistInput {
+            project: &project,
+            tracks: &tracks,
+            references: &[],
+            curve: None,
+        },
+        &AssistOptions {
+            target: MatchTarget::References,
+            ..AssistOptions::default()
+        },
+    );
+    assert!(matches!(err, Err(assist::AssistError::NoReferences)));
+}
+
+fn album_project_stub(n: usize) -> Project {
+    Project {
+        schema_version: SCHEMA_VERSION,
+        album: AlbumInfo::default(),
+        settings: AlbumSettings::default(),
+        tracks: (0..n)
+            .map(|i| Track {
+                id: TrackId(i as u64 + 1),
+                title: format!("T{}", i + 1),
+                source: format!("{i}.wav").into(),
+                gap_before_s: 0.0,
+                fade_in_s: 0.0,
+                fade_out_s: 0.0,
+                tone: ToneSettings::default(),
+                stereo: StereoSettings::default(),
+                headroom: TrackHeadroom::default(),
+            })
+            .collect(),
+        references: Vec::new(),
+    }
+}
+
+#[test]
+fn headroom_plan_estimates_limiting_and_warns_when_heavy() {
+    let bands = lathe::analysis::spectrum::band_centers_hz();
+    let flat = vec![-30.0; bands.len()];
+    let with_loudness = |lufs: f64, tp: f64| {
+        let mut a = analysis_with(flat.clone());
+        a.loudness.integrated_lufs = Some(lufs);
+        a.loudness.true_peak_dbtp = Some(tp);
+        a.loudness.plr_db = Some(tp - lufs);
+        Some(a)
+    };
+    // 1: loudest, PLR 8 → no limiting at −14. 2: 12 LU quieter, PLR 20 → narrowed to 6 LU, peak at
+    // 0 dBTP → 1 dB of limiting. 3: 1 LU quieter, PLR 19.5 → peak at +5 dBTP: 6 dB needed, within
+    // the 6 dB allowance but heavy. 4: PLR 22 → 8.75 dB needed: held back by 2.75 dB.
+    // (Offsets are halved: the 12 LU spread is narrowed to 6.)
+    let tracks = vec![
+        with_loudness(-8.0, 0.0),
+        with_loudness(-20.0, 0.0),
+        with_loudness(-9.0, 10.5),
+        with_loudness(-8.5, 13.5),
+    ];
+    let project = album_project_stub(4);
+    let p = assist::propose(
+        &AssistInput {
+            project: &project,
+            tracks: &tracks,
+            references: &[],
+            curve: None,
+        },
+        &AssistOptions::default(),
+    )
+    .unwrap();
+    let h = &p.headroom.tracks;
+    let near = |a: f64, b: f64| (a - b).abs() < 1e-9;
+    assert!(near(h[0].target_lufs.unwrap(), -14.0) && h[0].gain_reduction_db == 0.0);
+    assert!(near(h[1].target_lufs.unwrap(), -20.0), "{:?}", h[1]);
+    assert!(near(h[1].gain_reduction_db, 1.0) && h[1].work == assist::LimiterWork::Light);
+    assert!(near(h[2].gain_reduction_db, 6.0) && h[2].work == assist::LimiterWork::Heavy);
+    assert!(h[2].warning.as_ref().unwrap().contains("heavy limiting"));
+    assert!(h[3].work == assist::LimiterWork::HeldBack);
+    assert!(near(h[3].gain_reduction_db, 8.75));
+    assert!(near(h[3].expected_lufs.unwrap(), -14.25 - 2.75));
+    assert!(h[3].warning.as_ref().unwrap().contains("holds it"));
+    // The translation uses what the export will deliver: track 2 at −20 LUFS with its peak at the
+    // −1 dBTP ceiling is not raised at all on Spotify (it would need 6 dB), and YouTube never raises.
+    let spotify = &p.translation[1].platforms[0];
+    assert_eq!(spotify.platform, Platform::Spotify);
+    assert!(near(spotify.gain_db, 0.0), "{spotify:?}");
+    assert!(matches!(
+        spotify.reason,
+        GainReason::RaiseLimitedByPeak { wanted_db, .. } if near(wanted_db, 6.0)
+    ));
+    assert!(near(p.translation[0].platforms[0].gain_db, 0.0));
+}
