@@ -201,7 +201,7 @@ fn album_memory() {
     let (mut engine, mut backend) = Engine::with_null_backend(RATE, 2);
     let doc = std::sync::Arc::new(doc);
     let program = lathe::player::album_program(&doc, RATE);
-    let provider = lathe::player::provider(doc.clone(), std::sync::Arc::new(plan), RATE);
+    let provider = lathe::player::provider(doc.clone(), std::sync::Arc::new(plan), RATE, None);
     engine.set_program(program, Some(provider));
     engine.play();
     let started = Instant::now();

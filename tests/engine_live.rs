@@ -106,6 +106,8 @@ fn source(key: u64, live: lathe::render::live::LiveTrack) -> Source {
             params: live.params,
             source_lufs: live.source_lufs,
             mastered_lufs: live.mastered_lufs,
+            mastered_true_peak_dbtp: live.mastered_true_peak_dbtp,
+            platform_gain_db: 0.0,
             fade_in_s: live.fade_in_s,
             fade_out_s: live.fade_out_s,
         },
@@ -531,4 +533,37 @@ fn meters_read_a_known_tone() {
         meters.bands_hz[loudest]
     );
     assert_eq!(engine.meter_frames_dropped(), 0);
+}
+
+#[test]
+fn played_as_on_a_platform_at_the_platforms_loudness() {
+    use lathe::assist::platforms::Platform;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_wav(dir.path(), "t.wav", &material(8.0, 8));
+    let live = source(5, prepare_track(&path, &busy_job(), RATE).unwrap());
+    // Mastered at -9 LUFS: Spotify turns it down to its -14 LUFS reference; so are A/B's original.
+    let (settings, words) = lathe::player::as_on(live.settings, Some(Platform::Spotify));
+    assert!((settings.platform_gain_db - -5.0).abs() < 0.1, "{words}");
+    let spotify = Source {
+        settings,
+        ..live.clone()
+    };
+    let mastered = loudness_as_heard(&spotify, Monitor::Mastered, 8.0);
+    let original = loudness_as_heard(&spotify, Monitor::Original, 8.0);
+    assert!(
+        (mastered - -14.0).abs() <= 0.1,
+        "heard at {mastered:.2} LUFS ({words})"
+    );
+    assert!((original - mastered).abs() <= 0.2, "original {original:.2}");
+    // YouTube never raises: a master quieter than -14 LUFS plays as exported.
+    let quiet = SourceSettings {
+        mastered_lufs: Some(-18.0),
+        ..live.settings
+    };
+    assert_eq!(
+        lathe::player::as_on(quiet, Some(Platform::Youtube))
+            .0
+            .platform_gain_db,
+        0.0
+    );
 }

@@ -81,6 +81,8 @@ fn mastered(key: u64, frames: usize, with_kernel: bool) -> lathe::engine::Source
             },
             source_lufs: Some(-20.0),
             mastered_lufs: Some(-14.0),
+            mastered_true_peak_dbtp: Some(-1.0),
+            platform_gain_db: 0.0,
             fade_in_s: 0.1,
             fade_out_s: 0.1,
         },

@@ -2,6 +2,7 @@
 //! export, from the terminal, with a one-line live meter.
 
 use crate::analysis::AnalysisCache;
+use crate::assist::platforms::Platform;
 use crate::engine::{Engine, EngineEvent, EngineStatus, Monitor, Program};
 use crate::player;
 use crate::project::Document;
@@ -38,9 +39,29 @@ pub struct Args {
     /// Play the last N seconds of the track, the gap and the first N seconds of the next.
     #[arg(long, value_name = "N")]
     pub transition: Option<f64>,
+    /// Play as a streaming platform's loudness normalisation would: spotify, apple, youtube,
+    /// amazon, deezer or tidal (turned down, or up only as far as its peak rule allows).
+    #[arg(long = "as", value_name = "PLATFORM", value_parser = parse_platform)]
+    pub platform: Option<Platform>,
     /// Loop the region from A to B seconds of the track until Ctrl-C (or --duration).
     #[arg(long, value_name = "A:B", value_parser = parse_region, conflicts_with_all = ["album", "transition"])]
     pub r#loop: Option<(f64, f64)>,
+}
+
+fn parse_platform(name: &str) -> Result<Platform, String> {
+    Ok(match name.to_ascii_lowercase().as_str() {
+        "spotify" => Platform::Spotify,
+        "apple" | "applemusic" | "apple-music" => Platform::AppleMusic,
+        "youtube" => Platform::Youtube,
+        "amazon" | "amazonmusic" | "amazon-music" => Platform::AmazonMusic,
+        "deezer" => Platform::Deezer,
+        "tidal" => Platform::Tidal,
+        other => {
+            return Err(format!(
+            "unknown platform \"{other}\" — use spotify, apple, youtube, amazon, deezer or tidal"
+        ))
+        }
+    })
 }
 
 fn parse_region(text: &str) -> Result<(f64, f64), String> {
@@ -102,7 +123,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             }
             None => player::album_program(&doc, rate_hz),
         };
-        let provider = player::provider(doc.clone(), plan.clone(), rate_hz);
+        let provider = player::provider(doc.clone(), plan.clone(), rate_hz, args.platform);
         engine.set_program(program, Some(provider));
         if args.album {
             let segment = program
@@ -115,7 +136,12 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             engine.seek_to(segment, args.start);
         }
     } else {
-        let source = player::prepare(&doc, &plan, key, rate_hz).map_err(anyhow::Error::msg)?;
+        let mut source = player::prepare(&doc, &plan, key, rate_hz).map_err(anyhow::Error::msg)?;
+        if args.platform.is_some() {
+            let (settings, words) = player::as_on(source.settings, args.platform);
+            source.settings = settings;
+            eprintln!("Playing {words}");
+        }
         let end = args
             .duration
             .map(|d| start_frames + (d.max(0.0) * f64::from(rate_hz)).round() as u64);

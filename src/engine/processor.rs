@@ -579,7 +579,10 @@ impl Processor {
         };
         self.chain.reset();
         self.chain.set_params(&source.settings.params);
-        self.last_mastered_lufs = source.settings.mastered_lufs;
+        self.last_mastered_lufs = source
+            .settings
+            .mastered_lufs
+            .map(|l| l + source.settings.platform_gain_db);
         let latency = self.chain.latency_frames() as u64;
         let context = if self.pos > 0 {
             latency.min(self.pos)
@@ -612,11 +615,14 @@ impl Processor {
         let (ol, or) = (&mut ol[k..k + m], &mut or[k..k + m]);
         copy_source(source, self.pos, ol, or);
         let st = &source.settings;
-        let g = db_to_gain(SourceSettings::match_gain_db(
-            st.source_lufs,
-            st.mastered_lufs,
-        )) as f32;
-        self.last_mastered_lufs = st.mastered_lufs;
+        let platform = st.platform_gain_db.clamp(-40.0, 40.0);
+        let match_db = SourceSettings::match_gain_db(st.source_lufs, st.mastered_lufs);
+        let g = db_to_gain(match_db + platform) as f32;
+        self.last_mastered_lufs = st.mastered_lufs.map(|l| l + platform);
+        if platform != 0.0 {
+            let gp = db_to_gain(platform) as f32;
+            ml.iter_mut().chain(mr.iter_mut()).for_each(|x| *x *= gp);
+        }
         ol.iter_mut().chain(or.iter_mut()).for_each(|x| *x *= g);
         let frames = source.frames();
         let rate = self.chain.sample_rate_hz();

@@ -18,6 +18,12 @@ pub struct SourceSettings {
     /// Integrated loudness of the mastered track, LUFS. The original is played at this loudness
     /// (A/B loudness match), and so is the reference while this track is current.
     pub mastered_lufs: Option<f64>,
+    /// True peak of the mastered track, dBTP (for the platform preview's peak rule).
+    pub mastered_true_peak_dbtp: Option<f64>,
+    /// Gain a streaming platform's loudness normalisation applies to the mastered track, dB
+    /// ("play as on Spotify"); 0 plays it as exported. The original and the reference follow it,
+    /// so A/B stays loudness-matched.
+    pub platform_gain_db: f64,
     /// Raised-cosine fade at the start of the mastered track, seconds (as exported).
     pub fade_in_s: f64,
     /// Raised-cosine fade at the end of the mastered track, seconds (as exported).
@@ -30,6 +36,8 @@ impl Default for SourceSettings {
             params: ChainParams::default(),
             source_lufs: None,
             mastered_lufs: None,
+            mastered_true_peak_dbtp: None,
+            platform_gain_db: 0.0,
             fade_in_s: 0.0,
             fade_out_s: 0.0,
         }

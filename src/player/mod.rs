@@ -2,6 +2,7 @@
 //! the GUI and `lathe play` play each track exactly as `lathe export` masters it.
 
 use crate::analysis::AnalysisCache;
+use crate::assist::platforms::{platform_gain_db, Platform};
 use crate::engine::{LoadJob, Program, Provider, Source, SourceKey, SourceSettings};
 use crate::project::Document;
 use crate::render::album::{plan_album, AlbumPlan};
@@ -30,6 +31,8 @@ pub fn source(key: SourceKey, live: LiveTrack) -> Source {
             params: live.params,
             source_lufs: live.source_lufs,
             mastered_lufs: live.mastered_lufs,
+            mastered_true_peak_dbtp: live.mastered_true_peak_dbtp,
+            platform_gain_db: 0.0,
             fade_in_s: live.fade_in_s,
             fade_out_s: live.fade_out_s,
         },
@@ -69,11 +72,46 @@ pub fn prepare(
     prepare_track(&plan.sources[index], &job, rate_hz).map(|live| source(key, live))
 }
 
-/// A provider of every track and reference of the album, for [`crate::engine::Engine::set_program`].
-pub fn provider(doc: Arc<Document>, plan: Arc<AlbumPlan>, rate_hz: u32) -> Provider {
+/// The settings that play a mastered track as `platform`'s loudness normalisation would (`None`:
+/// as exported), and what that does in words.
+pub fn as_on(settings: SourceSettings, platform: Option<Platform>) -> (SourceSettings, String) {
+    let Some(platform) = platform else {
+        let settings = SourceSettings {
+            platform_gain_db: 0.0,
+            ..settings
+        };
+        return (settings, "as exported".to_string());
+    };
+    let (gain_db, reason) = platform_gain_db(
+        platform,
+        settings.mastered_lufs,
+        settings.mastered_true_peak_dbtp,
+    );
+    let settings = SourceSettings {
+        platform_gain_db: gain_db,
+        ..settings
+    };
+    let words = format!("as on {}: {gain_db:+.1} dB — {reason}", platform.label());
+    (settings, words)
+}
+
+/// A provider of every track and reference of the album, for
+/// [`crate::engine::Engine::set_program`], tracks played as on `platform` (`None`: as exported).
+pub fn provider(
+    doc: Arc<Document>,
+    plan: Arc<AlbumPlan>,
+    rate_hz: u32,
+    platform: Option<Platform>,
+) -> Provider {
     Arc::new(move |key| -> LoadJob {
         let (doc, plan) = (doc.clone(), plan.clone());
-        Box::new(move || prepare(&doc, &plan, key, rate_hz))
+        Box::new(move || {
+            let mut source = prepare(&doc, &plan, key, rate_hz)?;
+            if key < REFERENCE_KEY_BASE {
+                source.settings = as_on(source.settings, platform).0;
+            }
+            Ok(source)
+        })
     })
 }
 

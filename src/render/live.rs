@@ -21,6 +21,8 @@ pub struct LiveTrack {
     pub source_lufs: Option<f64>,
     /// Integrated loudness of the mastered track, LUFS (as measured on the render).
     pub mastered_lufs: Option<f64>,
+    /// True peak of the mastered track, dBTP.
+    pub mastered_true_peak_dbtp: Option<f64>,
     pub fade_in_s: f64,
     pub fade_out_s: f64,
     /// What the render had to say (target not reachable, …).
@@ -44,8 +46,10 @@ pub fn prepare_track(path: &Path, job: &TrackJob, rate_hz: u32) -> Result<LiveTr
         .filter(|_| job.params.match_amount > 0.0)
         .map(|(gains, centres)| MatchKernel::design(gains, centres, f64::from(rate_hz)));
     let source_lufs = integrated_lufs(&audio);
+    let mastered_true_peak_dbtp = true_peak_dbtp(&rendered.audio);
     Ok(LiveTrack {
         audio,
+        mastered_true_peak_dbtp,
         params: ChainParams {
             gain_db: rendered.gain_db,
             ..job.params
@@ -64,6 +68,7 @@ pub fn prepare_reference(path: &Path, rate_hz: u32) -> Result<LiveTrack, String>
     let audio = decode_at(path, rate_hz)?;
     let source_lufs = integrated_lufs(&audio);
     Ok(LiveTrack {
+        mastered_true_peak_dbtp: true_peak_dbtp(&audio),
         audio,
         params: ChainParams::default(),
         kernel: None,
@@ -78,4 +83,17 @@ pub fn prepare_reference(path: &Path, rate_hz: u32) -> Result<LiveTrack, String>
 fn decode_at(path: &Path, rate_hz: u32) -> Result<AudioBuffer, String> {
     let decoded = media::decode_file(path).map_err(|e| e.to_string())?;
     media::resample(&decoded.audio, rate_hz).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// True peak (BS.1770-4, 4× oversampled), dBTP; `None` for digital silence.
+fn true_peak_dbtp(audio: &AudioBuffer) -> Option<f64> {
+    let mut meter =
+        ebur128::EbuR128::new(2, audio.sample_rate_hz, ebur128::Mode::TRUE_PEAK).ok()?;
+    meter
+        .add_frames_planar_f32(&[&audio.channels[0], &audio.channels[1]])
+        .ok()?;
+    let peak = (0..2)
+        .filter_map(|c| meter.true_peak(c).ok())
+        .fold(0.0, f64::max);
+    (peak > 0.0).then(|| 20.0 * peak.log10())
 }
