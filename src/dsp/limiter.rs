@@ -154,6 +154,16 @@ impl Limiter {
         self.release_coef = (-1.0 / (release_ms * 1e-3 * self.fs)).exp();
     }
 
+    /// The level a detector reading must pass to cause gain reduction (linear; infinite while
+    /// disabled): the ceiling less [`SAFETY_MARGIN_DB`]. Real-time safe.
+    pub fn threshold_linear(&self) -> f32 {
+        if self.enabled {
+            self.threshold
+        } else {
+            f32::INFINITY
+        }
+    }
+
     /// Clears the delay line, envelope and statistics. Real-time safe.
     pub fn reset(&mut self) {
         self.detector.reset();
@@ -232,11 +242,7 @@ impl Limiter {
     /// Limits the planar block in place (output delayed by `latency_frames`). Real-time safe.
     pub fn process(&mut self, left: &mut [f32], right: &mut [f32]) {
         // Readings at or below the threshold all mean "no reduction", so the detector may skip them.
-        let level = if self.enabled {
-            self.threshold
-        } else {
-            f32::INFINITY
-        };
+        let level = self.threshold_linear();
         for (l, r) in left.iter_mut().zip(right.iter_mut()) {
             let peak = self.detector.push_above(*l, *r, level);
             (*l, *r) = self.step(peak, *l, *r);

@@ -5,6 +5,7 @@ pub mod encode;
 pub mod export;
 pub mod flac;
 pub mod folder;
+pub mod headroom;
 pub mod image;
 pub mod names;
 pub mod params;
