@@ -71,6 +71,9 @@ pub struct Limiter {
     gain: f64,
     min_gain: f64,
     gr_sum_db: f64,
+    /// Product of the gains (< 1) not yet added to `gr_sum_db`: one logarithm per many frames
+    /// instead of one per limited frame (flushed long before it could underflow).
+    gr_product: f64,
     frames_counted: u64,
     /// Consecutive exact 1.0 values written into `box1` / `box2` (saturating).
     ones1: usize,
@@ -120,6 +123,7 @@ impl Limiter {
             gain: 1.0,
             min_gain: 1.0,
             gr_sum_db: 0.0,
+            gr_product: 1.0,
             frames_counted: 0,
             ones1: w,
             ones2: w,
@@ -183,6 +187,7 @@ impl Limiter {
         self.gain = 1.0;
         self.min_gain = 1.0;
         self.gr_sum_db = 0.0;
+        self.gr_product = 1.0;
         self.frames_counted = 0;
         self.ones1 = self.w1;
         self.ones2 = self.w2;
@@ -198,7 +203,7 @@ impl Limiter {
             mean_db: if self.frames_counted == 0 {
                 0.0
             } else {
-                self.gr_sum_db / self.frames_counted as f64
+                (self.gr_sum_db - gain_to_db(self.gr_product)) / self.frames_counted as f64
             },
         }
     }
@@ -314,7 +319,11 @@ impl Limiter {
         if g < 1.0 {
             ol *= g as f32;
             or *= g as f32;
-            self.gr_sum_db -= gain_to_db(g);
+            self.gr_product *= g;
+            if self.gr_product < 1e-200 {
+                self.gr_sum_db -= gain_to_db(self.gr_product);
+                self.gr_product = 1.0;
+            }
             self.min_gain = self.min_gain.min(g);
         }
         self.gain = g;

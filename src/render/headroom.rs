@@ -68,7 +68,7 @@ impl Headroom {
         );
         // A block's readings cover windows reaching TAPS_PER_PHASE - 1 frames back: into the
         // previous block, never further.
-        debug_assert!(TAPS_PER_PHASE <= READ_BLOCK_FRAMES);
+        const { assert!(TAPS_PER_PHASE <= READ_BLOCK_FRAMES) };
         let own_max: Vec<f32> = left
             .chunks(READ_BLOCK_FRAMES)
             .zip(right.chunks(READ_BLOCK_FRAMES))
@@ -113,6 +113,27 @@ impl Headroom {
         let range = self.latency_frames..self.latency_frames + self.frames;
         let [l, r] = &mut self.work;
         [&mut l[range.clone()], &mut r[range]]
+    }
+
+    /// The last render with `gap_frames` of silence before it, as the file's audio. Reuses the
+    /// render's memory rather than copying it.
+    pub fn into_output(self, gap_frames: usize, sample_rate_hz: u32) -> AudioBuffer {
+        let (latency, frames) = (self.latency_frames, self.frames);
+        let channels = self.work.map(|mut ch| {
+            ch.truncate(latency + frames);
+            if gap_frames <= latency {
+                ch.drain(..latency - gap_frames);
+                ch[..gap_frames].fill(0.0);
+            } else {
+                ch.drain(..latency);
+                ch.splice(0..0, std::iter::repeat_n(0.0, gap_frames));
+            }
+            ch
+        });
+        AudioBuffer {
+            sample_rate_hz,
+            channels,
+        }
     }
 
     /// Reads every block whose samples exceed `level` and that is not read yet: below it, no

@@ -7,6 +7,7 @@ pub mod flac;
 pub mod folder;
 pub mod headroom;
 pub mod image;
+pub mod loudness;
 pub mod names;
 pub mod params;
 pub mod plan;

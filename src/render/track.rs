@@ -7,6 +7,7 @@
 //! [`run_chain`] is the reference the faster gain search ([`super::headroom`]) is tested against.
 
 use super::headroom::Headroom;
+use super::loudness::integrated_lufs_after_gap;
 use crate::dsp::{Chain, ChainParams, GainReduction, MatchKernel};
 use crate::media::AudioBuffer;
 use std::borrow::Cow;
@@ -132,24 +133,10 @@ fn fade_channel(ch: &mut [f32], rate_hz: f64, fade_in_s: f64, fade_out_s: f64) {
 
 /// Integrated loudness (BS.1770-4), LUFS; `None` for silence or less than one gating block.
 pub fn integrated_lufs(audio: &AudioBuffer) -> Option<f64> {
-    let [l, r] = &audio.channels;
-    integrated_lufs_after_gap(0, l, r, audio.sample_rate_hz)
-}
-
-/// Integrated loudness of `gap_frames` of silence followed by `left`/`right`, LUFS (the silence
-/// is gated out, but the gating blocks that straddle its end are not).
-fn integrated_lufs_after_gap(
-    gap_frames: usize,
-    left: &[f32],
-    right: &[f32],
-    rate_hz: u32,
-) -> Option<f64> {
-    let mut meter = ebur128::EbuR128::new(2, rate_hz, ebur128::Mode::I).ok()?;
-    if gap_frames > 0 {
-        let zeros = vec![0.0f32; gap_frames];
-        meter.add_frames_planar_f32(&[&zeros, &zeros]).ok()?;
-    }
-    meter.add_frames_planar_f32(&[left, right]).ok()?;
+    let mut meter = ebur128::EbuR128::new(2, audio.sample_rate_hz, ebur128::Mode::I).ok()?;
+    meter
+        .add_frames_planar_f32(&[&audio.channels[0], &audio.channels[1]])
+        .ok()?;
     meter.loudness_global().ok().filter(|l| l.is_finite())
 }
 
@@ -290,18 +277,8 @@ pub fn render_track(
         (gr, lufs) = attempt(0.0)?;
         rendered_at = Some(0.0);
     }
-    let [l, r] = head.output();
-    let with_gap = |ch: &[f32]| {
-        let mut v = Vec::with_capacity(gap + ch.len());
-        v.resize(gap, 0.0);
-        v.extend_from_slice(ch);
-        v
-    };
     Ok(RenderedTrack {
-        audio: AudioBuffer {
-            sample_rate_hz: rate_hz,
-            channels: [with_gap(l), with_gap(r)],
-        },
+        audio: head.into_output(gap, rate_hz),
         gain_db: rendered_at.unwrap_or(0.0),
         gain_reduction: gr,
         integrated_lufs: lufs,
