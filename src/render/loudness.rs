@@ -78,16 +78,11 @@ pub fn integrated_lufs_after_gap(
     let mut steps = vec![0.0f64; frames / step];
     let [mut l1, mut l2] = k_weighting(rate_hz as f64);
     let [mut r1, mut r2] = k_weighting(rate_hz as f64);
-    let mut pos = gap_frames;
     let whole = steps.len() * step;
-    for (l, r) in left.iter().zip(right) {
-        if pos >= whole {
-            break;
-        }
+    for (pos, (l, r)) in (gap_frames..whole).zip(left.iter().zip(right)) {
         let yl = l2.tick(l1.tick(*l as f64));
         let yr = r2.tick(r1.tick(*r as f64));
         steps[pos / step] += yl * yl + yr * yr;
-        pos += 1;
     }
     let gate = 10f64.powf((ABSOLUTE_GATE_LUFS + 0.691) / 10.0);
     let block_frames = (4 * step) as f64;
