@@ -39,16 +39,22 @@ fn main() {
 }
 
 /// Lathe's export (decode, analyse, render, dither, write, measure back) vs ffmpeg's two-pass
-/// `loudnorm` in linear mode, both to -14 LUFS / -1 dBTP, 24-bit WAV, same parallelism.
+/// `loudnorm` in linear mode, both to -14 LUFS / -1 dBTP, 24-bit WAV, same parallelism. The runs
+/// alternate (Lathe, loudnorm, Lathe, ...) so both see the same machine; medians of `RUNS` each.
 fn render_vs_loudnorm(albums: &[(String, Vec<PathBuf>)]) {
     use lathe::project::*;
     use lathe::render::export::{export_album, ExportOptions};
-    println!("\n== render: whole album to -14 LUFS / -1 dBTP, 24-bit WAV, track mode, {} workers (Lathe: median of {RUNS}; loudnorm: 1 run)", workers());
+    const TARGET_LUFS: f64 = -14.0;
+    const CEILING_DBTP: f64 = -1.0;
+    println!("\n== render: whole album to -14 LUFS / -1 dBTP, 24-bit WAV, track mode, {} workers, decode to written files, median of {RUNS} alternating runs each", workers());
     println!(
-        "{:<20} {:>8} {:>10} {:>9} {:>14} {:>12} {:>8}",
+        "{:<20} {:>8} {:>9} {:>10} {:>14} {:>13} {:>8}",
         "album", "audio s", "lathe s", "lathe ×RT", "loudnorm 2p s", "loudnorm ×RT", "speedup"
     );
     let tmp = std::env::temp_dir().join(format!("lathe-bench-{}", std::process::id()));
+    let on_target = |i: Option<f64>, tp: Option<f64>| {
+        i.is_some_and(|i| (i - TARGET_LUFS).abs() <= 0.1) && tp.is_some_and(|tp| tp <= CEILING_DBTP)
+    };
     for (name, files) in albums {
         // Gaps of 0 s, so the render is compared file for file with loudnorm's.
         let mut project = project_from_files(files, &tmp, |f| {
@@ -57,6 +63,8 @@ fn render_vs_loudnorm(albums: &[(String, Vec<PathBuf>)]) {
         project.tracks.iter_mut().for_each(|t| t.gap_before_s = 0.0);
         let mut settings = AlbumSettings {
             loudness_mode: LoudnessMode::Track,
+            target_lufs: TARGET_LUFS,
+            ceiling_dbtp: CEILING_DBTP,
             ..AlbumSettings::default()
         };
         settings.export.bit_depth = BitDepth::Int24;
@@ -67,8 +75,8 @@ fn render_vs_loudnorm(albums: &[(String, Vec<PathBuf>)]) {
             path: tmp.join("album.json"),
         };
         let _ = std::fs::create_dir_all(&tmp);
-        let mut times = Vec::new();
-        let mut summary = None;
+        let (mut lathe_s, mut ff_s) = (Vec::new(), Vec::new());
+        let (mut summary, mut ff) = (None, Vec::new());
         for run in 0..RUNS {
             let out = tmp.join(format!("{name}-{run}"));
             let opts = ExportOptions {
@@ -80,12 +88,15 @@ fn render_vs_loudnorm(albums: &[(String, Vec<PathBuf>)]) {
             };
             let start = Instant::now();
             let s = export_album(&doc, &opts, &|_| {}, &AtomicBool::new(false)).expect("export");
-            times.push(start.elapsed().as_secs_f64());
+            lathe_s.push(start.elapsed().as_secs_f64());
             let _ = std::fs::remove_dir_all(&out);
             summary = Some(s);
+            let (seconds, measured) = loudnorm_two_pass(files, &tmp);
+            ff_s.push(seconds);
+            ff = measured;
         }
         let summary = summary.unwrap();
-        let lathe = median(times);
+        let (lathe, ff_median) = (median(lathe_s), median(ff_s));
         let audio_s: f64 = files
             .iter()
             .map(|f| {
@@ -94,20 +105,32 @@ fn render_vs_loudnorm(albums: &[(String, Vec<PathBuf>)]) {
                     .unwrap_or(0.0)
             })
             .sum();
-        let (ff_s, ff) = loudnorm_two_pass(files, &tmp);
         println!(
-            "{:<20} {:>8.1} {:>10.2} {:>9.0} {:>14.2} {:>12.0} {:>7.1}×",
+            "{:<20} {:>8.1} {:>9.2} {:>10.0} {:>14.2} {:>13.0} {:>7.1}×",
             name,
             audio_s,
             lathe,
             audio_s / lathe,
-            ff_s,
-            audio_s / ff_s,
-            ff_s / lathe
+            ff_median,
+            audio_s / ff_median,
+            ff_median / lathe
         );
-        for (t, (i, tp, kind)) in summary.report.tracks.iter().zip(ff) {
+        let (mut lathe_ok, mut ff_ok) = (0, 0);
+        for (t, (i, tp, kind)) in summary.report.tracks.iter().zip(&ff) {
+            let ok = on_target(t.integrated_lufs, t.true_peak_dbtp);
+            let held = t.warnings.iter().any(|w| w.contains("peak gain reduction"));
+            lathe_ok += ok as usize;
+            ff_ok += on_target(*i, *tp) as usize;
+            let status = match (ok, held, t.true_peak_dbtp) {
+                (true, _, _) => "on target".to_string(),
+                (false, true, _) => "held back: GR > 6 dB".to_string(),
+                (false, false, Some(tp)) if tp > CEILING_DBTP => {
+                    format!("TP {:+.2} dB over", tp - CEILING_DBTP)
+                }
+                _ => "missed".to_string(),
+            };
             println!(
-                "    {:<40} lathe I {:>6.2} TP {:>6.2} | loudnorm I {:>6} TP {:>6} ({kind})",
+                "    {:<38} lathe I {:>6.2} TP {:>6.2} {status:<20} | loudnorm I {:>6} TP {:>6} ({kind})",
                 t.file,
                 t.integrated_lufs.unwrap_or(f64::NAN),
                 t.true_peak_dbtp.unwrap_or(f64::NAN),
@@ -115,6 +138,10 @@ fn render_vs_loudnorm(albums: &[(String, Vec<PathBuf>)]) {
                 tp.map_or("—".into(), |v| format!("{v:.2}")),
             );
         }
+        println!(
+            "    I within ±0.1 LU and TP ≤ {CEILING_DBTP} dBTP (Lathe's meter on the written files): lathe {lathe_ok}/{n}, loudnorm {ff_ok}/{n}",
+            n = ff.len()
+        );
     }
     let _ = std::fs::remove_dir_all(&tmp);
 }

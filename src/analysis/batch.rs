@@ -31,6 +31,12 @@ pub fn analyze_audio(audio: &AudioBuffer, source_channels: u16) -> TrackAnalysis
     }
 }
 
+/// Loudness, loudness range and peaks of decoded audio, without the spectrum and stereo analysis
+/// (figures identical to `analyze_audio`'s `loudness`). Per ITU-R BS.1770-4 / EBU Tech 3341-3342.
+pub fn analyze_loudness(audio: &AudioBuffer) -> super::Loudness {
+    track::analyze_loudness(audio)
+}
+
 /// Decodes and analyses one file; checks `cancel` between blocks.
 pub fn analyze_file(path: &Path, cancel: &AtomicBool) -> Result<TrackAnalysis, AnalysisError> {
     analyze_file_with_progress(path, cancel, &mut |_| {})

@@ -104,6 +104,7 @@ mod track;
 
 pub use album::{album_stats, references_average};
 pub use batch::{
-    analyze_audio, analyze_batch, analyze_file, analyze_file_with_progress, BatchProgress,
+    analyze_audio, analyze_batch, analyze_file, analyze_file_with_progress, analyze_loudness,
+    BatchProgress,
 };
 pub use cache::{AnalysisCache, ANALYSIS_VERSION};

@@ -88,6 +88,36 @@ pub fn analyze(
     })
 }
 
+/// Loudness figures only (I, LRA, short-term, sample and true peak, PLR): what `analyze` reports
+/// as `loudness`, without the spectrum and stereo analysis, for audio whose balance is not needed
+/// (an export measuring its written files). The true peak runs on its own thread as in `analyze`.
+pub fn analyze_loudness(audio: &AudioBuffer) -> super::Loudness {
+    let rate = audio.sample_rate_hz;
+    let (left, right, _) = finite_channels(audio);
+    let frames = left.len().min(right.len());
+    let (left, right) = (&left[..frames], &right[..frames]);
+    let meter = match LoudnessMeter::new(rate) {
+        Ok(m) if frames > 0 => m,
+        _ => return super::loudness::no_loudness(),
+    };
+    let chunk = LoudnessMeter::chunk_frames(rate);
+    let (true_peak, meter) = std::thread::scope(|scope| {
+        let peak_thread = scope.spawn(|| {
+            let mut tp = TruePeakMeter::new(rate).ok()?;
+            for (l, r) in left.chunks(chunk).zip(right.chunks(chunk)) {
+                tp.push(l, r);
+            }
+            Some(tp.peak_linear())
+        });
+        let mut meter = meter;
+        for (l, r) in left.chunks(chunk).zip(right.chunks(chunk)) {
+            meter.push(l, r);
+        }
+        (peak_thread.join().ok().flatten(), meter)
+    });
+    meter.finish(true_peak.unwrap_or(0.0)).0
+}
+
 /// The channels with NaN/inf replaced by 0.0 (borrowed when already clean), and the count.
 /// The decoder already does this; `analyze_audio` is public, so it must not trust its input.
 fn finite_channels(audio: &AudioBuffer) -> (Cow<'_, [f32]>, Cow<'_, [f32]>, u64) {

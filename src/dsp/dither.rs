@@ -56,8 +56,26 @@ fn quantize_with_offset(sample: f32, bits: u32, offset_lsb: f64) -> i32 {
     } else {
         0.0
     };
-    let v = (x * scale + offset_lsb).round();
+    let v = round_half_away(x * scale + offset_lsb);
     v.clamp(-scale, scale - 1.0) as i32
+}
+
+/// `f64::round` for |v| < 2^62, without the libm call that `round` is on baseline x86-64 (the
+/// truncating conversion is one instruction; the fraction `v - trunc(v)` is exact).
+#[inline]
+fn round_half_away(v: f64) -> f64 {
+    if v.abs() >= 4.0e18 {
+        return v.round();
+    }
+    let t = (v as i64) as f64;
+    let frac = v - t;
+    if frac >= 0.5 {
+        t + 1.0
+    } else if frac <= -0.5 {
+        t - 1.0
+    } else {
+        t
+    }
 }
 
 /// Quantises `sample` to a signed `bits`-bit integer by plain rounding, without dither (for tests
@@ -97,5 +115,23 @@ mod tests {
             (var - 1.0 / 6.0).abs() < 0.005,
             "TPDF variance is 1/6 LSB²: {var}"
         );
+    }
+
+    #[test]
+    fn rounding_matches_f64_round() {
+        let mut t = Tpdf::new(9);
+        let edge = [
+            0.5,
+            -0.5,
+            1.5,
+            -2.5,
+            0.49999999999999994,
+            -0.49999999999999994,
+            8_388_607.5,
+        ];
+        let random = (0..100_000).map(|_| t.next_lsb() * 9e6);
+        for v in edge.into_iter().chain(random) {
+            assert_eq!(round_half_away(v), v.round(), "{v}");
+        }
     }
 }

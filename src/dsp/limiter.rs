@@ -8,6 +8,13 @@
 //! the gain applied to any frame within ±`NEIGHBOUR_FRAMES` of a peak is at most that peak's `g_req`:
 //! neither samples nor inter-sample peaks pass the threshold. The hold (longer than half a period of
 //! 40 Hz) keeps the gain from rippling at the signal frequency, so bass is not wave-shaped.
+//!
+//! Cost: while nothing is being limited (envelope, both averages and the sliding minimum all at
+//! exactly 1) a frame whose reading is at or below the threshold takes a short path that computes
+//! the very same output (the delayed sample) and state, and the detector skips the interpolation
+//! of windows too quiet to reach the threshold. The offline renderer can also hand in the
+//! detector's readings of the unscaled signal ([`Limiter::process_with_readings`]), computed once
+//! per track instead of once per loudness iteration.
 
 use super::oversample::TruePeakDetector;
 use super::params::LimiterCharacter;
@@ -64,7 +71,19 @@ pub struct Limiter {
     gain: f64,
     min_gain: f64,
     gr_sum_db: f64,
+    /// Product of the gains (< 1) not yet added to `gr_sum_db`: one logarithm per many frames
+    /// instead of one per limited frame (flushed long before it could underflow).
+    gr_product: f64,
     frames_counted: u64,
+    /// Consecutive exact 1.0 values written into `box1` / `box2` (saturating).
+    ones1: usize,
+    ones2: usize,
+    /// Nothing is being limited: the sliding minimum holds one 1.0, the envelope is 1.0 and both
+    /// averages hold only 1.0 with exact sums, so a frame that needs no reduction has gain 1.0.
+    idle: bool,
+    /// Tests turn the idle short path off to compare it with the full one.
+    #[cfg(test)]
+    full_path_only: bool,
 }
 
 impl Limiter {
@@ -104,7 +123,13 @@ impl Limiter {
             gain: 1.0,
             min_gain: 1.0,
             gr_sum_db: 0.0,
+            gr_product: 1.0,
             frames_counted: 0,
+            ones1: w,
+            ones2: w,
+            idle: false,
+            #[cfg(test)]
+            full_path_only: false,
         };
         l.set_params(-1.0, true, LimiterCharacter::Balanced);
         l
@@ -133,6 +158,16 @@ impl Limiter {
         self.release_coef = (-1.0 / (release_ms * 1e-3 * self.fs)).exp();
     }
 
+    /// The level a detector reading must pass to cause gain reduction (linear; infinite while
+    /// disabled): the ceiling less [`SAFETY_MARGIN_DB`]. Real-time safe.
+    pub fn threshold_linear(&self) -> f32 {
+        if self.enabled {
+            self.threshold
+        } else {
+            f32::INFINITY
+        }
+    }
+
     /// Clears the delay line, envelope and statistics. Real-time safe.
     pub fn reset(&mut self) {
         self.detector.reset();
@@ -152,7 +187,12 @@ impl Limiter {
         self.gain = 1.0;
         self.min_gain = 1.0;
         self.gr_sum_db = 0.0;
+        self.gr_product = 1.0;
         self.frames_counted = 0;
+        self.ones1 = self.w1;
+        self.ones2 = self.w2;
+        // The sliding minimum is empty, not holding a 1.0: the first frame takes the full path.
+        self.idle = false;
     }
 
     /// Gain reduction since the last reset. Real-time safe.
@@ -163,7 +203,7 @@ impl Limiter {
             mean_db: if self.frames_counted == 0 {
                 0.0
             } else {
-                self.gr_sum_db / self.frames_counted as f64
+                (self.gr_sum_db - gain_to_db(self.gr_product)) / self.frames_counted as f64
             },
         }
     }
@@ -171,20 +211,21 @@ impl Limiter {
     #[inline]
     fn sliding_min(&mut self, g: f32) -> f32 {
         let cap = self.dq_idx.len();
+        let wrap = |i: usize| if i >= cap { i - cap } else { i };
         while self.dq_len > 0 {
-            let back = (self.dq_head + self.dq_len - 1) % cap;
+            let back = wrap(self.dq_head + self.dq_len - 1);
             if self.dq_val[back] >= g {
                 self.dq_len -= 1;
             } else {
                 break;
             }
         }
-        let slot = (self.dq_head + self.dq_len) % cap;
+        let slot = wrap(self.dq_head + self.dq_len);
         self.dq_idx[slot] = self.frame;
         self.dq_val[slot] = g;
         self.dq_len += 1;
         while self.dq_idx[self.dq_head] + self.window as u64 <= self.frame {
-            self.dq_head = (self.dq_head + 1) % cap;
+            self.dq_head = wrap(self.dq_head + 1);
             self.dq_len -= 1;
         }
         self.dq_val[self.dq_head]
@@ -205,51 +246,137 @@ impl Limiter {
 
     /// Limits the planar block in place (output delayed by `latency_frames`). Real-time safe.
     pub fn process(&mut self, left: &mut [f32], right: &mut [f32]) {
+        // Readings at or below the threshold all mean "no reduction", so the detector may skip them.
+        let level = self.threshold_linear();
         for (l, r) in left.iter_mut().zip(right.iter_mut()) {
-            let peak = self.detector.push(*l, *r);
-            let req = if self.enabled && peak > self.threshold {
-                self.threshold / peak
-            } else {
-                1.0
-            };
-            let held = self.sliding_min(req) as f64;
-            self.frame += 1;
-            if held <= self.env {
+            let peak = self.detector.push_above(*l, *r, level);
+            (*l, *r) = self.step(peak, *l, *r);
+        }
+    }
+
+    /// As [`process`](Self::process), but with the detector's readings given: `readings[i]` is
+    /// what [`TruePeakDetector::readings`] returns for this block's frame `i` of the signal before
+    /// it was multiplied by `scale` (a reading of 0.0 stands for any reading that cannot reach the
+    /// threshold). The detector is linear, so `scale · reading` is the reading of the scaled block
+    /// to within f32 rounding (about 1e-7 relative). For the offline renderer, which tries several
+    /// gains on the same audio. Real-time safe.
+    pub fn process_with_readings(
+        &mut self,
+        left: &mut [f32],
+        right: &mut [f32],
+        readings: &[f32],
+        scale: f32,
+    ) {
+        for ((l, r), reading) in left.iter_mut().zip(right.iter_mut()).zip(readings) {
+            (*l, *r) = self.step(scale * reading, *l, *r);
+        }
+    }
+
+    /// One frame of the gain computer, delay line and gain, given the detector's reading.
+    #[inline]
+    fn step(&mut self, peak: f32, l: f32, r: f32) -> (f32, f32) {
+        let req = if self.enabled && peak > self.threshold {
+            self.threshold / peak
+        } else {
+            1.0
+        };
+        #[cfg(test)]
+        let idle = self.idle && !self.full_path_only;
+        #[cfg(not(test))]
+        let idle = self.idle;
+        if idle && req == 1.0 {
+            return self.idle_step(l, r);
+        }
+        let held = self.sliding_min(req) as f64;
+        self.frame += 1;
+        if held <= self.env {
+            self.env = held;
+        } else {
+            self.env = held - (held - self.env) * self.release_coef;
+            if held - self.env < 1e-6 {
                 self.env = held;
-            } else {
-                self.env = held - (held - self.env) * self.release_coef;
-                if held - self.env < 1e-6 {
-                    self.env = held;
-                }
             }
-            let b1 = Self::box_filter(&mut self.box1, &mut self.sum1, &mut self.box_pos1, self.env);
-            let g = Self::box_filter(&mut self.box2, &mut self.sum2, &mut self.box_pos2, b1);
-            let p = self.delay_pos;
-            let (dl, dr) = (self.delay[0][p], self.delay[1][p]);
-            self.delay[0][p] = *l;
-            self.delay[1][p] = *r;
-            self.delay_pos = if p + 1 == self.delay[0].len() {
-                0
-            } else {
-                p + 1
-            };
-            let (mut ol, mut or) = (dl, dr);
-            if g < 1.0 {
-                ol *= g as f32;
-                or *= g as f32;
-                self.gr_sum_db -= gain_to_db(g);
-                self.min_gain = self.min_gain.min(g);
+        }
+        let b1 = Self::box_filter(&mut self.box1, &mut self.sum1, &mut self.box_pos1, self.env);
+        let g = Self::box_filter(&mut self.box2, &mut self.sum2, &mut self.box_pos2, b1);
+        self.ones1 = if self.env == 1.0 {
+            self.ones1.saturating_add(1)
+        } else {
+            0
+        };
+        self.ones2 = if b1 == 1.0 {
+            self.ones2.saturating_add(1)
+        } else {
+            0
+        };
+        self.idle = held == 1.0
+            && self.env == 1.0
+            && self.ones1 >= self.w1
+            && self.ones2 >= self.w2
+            && self.sum1 == self.w1 as f64
+            && self.sum2 == self.w2 as f64;
+        let (mut ol, mut or) = self.delay(l, r);
+        if g < 1.0 {
+            ol *= g as f32;
+            or *= g as f32;
+            self.gr_product *= g;
+            if self.gr_product < 1e-200 {
+                self.gr_sum_db -= gain_to_db(self.gr_product);
+                self.gr_product = 1.0;
             }
-            if self.enabled {
-                // Identity for every sample at or below the ceiling (so neutral stays bit-exact).
-                let c = self.ceiling;
-                ol = ol.clamp(-c, c);
-                or = or.clamp(-c, c);
-            }
-            *l = ol;
-            *r = or;
-            self.gain = g;
-            self.frames_counted += 1;
+            self.min_gain = self.min_gain.min(g);
+        }
+        self.gain = g;
+        self.frames_counted += 1;
+        self.clamp(ol, or)
+    }
+
+    /// The full step's result while idle and nothing needs reducing: pushing 1.0 leaves one 1.0 in
+    /// the sliding minimum, the envelope stays 1.0, each average adds 1.0 - 1.0 to an exact sum (its
+    /// re-sum at the wrap gives the same), so the gain is exactly 1.0 and the output is the delayed
+    /// sample.
+    #[inline]
+    fn idle_step(&mut self, l: f32, r: f32) -> (f32, f32) {
+        self.dq_idx[self.dq_head] = self.frame;
+        self.frame += 1;
+        self.box_pos1 = if self.box_pos1 + 1 == self.w1 {
+            0
+        } else {
+            self.box_pos1 + 1
+        };
+        self.box_pos2 = if self.box_pos2 + 1 == self.w2 {
+            0
+        } else {
+            self.box_pos2 + 1
+        };
+        self.frames_counted += 1;
+        let (ol, or) = self.delay(l, r);
+        self.clamp(ol, or)
+    }
+
+    /// Writes a frame into the look-ahead delay line and returns the frame leaving it.
+    #[inline]
+    fn delay(&mut self, l: f32, r: f32) -> (f32, f32) {
+        let p = self.delay_pos;
+        let out = (self.delay[0][p], self.delay[1][p]);
+        self.delay[0][p] = l;
+        self.delay[1][p] = r;
+        self.delay_pos = if p + 1 == self.delay[0].len() {
+            0
+        } else {
+            p + 1
+        };
+        out
+    }
+
+    /// Identity for every sample at or below the ceiling (so neutral stays bit-exact).
+    #[inline]
+    fn clamp(&self, l: f32, r: f32) -> (f32, f32) {
+        if self.enabled {
+            let c = self.ceiling;
+            (l.clamp(-c, c), r.clamp(-c, c))
+        } else {
+            (l, r)
         }
     }
 }
@@ -288,5 +415,41 @@ mod tests {
             0.0,
             "release lands exactly on 1.0"
         );
+    }
+
+    #[test]
+    fn short_paths_give_the_same_samples_and_figures() {
+        for character in [LimiterCharacter::Fast, LimiterCharacter::Transparent] {
+            let fs = 44_100.0;
+            // Loud bursts (limited), quiet stretches (idle) and silence, in odd-sized blocks.
+            let n = 60_000;
+            let src: Vec<(f32, f32)> = (0..n)
+                .map(|i| {
+                    let env = [1.6, 0.3, 0.0, 0.9, 2.5][(i / 4_321) % 5];
+                    let x = env * (i as f32 * 0.05).sin();
+                    (x, env * (i as f32 * 0.31).cos())
+                })
+                .collect();
+            let run = |mode: u8| {
+                let mut lim = Limiter::new(fs);
+                lim.set_params(-1.0, true, character);
+                lim.full_path_only = mode == 0;
+                let (mut a, mut b): (Vec<f32>, Vec<f32>) = src.iter().copied().unzip();
+                if mode == 2 {
+                    let mut readings = vec![0.0; n];
+                    lim.detector.readings(&a, &b, 0..n, &mut readings);
+                    lim.process_with_readings(&mut a, &mut b, &readings, 1.0);
+                } else {
+                    for (ca, cb) in a.chunks_mut(777).zip(b.chunks_mut(777)) {
+                        lim.process(ca, cb);
+                    }
+                }
+                (a, b, lim.gain_reduction(), lim.frame)
+            };
+            let reference = run(0);
+            assert!(reference.2.max_db > 6.0);
+            assert_eq!(run(1), reference, "idle path and skipped detection");
+            assert_eq!(run(2), reference, "readings handed in");
+        }
     }
 }

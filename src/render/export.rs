@@ -7,7 +7,7 @@ use super::encode::{interleave, write_flac, write_wav_float, write_wav_int, Enco
 use super::folder::{AlbumFolder, FolderError};
 use super::report::{describe_moves, markdown, AlbumReport, Figures, TrackReport};
 use super::track::{render_track, RenderError};
-use crate::analysis::{analyze_audio, AnalysisCache, TrackAnalysis};
+use crate::analysis::{analyze_loudness, AnalysisCache, TrackAnalysis};
 use crate::dsp::dither::{quantize_undithered, Tpdf};
 use crate::project::{AlbumSettings, BitDepth, Document, ExportFormat};
 use std::path::{Path, PathBuf};
@@ -147,6 +147,13 @@ pub fn export_album(
     let reports: Mutex<Vec<Option<TrackReport>>> = Mutex::new(vec![None; total]);
     let failure: Mutex<Option<ExportError>> = Mutex::new(None);
     let next = AtomicUsize::new(0);
+    // Longest tracks first, so no core is left with one long track at the end while the other idles.
+    let mut order: Vec<usize> = (0..total).collect();
+    order.sort_by(|&a, &b| {
+        plan.analyses[b]
+            .duration_s
+            .total_cmp(&plan.analyses[a].duration_s)
+    });
     let stop = AtomicBool::new(false);
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -154,10 +161,11 @@ pub fn export_album(
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= total || stop.load(Ordering::Relaxed) || cancel.load(Ordering::Relaxed) {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                if k >= total || stop.load(Ordering::Relaxed) || cancel.load(Ordering::Relaxed) {
                     break;
                 }
+                let i = order[k];
                 let result = export_one(doc, i, &plan, folder.dir(), ext, progress, cancel);
                 match result {
                     Ok(report) => reports.lock().unwrap()[i] = Some(report),
@@ -358,10 +366,11 @@ fn export_one(
     });
     let written = crate::media::decode_file(&path)
         .map_err(|e| fail(format!("the written file does not read back: {e}")))?;
-    let after = analyze_audio(&written.audio, 2);
+    // Loudness figures only: the written file's spectrum is not reported.
+    let after = analyze_loudness(&written.audio);
     let mut warnings = decoded_notices;
     warnings.extend(rendered.warnings.iter().cloned());
-    if let Some(tp) = after.loudness.true_peak_dbtp {
+    if let Some(tp) = after.true_peak_dbtp {
         if tp > settings.ceiling_dbtp + 0.1 {
             warnings.push(format!(
                 "true peak {tp:.2} dBTP is above the {:.1} dBTP ceiling",
@@ -381,10 +390,10 @@ fn export_one(
         source: plan.sources[i].display().to_string(),
         target_lufs: job.target_lufs,
         ceiling_dbtp: settings.ceiling_dbtp,
-        integrated_lufs: after.loudness.integrated_lufs,
-        true_peak_dbtp: after.loudness.true_peak_dbtp,
-        lra_lu: after.loudness.lra_lu,
-        plr_db: after.loudness.plr_db,
+        integrated_lufs: after.integrated_lufs,
+        true_peak_dbtp: after.true_peak_dbtp,
+        lra_lu: after.lra_lu,
+        plr_db: after.plr_db,
         before: figures(source),
         gain_db: rendered.gain_db,
         // `+ 0.0` turns a -0.0 (no reduction) into 0.0 for display.

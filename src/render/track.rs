@@ -4,9 +4,13 @@
 //! The chain runs at the output rate, so the limiter's true-peak ceiling holds for the file as
 //! written (no resampling after it). Loudness targeting is exact: the gain is corrected from the
 //! measured loudness of the limited, faded output until it is within 0.03 LU of the target.
+//! [`run_chain`] is the reference the faster gain search ([`super::headroom`]) is tested against.
 
+use super::headroom::Headroom;
+use super::loudness::integrated_lufs_after_gap;
 use crate::dsp::{fade, Chain, ChainParams, GainReduction, MatchKernel};
 use crate::media::AudioBuffer;
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Block size the offline renderer feeds the chain (the chain's output does not depend on it).
@@ -116,6 +120,13 @@ pub fn apply_fades(audio: &mut AudioBuffer, fade_in_s: f64, fade_out_s: f64) {
     }
 }
 
+/// One channel of [`apply_fades`] (the same [`crate::dsp::fade`] gains as the engine).
+fn fade_channel(ch: &mut [f32], rate_hz: f64, fade_in_s: f64, fade_out_s: f64) {
+    let frames = ch.len();
+    let (fade_in, fade_out) = fade::fade_frames(fade_in_s, fade_out_s, rate_hz, frames);
+    fade::apply_track_fades(ch, 0, frames, fade_in, fade_out);
+}
+
 /// Integrated loudness (BS.1770-4), LUFS; `None` for silence or less than one gating block.
 pub fn integrated_lufs(audio: &AudioBuffer) -> Option<f64> {
     let mut meter = ebur128::EbuR128::new(2, audio.sample_rate_hz, ebur128::Mode::I).ok()?;
@@ -125,44 +136,55 @@ pub fn integrated_lufs(audio: &AudioBuffer) -> Option<f64> {
     meter.loudness_global().ok().filter(|l| l.is_finite())
 }
 
+/// Most gains tried per track. The search usually ends after two or three.
+const MAX_ATTEMPTS: usize = 10;
+
 /// Renders one track. `source` may be at any rate; it is resampled to `job.output_rate_hz` first.
+///
+/// Everything before the gain runs once ([`Headroom`]); the gain search then tries gains on it:
+/// the first from the loudness at unity gain, the next by a secant through the last two tries
+/// (the limiter only takes loudness away, so loudness rises by at most 1 dB per dB of gain). The
+/// limiter's peak reduction grows by exactly 1 dB per dB of gain, so one try tells the largest
+/// gain it allows ([`TrackJob::max_gain_reduction_db`]); the search never goes past it.
 pub fn render_track(
     source: &AudioBuffer,
     job: &TrackJob,
     cancel: &AtomicBool,
 ) -> Result<RenderedTrack, RenderError> {
-    let input = crate::media::resample(source, job.output_rate_hz)?;
+    let rate_hz = job.output_rate_hz;
+    let input = if source.sample_rate_hz == rate_hz && rate_hz > 0 {
+        Cow::Borrowed(source)
+    } else {
+        Cow::Owned(crate::media::resample(source, rate_hz)?)
+    };
     let kernel = job
         .match_curve
         .as_ref()
         .filter(|_| job.params.match_amount > 0.0)
-        .map(|(gains, centres)| MatchKernel::design(gains, centres, job.output_rate_hz as f64));
+        .map(|(gains, centres)| MatchKernel::design(gains, centres, rate_hz as f64));
+    if cancel.load(Ordering::Relaxed) {
+        return Err(RenderError::Cancelled);
+    }
+    let mut head = Headroom::new(&input, &job.params, kernel.as_ref());
+    drop(input);
     let mut warnings = Vec::new();
-    let gap = (job.gap_before_s.max(0.0) * job.output_rate_hz as f64).round() as usize;
-    let render = |gain_db: f64| -> Result<(AudioBuffer, GainReduction, Option<f64>), RenderError> {
+    let gap = (job.gap_before_s.max(0.0) * rate_hz as f64).round() as usize;
+    // The gap is part of the file, so it is part of the measurement: silence is gated out, but
+    // the 400 ms blocks that straddle its end are not, and they move short tracks by 0.1 LU.
+    let mut attempt = |gain_db: f64| -> Result<(GainReduction, Option<f64>), RenderError> {
         if cancel.load(Ordering::Relaxed) {
             return Err(RenderError::Cancelled);
         }
-        let params = ChainParams {
-            gain_db,
-            ..job.params
-        };
-        let (mut out, gr) = run_chain(&input, &params, kernel.as_ref());
-        apply_fades(&mut out, job.fade_in_s, job.fade_out_s);
-        // The gap is part of the file, so it is part of the measurement: silence is gated out,
-        // but the 400 ms blocks that straddle its end are not, and they move short tracks by 0.1 LU.
-        if gap > 0 {
-            for ch in out.channels.iter_mut() {
-                ch.splice(0..0, std::iter::repeat_n(0.0, gap));
-            }
-        }
-        let lufs = integrated_lufs(&out);
-        Ok((out, gr, lufs))
+        let gr = head.render(gain_db);
+        let [l, r] = head.output();
+        fade_channel(l, rate_hz as f64, job.fade_in_s, job.fade_out_s);
+        fade_channel(r, rate_hz as f64, job.fade_in_s, job.fade_out_s);
+        Ok((gr, integrated_lufs_after_gap(gap, l, r, rate_hz)))
     };
 
     // The basis of gain-to-target is the loudness after tone and stereo, at unity gain. When
     // nothing before the gain stage changes the audio (neutral tone and stereo, no match curve,
-    // no fades), that is the source's own loudness, already measured: one chain pass saved.
+    // no fades), that is the source's own loudness, already measured: one try saved.
     let p = &job.params;
     let neutral_params = ChainParams {
         ceiling_dbtp: p.ceiling_dbtp,
@@ -175,54 +197,66 @@ pub fn render_track(
         && job.fade_in_s <= 0.0
         && job.fade_out_s <= 0.0;
     let mut rendered_at: Option<f64> = None;
-    let (mut out, mut gr, mut lufs) = match job.source_lufs.filter(|_| neutral) {
-        Some(source) => (
-            AudioBuffer::default(),
-            GainReduction::default(),
-            Some(source),
-        ),
+    let (mut gr, mut lufs) = match job.source_lufs.filter(|_| neutral) {
+        Some(source) => (GainReduction::default(), Some(source)),
         None => {
             rendered_at = Some(0.0);
-            render(0.0)?
+            attempt(0.0)?
         }
     };
-    let mut gain_db = 0.0;
     match (job.target_lufs, lufs) {
         (Some(target), Some(measured)) => {
             let wanted = target - measured;
-            gain_db = wanted.clamp(-MAX_GAIN_DB, MAX_GAIN_DB);
+            let mut gain_db = wanted.clamp(-MAX_GAIN_DB, MAX_GAIN_DB);
             if gain_db != wanted {
                 warnings.push(format!("reaching {target:.1} LUFS needs {wanted:+.1} dB of gain; the chain allows ±{MAX_GAIN_DB:.0} dB"));
             }
             if gain_db.abs() < GAIN_SNAP_DB {
                 gain_db = 0.0;
             }
-            // The limiter takes away some loudness; correct the gain by the measured error.
-            for _ in 0..6 {
+            let limit_db = job.max_gain_reduction_db;
+            // The largest gain whose peak reduction stays within the limit, once known.
+            let mut cap_db = MAX_GAIN_DB;
+            let mut previous = rendered_at.zip(lufs);
+            let mut held_back = None;
+            for _ in 0..MAX_ATTEMPTS {
                 if rendered_at != Some(gain_db) {
-                    (out, gr, lufs) = render(gain_db)?;
+                    (gr, lufs) = attempt(gain_db)?;
                     rendered_at = Some(gain_db);
+                }
+                if gr.max_db > 0.0 {
+                    cap_db = cap_db.min(gain_db + limit_db - gr.max_db);
+                }
+                if gr.max_db > limit_db + 0.05 {
+                    // Never crush silently: hold the level back to the limit (and say so below).
+                    held_back.get_or_insert(gr.max_db);
+                    gain_db = cap_db;
+                    continue;
                 }
                 let Some(now) = lufs else { break };
                 let error = target - now;
                 if error.abs() <= LOUDNESS_TOLERANCE_LU || gain_db.abs() >= MAX_GAIN_DB {
                     break;
                 }
-                gain_db = (gain_db + error).clamp(-MAX_GAIN_DB, MAX_GAIN_DB);
-            }
-            // Never crush silently: above the allowed reduction, hold the level back and say so.
-            if gr.max_db > job.max_gain_reduction_db + 0.05 {
-                let needed = gr.max_db;
-                for _ in 0..6 {
-                    gain_db -= gr.max_db - job.max_gain_reduction_db;
-                    (out, gr, lufs) = render(gain_db)?;
-                    if gr.max_db <= job.max_gain_reduction_db + 0.05 {
-                        break;
+                let slope = match previous {
+                    Some((g0, l0)) if (gain_db - g0).abs() > 1e-6 => {
+                        ((now - l0) / (gain_db - g0)).clamp(0.1, 1.0)
                     }
+                    _ => 1.0,
+                };
+                if error > 0.0 && gain_db >= cap_db - 1e-9 {
+                    // Louder needs more reduction than allowed: what it would take, estimated.
+                    held_back = Some(gr.max_db + error / slope);
+                    break;
                 }
+                previous = Some((gain_db, now));
+                gain_db = (gain_db + error / slope).clamp(-MAX_GAIN_DB, cap_db.min(MAX_GAIN_DB));
+            }
+            if let Some(needed) =
+                held_back.filter(|_| lufs.is_some_and(|l| target - l > LOUDNESS_TOLERANCE_LU))
+            {
                 warnings.push(format!(
-                    "reaching {target:.1} LUFS needs {needed:.1} dB of peak gain reduction (limit {:.1} dB): rendered at {} instead — consider a lower target",
-                    job.max_gain_reduction_db,
+                    "reaching {target:.1} LUFS needs about {needed:.1} dB of peak gain reduction (limit {limit_db:.1} dB): rendered at {} instead — consider a lower target",
                     lufs.map_or("—".into(), |l| format!("{l:.1} LUFS"))
                 ));
             }
@@ -236,11 +270,12 @@ pub fn render_track(
     }
 
     if rendered_at.is_none() {
-        (out, gr, lufs) = render(gain_db)?;
+        (gr, lufs) = attempt(0.0)?;
+        rendered_at = Some(0.0);
     }
     Ok(RenderedTrack {
-        audio: out,
-        gain_db,
+        audio: head.into_output(gap, rate_hz),
+        gain_db: rendered_at.unwrap_or(0.0),
         gain_reduction: gr,
         integrated_lufs: lufs,
         warnings,
