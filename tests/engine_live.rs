@@ -4,6 +4,7 @@
 use lathe::dsp::{Bell, ChainParams};
 use lathe::engine::{Engine, Monitor, NullBackend, Program, Source, SourceSettings};
 use lathe::media::AudioBuffer;
+use lathe::player::source;
 use lathe::render::live::{prepare_reference, prepare_track};
 use lathe::render::track::{integrated_lufs, render_track, TrackJob};
 use std::path::{Path, PathBuf};
@@ -96,23 +97,6 @@ fn busy_job() -> TrackJob {
         fade_out_s: 0.8,
         gap_before_s: 0.0,
         max_gain_reduction_db: 12.0,
-    }
-}
-
-fn source(key: u64, live: lathe::render::live::LiveTrack) -> Source {
-    Source {
-        key,
-        settings: SourceSettings {
-            params: live.params,
-            source_lufs: live.source_lufs,
-            mastered_lufs: live.mastered_lufs,
-            mastered_true_peak_dbtp: live.mastered_true_peak_dbtp,
-            platform_gain_db: 0.0,
-            fade_in_s: live.fade_in_s,
-            fade_out_s: live.fade_out_s,
-        },
-        kernel: live.kernel,
-        audio: live.audio,
     }
 }
 

@@ -22,7 +22,7 @@ use super::*;
 use crate::analysis::album::TONAL_DEVIATION_RANGE_HZ;
 use crate::analysis::kweight::k_weight_power;
 use crate::analysis::{album_stats, references_average, SpectralBalance};
-use crate::render::params::{match_curve_db, match_target};
+use crate::render::params::{match_curve_db, match_target, smooth_one_octave};
 use std::collections::HashMap;
 
 /// The album-average target has settled when no band moves more than this between passes, dB.
@@ -372,23 +372,7 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
 /// Largest |deviation| over the masked bands after smoothing over one octave (triangular, ±1/2
 /// octave) and removing the level: how far the track's broad balance strays, dB.
 pub(super) fn broad_peak_db(v: &[f64], mask: &[bool]) -> f64 {
-    let smoothed: Vec<f64> = (0..v.len())
-        .map(|i| {
-            let (mut sum, mut weight) = (0.0, 0.0);
-            for j in i.saturating_sub(3)..(i + 4).min(v.len()) {
-                if mask[j] {
-                    let w = 4.0 - (i as f64 - j as f64).abs();
-                    sum += w * v[j];
-                    weight += w;
-                }
-            }
-            if weight > 0.0 {
-                sum / weight
-            } else {
-                0.0
-            }
-        })
-        .collect();
+    let smoothed = smooth_one_octave(v, |j| mask[j]);
     let mean = masked_mean(&smoothed, mask);
     smoothed
         .iter()

@@ -27,21 +27,7 @@ pub fn run(inputs: &[PathBuf], as_json: bool, use_cache: bool) -> anyhow::Result
         .map(|i| i.path.clone())
         .collect();
     let cache = use_cache.then(AnalysisCache::user_default);
-    let show_progress = std::io::stderr().is_terminal();
-    let progress = |p: BatchProgress| {
-        if show_progress {
-            eprint!(
-                "\ranalysing {}/{} files  {:>3.0}%",
-                p.done,
-                p.total,
-                p.fraction * 100.0
-            );
-        }
-    };
-    let results = analyze_batch(&paths, cache.as_ref(), &progress, &AtomicBool::new(false));
-    if show_progress {
-        eprint!("\r{:60}\r", "");
-    }
+    let results = analyse_with_progress(&paths, cache.as_ref());
     let (track_results, reference_results) = results.split_at(tracks.len());
     let ok: Vec<Option<&TrackAnalysis>> = track_results.iter().map(|r| r.as_ref().ok()).collect();
     let stats = album_stats(&ok);
@@ -224,4 +210,27 @@ fn opt(value: Option<f64>, unit: &str, signed: bool) -> String {
         Some(v) => format!("{v:.1} {unit}"),
         None => "—".to_string(),
     }
+}
+
+/// Analyses `paths` in parallel (cache first), with a progress line on stderr when it is a terminal.
+pub(super) fn analyse_with_progress(
+    paths: &[PathBuf],
+    cache: Option<&AnalysisCache>,
+) -> Vec<Result<TrackAnalysis, crate::analysis::AnalysisError>> {
+    let show_progress = std::io::stderr().is_terminal();
+    let progress = |p: BatchProgress| {
+        if show_progress {
+            eprint!(
+                "\ranalysing {}/{} files  {:>3.0}%",
+                p.done,
+                p.total,
+                p.fraction * 100.0
+            );
+        }
+    };
+    let results = analyze_batch(paths, cache, &progress, &AtomicBool::new(false));
+    if show_progress {
+        eprint!("\r{:60}\r", "");
+    }
+    results
 }

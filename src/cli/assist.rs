@@ -1,13 +1,11 @@
 //! `lathe assist`: tone and headroom proposals for the album, with reasons, the translation
 //! preview, and `--apply` to write them into the project.
 
-use crate::analysis::{analyze_batch, AnalysisCache, BatchProgress, TrackAnalysis};
+use crate::analysis::{AnalysisCache, TrackAnalysis};
 use crate::assist::{self, AlbumProposal, AssistInput, AssistOptions, Platform};
 use crate::project::{DeliveryPreset, Document, MatchTarget};
 use anyhow::{bail, Context};
-use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
 
 /// Options of `lathe assist`.
 #[derive(Debug, clap::Args)]
@@ -105,21 +103,7 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
         )
         .collect();
     let cache = (!a.no_cache).then(AnalysisCache::user_default);
-    let tty = std::io::stderr().is_terminal();
-    let progress = |p: BatchProgress| {
-        if tty {
-            eprint!(
-                "\ranalysing {}/{} files  {:>3.0}%",
-                p.done,
-                p.total,
-                p.fraction * 100.0
-            );
-        }
-    };
-    let results = analyze_batch(&paths, cache.as_ref(), &progress, &AtomicBool::new(false));
-    if tty {
-        eprint!("\r{:60}\r", "");
-    }
+    let results = super::analyze::analyse_with_progress(&paths, cache.as_ref());
     let (track_results, ref_results) = results.split_at(project.tracks.len());
     let mut failed = Vec::new();
     let tracks: Vec<Option<TrackAnalysis>> = track_results

@@ -81,24 +81,8 @@ pub fn match_curve_db(track: &TrackAnalysis, target: &SpectralBalance, max_db: f
         .zip(&track.spectrum.mid_db)
         .map(|(t, s)| t - s)
         .collect();
-    // One octave either side weighs in (1/6-octave grid: ±3 bands), triangular weights.
-    let smoothed: Vec<f64> = (0..raw.len())
-        .map(|i| {
-            let (mut sum, mut weight) = (0.0, 0.0);
-            for j in i.saturating_sub(3)..(i + 4).min(raw.len()) {
-                let w = 4.0 - (i as f64 - j as f64).abs();
-                if raw[j].is_finite() {
-                    sum += w * raw[j];
-                    weight += w;
-                }
-            }
-            if weight > 0.0 {
-                sum / weight
-            } else {
-                0.0
-            }
-        })
-        .collect();
+    // A one-octave triangular window (1/6-octave grid: ±3 bands).
+    let smoothed = smooth_one_octave(&raw, |j| raw[j].is_finite());
     let bound = max_db.abs();
     bands
         .iter()
@@ -112,6 +96,28 @@ pub fn match_curve_db(track: &TrackAnalysis, target: &SpectralBalance, max_db: f
                 1.0
             };
             g.clamp(-bound, bound) * fade
+        })
+        .collect()
+}
+
+/// Smooths a curve on the 1/6-octave analysis grid with a triangular window spanning one octave
+/// (±3 bands, weights 1..4..1), using only the bands `keep` accepts (0 where none is). Pure.
+pub fn smooth_one_octave(values: &[f64], keep: impl Fn(usize) -> bool) -> Vec<f64> {
+    (0..values.len())
+        .map(|i| {
+            let (mut sum, mut weight) = (0.0, 0.0);
+            for j in i.saturating_sub(3)..(i + 4).min(values.len()) {
+                if keep(j) {
+                    let w = 4.0 - (i as f64 - j as f64).abs();
+                    sum += w * values[j];
+                    weight += w;
+                }
+            }
+            if weight > 0.0 {
+                sum / weight
+            } else {
+                0.0
+            }
         })
         .collect()
 }
