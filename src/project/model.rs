@@ -257,7 +257,22 @@ pub struct AlbumSettings {
     pub album_spread_lu: Option<f64>,
     /// Warn when reaching the target needs more peak gain reduction than this, dB.
     pub max_gain_reduction_db: f64,
+    /// How the true-peak limiter recovers (hold and release).
+    pub limiter: LimiterCharacter,
     pub export: ExportSettings,
+}
+
+/// How the true-peak limiter recovers after reducing gain (see `dsp::LimiterCharacter`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LimiterCharacter {
+    /// Slow release: for dense material where pumping must not be heard.
+    Transparent,
+    /// The default.
+    #[default]
+    Balanced,
+    /// Quick release after isolated transients: louder, less subtle.
+    Fast,
 }
 
 impl Default for AlbumSettings {
@@ -269,6 +284,7 @@ impl Default for AlbumSettings {
             loudness_mode: LoudnessMode::Album,
             album_spread_lu: None,
             max_gain_reduction_db: 6.0,
+            limiter: LimiterCharacter::Balanced,
             export: ExportSettings::default(),
         }
     }

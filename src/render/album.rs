@@ -112,7 +112,13 @@ impl AlbumPlan {
     pub fn track_job(&self, doc: &Document, index: usize, output_rate_hz: u32) -> TrackJob {
         let track = &doc.project.tracks[index];
         let source = &self.analyses[index];
-        let params = chain_params(&track.tone, &track.stereo, 0.0, self.settings.ceiling_dbtp);
+        let params = chain_params(
+            &track.tone,
+            &track.stereo,
+            0.0,
+            self.settings.ceiling_dbtp,
+            self.settings.limiter,
+        );
         let match_curve = (track.tone.match_eq.amount > 0.0).then(|| {
             let target = match_target(
                 track.tone.match_eq.target,

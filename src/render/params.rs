@@ -2,16 +2,17 @@
 //! live engine, so both run the very same chain.
 
 use crate::analysis::{SpectralBalance, TrackAnalysis};
-use crate::dsp::{Bell as DspBell, ChainParams};
-use crate::project::{MatchTarget, StereoSettings, ToneSettings};
+use crate::dsp::{Bell as DspBell, ChainParams, LimiterCharacter as DspCharacter};
+use crate::project::{LimiterCharacter, MatchTarget, StereoSettings, ToneSettings};
 
-/// The chain's parameters for a track's tone and stereo settings, with `gain_db` before the limiter
-/// and the limiter's `ceiling_dbtp`.
+/// The chain's parameters for a track's tone and stereo settings, with `gain_db` before the limiter,
+/// the limiter's `ceiling_dbtp` and its `character`.
 pub fn chain_params(
     tone: &ToneSettings,
     stereo: &StereoSettings,
     gain_db: f64,
     ceiling_dbtp: f64,
+    character: LimiterCharacter,
 ) -> ChainParams {
     let mut bells = [DspBell::default(); 4];
     for (slot, b) in bells.iter_mut().zip(&tone.bells) {
@@ -36,6 +37,11 @@ pub fn chain_params(
         mono_bass_hz: stereo.mono_bass_hz.unwrap_or(0.0),
         gain_db,
         ceiling_dbtp,
+        limiter_character: match character {
+            LimiterCharacter::Transparent => DspCharacter::Transparent,
+            LimiterCharacter::Balanced => DspCharacter::Balanced,
+            LimiterCharacter::Fast => DspCharacter::Fast,
+        },
         ..ChainParams::default()
     }
 }
@@ -159,7 +165,9 @@ mod tests {
             },
             3.0,
             -1.0,
+            LimiterCharacter::Fast,
         );
+        assert_eq!(p.limiter_character, DspCharacter::Fast);
         assert_eq!(
             (
                 p.tilt_db,
@@ -190,6 +198,7 @@ mod tests {
             &StereoSettings::default(),
             0.0,
             -1.0,
+            LimiterCharacter::default(),
         );
         assert_eq!(n, ChainParams::default());
     }

@@ -8,6 +8,9 @@ mod analysis;
 mod app;
 #[doc(hidden)]
 pub mod demo;
+pub mod edit;
+pub mod figures;
+pub mod history;
 mod spectrum_plot;
 mod theme;
 pub mod tracks;
