@@ -10,6 +10,8 @@ use crate::render::live::{prepare_reference, prepare_track, LiveTrack};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
+pub mod live;
+
 /// Keys at and above this name references (`REFERENCE_KEY_BASE + index`); below, track ids.
 pub const REFERENCE_KEY_BASE: SourceKey = 1 << 62;
 
@@ -54,13 +56,23 @@ pub fn prepare(
     key: SourceKey,
     rate_hz: u32,
 ) -> Result<Source, String> {
+    prepare_live(doc, plan, key, rate_hz).map(|live| source(key, live))
+}
+
+/// Like [`prepare`], but keeps what the render measured (peak gain reduction, held back).
+pub fn prepare_live(
+    doc: &Document,
+    plan: &AlbumPlan,
+    key: SourceKey,
+    rate_hz: u32,
+) -> Result<LiveTrack, String> {
     if key >= REFERENCE_KEY_BASE {
         let index = (key - REFERENCE_KEY_BASE) as usize;
         let (path, _) = plan
             .references
             .get(index)
             .ok_or_else(|| format!("there is no reference {}", index + 1))?;
-        return prepare_reference(path, rate_hz).map(|live| source(key, live));
+        return prepare_reference(path, rate_hz);
     }
     let index = doc
         .project
@@ -69,7 +81,7 @@ pub fn prepare(
         .position(|t| t.id.0 == key)
         .ok_or_else(|| format!("no track with id {key} in the project"))?;
     let job = plan.track_job(doc, index, rate_hz);
-    prepare_track(&plan.sources[index], &job, rate_hz).map(|live| source(key, live))
+    prepare_track(&plan.sources[index], &job, rate_hz)
 }
 
 /// The settings that play a mastered track as `platform`'s loudness normalisation would (`None`:

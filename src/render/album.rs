@@ -75,38 +75,57 @@ pub fn plan_album(
             }
         }
     }
-    let stats = album_stats(&analyses.iter().map(Some).collect::<Vec<_>>());
-    let weighted: Vec<(&TrackAnalysis, f64)> = ref_results
-        .iter()
-        .zip(&doc.project.references)
-        .filter_map(|(r, reference)| Some((r.as_ref().ok()?, reference.weight)))
-        .collect();
-    let references_avg = (!weighted.is_empty()).then(|| references_average(&weighted));
-    let source_lufs: Vec<Option<f64>> = analyses
-        .iter()
-        .map(|a| a.loudness.integrated_lufs)
-        .collect();
-    let nudges: Vec<f64> = tracks.iter().map(|t| t.headroom.offset_lu).collect();
-    let loudest = (settings.preset == DeliveryPreset::Aes)
-        .then(|| settings.preset.spec().album_loudest_lufs)
-        .flatten();
-    let targets = plan_loudness(settings, loudest, &source_lufs, &nudges);
     let references = ref_paths
         .into_iter()
         .zip(ref_results.iter().map(|r| r.as_ref().ok().cloned()))
         .collect();
-    Ok(AlbumPlan {
-        sources,
-        analyses,
-        references,
-        album_average: stats.average,
-        references_average: references_avg,
-        targets,
-        settings: settings.clone(),
-    })
+    Ok(AlbumPlan::from_analyses(
+        doc, settings, sources, analyses, references,
+    ))
 }
 
 impl AlbumPlan {
+    /// The plan from analyses already at hand (`analyses[i]` belongs to `doc`'s track `i`,
+    /// `sources[i]` is its file): album average, references' average and loudness targets.
+    pub fn from_analyses(
+        doc: &Document,
+        settings: &AlbumSettings,
+        sources: Vec<PathBuf>,
+        analyses: Vec<TrackAnalysis>,
+        references: Vec<(PathBuf, Option<TrackAnalysis>)>,
+    ) -> AlbumPlan {
+        let stats = album_stats(&analyses.iter().map(Some).collect::<Vec<_>>());
+        let weighted: Vec<(&TrackAnalysis, f64)> = references
+            .iter()
+            .zip(&doc.project.references)
+            .filter_map(|((_, r), reference)| Some((r.as_ref()?, reference.weight)))
+            .collect();
+        let references_avg = (!weighted.is_empty()).then(|| references_average(&weighted));
+        let source_lufs: Vec<Option<f64>> = analyses
+            .iter()
+            .map(|a| a.loudness.integrated_lufs)
+            .collect();
+        let nudges: Vec<f64> = doc
+            .project
+            .tracks
+            .iter()
+            .map(|t| t.headroom.offset_lu)
+            .collect();
+        let loudest = (settings.preset == DeliveryPreset::Aes)
+            .then(|| settings.preset.spec().album_loudest_lufs)
+            .flatten();
+        let targets = plan_loudness(settings, loudest, &source_lufs, &nudges);
+        AlbumPlan {
+            sources,
+            analyses,
+            references,
+            album_average: stats.average,
+            references_average: references_avg,
+            targets,
+            settings: settings.clone(),
+        }
+    }
+
     /// The render job of track `index` (album order) at `output_rate_hz`: its chain settings, match
     /// curve, target loudness, fades and gap.
     pub fn track_job(&self, doc: &Document, index: usize, output_rate_hz: u32) -> TrackJob {

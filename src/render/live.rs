@@ -25,6 +25,10 @@ pub struct LiveTrack {
     pub mastered_true_peak_dbtp: Option<f64>,
     pub fade_in_s: f64,
     pub fade_out_s: f64,
+    /// Largest limiter gain reduction of the master, dB (positive).
+    pub peak_gain_reduction_db: f64,
+    /// The target needed more limiting than allowed, so the master stays below it.
+    pub held_back: bool,
     /// What the render had to say (target not reachable, …).
     pub warnings: Vec<String>,
 }
@@ -47,7 +51,14 @@ pub fn prepare_track(path: &Path, job: &TrackJob, rate_hz: u32) -> Result<LiveTr
         .map(|(gains, centres)| MatchKernel::design(gains, centres, f64::from(rate_hz)));
     let source_lufs = integrated_lufs(&audio);
     let mastered_true_peak_dbtp = true_peak_dbtp(&rendered.audio);
+    let held_back = job
+        .target_lufs
+        .zip(rendered.integrated_lufs)
+        // Beyond the ±0.1 LU every render promises.
+        .is_some_and(|(target, lufs)| target - lufs > 0.1);
     Ok(LiveTrack {
+        peak_gain_reduction_db: rendered.gain_reduction.max_db,
+        held_back,
         audio,
         mastered_true_peak_dbtp,
         params: ChainParams {
@@ -76,6 +87,8 @@ pub fn prepare_reference(path: &Path, rate_hz: u32) -> Result<LiveTrack, String>
         mastered_lufs: source_lufs,
         fade_in_s: 0.0,
         fade_out_s: 0.0,
+        peak_gain_reduction_db: 0.0,
+        held_back: false,
         warnings: Vec::new(),
     })
 }

@@ -1,7 +1,9 @@
 //! The album analysis as a background job: progress while it runs, one outcome at the end,
 //! a generation number so results of a superseded run are dropped, and a cancel flag.
 
-use crate::analysis::{self, AlbumStats, AnalysisCache, BatchProgress, TrackAnalysis};
+use crate::analysis::{
+    self, AlbumStats, AnalysisCache, BatchProgress, SpectralBalance, TrackAnalysis,
+};
 use iced::futures::channel::mpsc;
 use iced::futures::{SinkExt, Stream, StreamExt};
 use std::path::PathBuf;
@@ -16,6 +18,10 @@ pub struct Outcome {
     /// Per album track: why it has no analysis (missing tracks have no entry here).
     pub errors: Vec<Option<String>>,
     pub stats: AlbumStats,
+    /// Per reference (project order): its analysis, or why there is none.
+    pub references: Vec<Result<TrackAnalysis, String>>,
+    /// The weighted average of the analysed references' spectra.
+    pub references_average: Option<SpectralBalance>,
 }
 
 impl Outcome {
@@ -27,7 +33,27 @@ impl Outcome {
             tracks,
             errors,
             stats,
+            references: Vec::new(),
+            references_average: None,
         }
+    }
+
+    /// Replaces the album statistics (demo and tests build them by hand).
+    pub fn with_stats(mut self, stats: AlbumStats) -> Self {
+        self.stats = stats;
+        self
+    }
+
+    /// Adds the references' analyses (with their weights) and their average.
+    pub fn with_references(mut self, references: Vec<(Result<TrackAnalysis, String>, f64)>) -> Self {
+        let weighted: Vec<(&TrackAnalysis, f64)> = references
+            .iter()
+            .filter_map(|(r, weight)| Some((r.as_ref().ok()?, *weight)))
+            .collect();
+        self.references_average =
+            (!weighted.is_empty()).then(|| analysis::references_average(&weighted));
+        self.references = references.into_iter().map(|(r, _)| r).collect();
+        self
     }
 }
 
@@ -85,12 +111,22 @@ impl Drop for Job {
     }
 }
 
-/// Analyses `paths` (`None` = missing track) on worker threads once the stream is polled.
-pub fn run(paths: Vec<Option<PathBuf>>, cancel: Arc<AtomicBool>) -> impl Stream<Item = Event> {
+/// Analyses the album's `paths` (`None` = missing track) and its `references` (path, weight)
+/// on worker threads once the stream is polled.
+pub fn run(
+    paths: Vec<Option<PathBuf>>,
+    references: Vec<(PathBuf, f64)>,
+    cancel: Arc<AtomicBool>,
+) -> impl Stream<Item = Event> {
     iced::stream::channel(64, async move |mut output: mpsc::Sender<Event>| {
         let (sender, mut receiver) = mpsc::unbounded();
         std::thread::spawn(move || {
-            let present: Vec<PathBuf> = paths.iter().flatten().cloned().collect();
+            let present: Vec<PathBuf> = paths
+                .iter()
+                .flatten()
+                .cloned()
+                .chain(references.iter().map(|(p, _)| p.clone()))
+                .collect();
             let progress = |p: BatchProgress| {
                 let _ = sender.unbounded_send(Event::Progress(p));
             };
@@ -118,7 +154,15 @@ pub fn run(paths: Vec<Option<PathBuf>>, cancel: Arc<AtomicBool>) -> impl Stream<
                     }
                 }
             }
-            let outcome = Outcome::from_tracks(tracks, errors);
+            let references = references
+                .iter()
+                .zip(results)
+                .map(|((path, weight), r)| {
+                    let r = r.map_err(|e| format!("reference {}: {e}", path.display()));
+                    (r, *weight)
+                })
+                .collect();
+            let outcome = Outcome::from_tracks(tracks, errors).with_references(references);
             let _ = sender.unbounded_send(Event::Finished(Arc::new(outcome)));
         });
         let mut finished = false;

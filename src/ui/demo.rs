@@ -3,7 +3,7 @@
 
 use super::analysis::Outcome;
 use crate::analysis::{AlbumStats, Loudness, SpectralBalance, TrackAnalysis};
-use crate::project::{AlbumInfo, Document, Project, Track, TrackId, SCHEMA_VERSION};
+use crate::project::{AlbumInfo, Document, Project, Reference, Track, TrackId, SCHEMA_VERSION};
 use std::path::{Path, PathBuf};
 
 /// Titles, in album order. The fourth has no file.
@@ -48,8 +48,14 @@ pub fn album(dir: &Path) -> std::io::Result<(Document, Outcome)> {
         },
         settings: Default::default(),
         tracks,
-        references: Vec::new(),
+        references: vec![Reference {
+            id: TrackId(900),
+            title: REFERENCE_TITLE.into(),
+            source: PathBuf::from("reference.flac"),
+            weight: 1.0,
+        }],
     };
+    std::fs::write(dir.join("reference.flac"), b"")?;
     let document = Document {
         project,
         path: dir.join("tidewater.lathe.json"),
@@ -103,7 +109,7 @@ fn track(
             true_peak_dbtp: Some(true_peak_dbtp),
             sample_peak_dbfs: Some(true_peak_dbtp - 0.3),
             plr_db: Some(true_peak_dbtp - lufs),
-            short_term_lufs: Vec::new(),
+            short_term_lufs: short_term(duration_s, lufs, lra_lu),
             short_term_step_s: 0.1,
         },
         spectrum: spectrum(tilt, bass),
@@ -112,6 +118,24 @@ fn track(
         notices: Vec::new(),
     }
 }
+
+/// A song-shaped short-term loudness curve: quiet intro, verses and louder choruses, an outro.
+fn short_term(duration_s: f64, lufs: f64, lra_lu: f64) -> Vec<Option<f32>> {
+    let steps = (duration_s / 0.1) as usize;
+    (0..steps)
+        .map(|i| {
+            let t = i as f64 / steps as f64;
+            let envelope = (t * 12.0).min(1.0) * ((1.0 - t) * 16.0).min(1.0);
+            let section = if (t * 6.0) as usize % 2 == 1 { 0.4 } else { -0.4 };
+            let wobble = (i as f64 * 0.37).sin() * 0.15;
+            let value = lufs + lra_lu * (section + wobble) - 20.0 * (1.0 - envelope);
+            (value > -70.0).then_some(value as f32)
+        })
+        .collect()
+}
+
+/// The demo album's one reference: a bright, bass-heavy commercial master.
+pub const REFERENCE_TITLE: &str = "Commercial Reference";
 
 /// The analysis of the demo album, with album statistics computed the simple way
 /// (mean of the dB curves), good enough for a picture.
@@ -125,6 +149,9 @@ pub fn outcome() -> Outcome {
     ];
     let average_db: Vec<f64> = (0..present[0].spectrum.mid_db.len())
         .map(|b| present.iter().map(|t| t.spectrum.mid_db[b]).sum::<f64>() / present.len() as f64)
+        .collect();
+    let side_average_db: Vec<f64> = (0..present[0].spectrum.side_db.len())
+        .map(|b| present.iter().map(|t| t.spectrum.side_db[b]).sum::<f64>() / present.len() as f64)
         .collect();
     let mut tracks: Vec<Option<TrackAnalysis>> = present.into_iter().map(Some).collect();
     tracks.insert(3, None);
@@ -151,15 +178,14 @@ pub fn outcome() -> Outcome {
         average: SpectralBalance {
             bands_hz: bands_hz(),
             mid_db: average_db,
-            side_db: Vec::new(),
+                side_db: side_average_db,
         },
         deviation_db,
         tonal_deviation_db,
         loudness_spread_lu: 12.5 - 8.9,
     };
-    Outcome {
-        errors: vec![None; tracks.len()],
-        tracks,
-        stats,
-    }
+    let reference = track(215.0, -8.5, 5.0, -0.3, 0.5, 3.0);
+    Outcome::from_tracks(tracks, vec![None; 6])
+        .with_stats(stats)
+        .with_references(vec![(Ok(reference), 1.0)])
 }

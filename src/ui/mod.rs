@@ -11,6 +11,7 @@ pub mod demo;
 pub mod edit;
 pub mod figures;
 pub mod history;
+pub mod session;
 mod spectrum_plot;
 mod theme;
 pub mod tracks;
@@ -21,7 +22,7 @@ mod view;
 mod tests;
 
 pub use analysis::{Event as AnalysisEvent, Outcome};
-pub use app::{App, Banner, Message};
+pub use app::{App, Banner, Message, Pick, Shortcut};
 pub use spectrum_plot::{Content as PlotContent, Curves};
 pub use theme::lathe as theme;
 

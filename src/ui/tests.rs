@@ -2,14 +2,13 @@
 //! messages, assert on state. No window, no decoding, no analysis code runs.
 
 use super::analysis::{Event, Outcome};
-use super::app::{App, Message};
+use super::app::{App, Message, Shortcut};
+use super::edit::Edit;
 use super::spectrum_plot::Content;
 use super::{demo, tracks, transport};
 use crate::analysis::BatchProgress;
-use crate::dsp::ChainParams;
-use crate::engine::{Engine, NullBackend, Source, SourceSettings};
-use crate::media::AudioBuffer;
-use crate::project::TrackId;
+use crate::engine::{Engine, Monitor, NullBackend};
+use crate::project::{LoudnessMode, TrackId};
 use std::sync::Arc;
 
 fn app_with(engine: Engine) -> (App, tempfile::TempDir) {
@@ -43,8 +42,8 @@ fn progress_is_shown_until_the_outcome_arrives_then_the_plot_shows_curves() {
     let (mut app, _dir) = app_with(Engine::disabled("test"));
     let _task = app.start_analysis();
     let generation = app.analysis_generation();
-    // Track 4 is missing: five files to analyse.
-    assert_eq!(app.analysis_progress(), Some((0.0, 0, 5)));
+    // Track 4 is missing: five tracks and the reference to analyse.
+    assert_eq!(app.analysis_progress(), Some((0.0, 0, 6)));
     assert_eq!(app.plot(), &Content::Note("Analysing…".into()));
 
     let progress = BatchProgress {
@@ -88,7 +87,7 @@ fn results_of_a_superseded_analysis_are_dropped() {
     });
     finish(&mut app, old, demo::outcome());
     assert!(app.outcome().is_none(), "stale outcome must be ignored");
-    assert_eq!(app.analysis_progress(), Some((0.0, 0, 5)));
+    assert_eq!(app.analysis_progress(), Some((0.0, 0, 6)));
 
     finish(&mut app, old + 1, demo::outcome());
     assert!(app.outcome().is_some());
@@ -140,94 +139,149 @@ fn a_missing_track_can_be_selected_and_says_so() {
     );
 }
 
+fn analysed(engine: Engine) -> (App, tempfile::TempDir) {
+    let (mut app, dir) = app_with(engine);
+    let _ = app.start_analysis();
+    let generation = app.analysis_generation();
+    finish(&mut app, generation, demo::outcome());
+    (app, dir)
+}
+
+fn order(app: &App) -> Vec<u64> {
+    let tracks = &app.document().unwrap().project.tracks;
+    tracks.iter().map(|t| t.id.0).collect()
+}
+
+fn tilt(app: &App, track: usize, db: f64) -> Edit {
+    let t = &app.document().unwrap().project.tracks[track];
+    let mut tone = t.tone.clone();
+    tone.tilt_db = db;
+    Edit::Tone { track: t.id, tone }
+}
+
 #[test]
 fn without_a_device_play_does_nothing_and_raises_no_error() {
-    let (mut app, _dir) = app_with(Engine::disabled("no sound card"));
-    let _ = app.update(Message::Transport(transport::Message::Play));
+    let (mut app, _dir) = analysed(Engine::disabled("no sound card"));
+    let _ = app.update(Message::Transport(transport::Message::PlayPause));
     assert!(app.banners().is_empty());
-    assert!(!app.transport.is_busy());
-}
-
-fn tone(frames: usize) -> Arc<Source> {
-    let left: Vec<f32> = (0..frames).map(|i| 0.5 * (i as f32 * 0.05).sin()).collect();
-    Arc::new(Source {
-        key: 100,
-        audio: AudioBuffer {
-            sample_rate_hz: 48_000,
-            channels: [left.clone(), left],
-        },
-        settings: SourceSettings {
-            params: ChainParams {
-                limiter_enabled: false,
-                ..ChainParams::default()
-            },
-            ..SourceSettings::default()
-        },
-        kernel: None,
-    })
+    assert!(!app.position().playing);
 }
 
 #[test]
-fn play_decodes_then_plays_and_stale_or_failed_decodes_are_handled() {
-    let (engine, mut backend) = null_engine();
-    let (mut app, _dir) = app_with(engine);
-    let _ = app.update(Message::Transport(transport::Message::Play));
-    assert!(app.transport.is_busy(), "decoding");
-    let error = "Cannot play “Harbour Lights”: corrupt — re-export the file".to_string();
-    let _ = app.update(Message::Decoded {
-        generation: 1,
-        result: Err(error.clone()),
-    });
-    assert_eq!(app.banners()[0].text, error);
-
-    let _ = app.update(Message::Transport(transport::Message::Play));
-    let _ = app.update(Message::Decoded {
-        generation: 1,
-        result: Ok(tone(480)),
-    });
-    assert_eq!(app.transport.loaded(), None, "generation 1 is stale");
-    let _ = app.update(Message::Decoded {
-        generation: 2,
-        result: Ok(tone(4_800)),
-    });
-    assert_eq!(app.transport.loaded(), Some(TrackId(100)));
-
-    let out = backend.render(2_400);
-    assert!(
-        out.iter().any(|s| s.abs() > 0.4),
-        "the engine plays the decoded audio"
-    );
-    backend.render(4_800);
-    let _ = app.update(Message::Tick);
-    assert!(!app.transport.playing, "Ended clears playing");
+fn an_edit_marks_the_project_modified_and_undo_redo_walk_it_back_and_forth() {
+    let (mut app, _dir) = analysed(Engine::disabled("test"));
+    assert!(!app.is_modified());
+    assert_eq!(app.title(), "Lathe — Tidewater");
+    let _ = app.apply_edit(tilt(&app, 0, 1.5));
+    assert!(app.is_modified());
+    assert_eq!(app.title(), "Lathe — Tidewater •");
+    let _ = app.update(Message::Undo);
+    assert!(!app.is_modified(), "undone back to the saved state");
+    assert_eq!(app.document().unwrap().project.tracks[0].tone.tilt_db, 0.0);
+    let _ = app.update(Message::Shortcut(Shortcut::Redo));
+    assert_eq!(app.document().unwrap().project.tracks[0].tone.tilt_db, 1.5);
 }
 
 #[test]
-fn original_switch_reaches_the_engine_and_switches_back() {
-    let (engine, mut backend) = null_engine();
-    let (mut app, _dir) = app_with(engine);
-    let _ = app.update(Message::Transport(transport::Message::Play));
-    let _ = app.update(Message::Decoded {
-        generation: 1,
-        result: Ok(tone(48_000)),
-    });
-    backend.render(480);
-    let _ = app.update(Message::Transport(transport::Message::ToggleOriginal));
-    backend.render(480);
-    assert_eq!(app.transport.monitor, crate::engine::Monitor::Original);
+fn keyboard_selects_and_reorders_and_the_selection_follows_the_moved_track() {
+    let (mut app, _dir) = analysed(Engine::disabled("test"));
+    let _ = app.update(Message::Shortcut(Shortcut::Select(1)));
+    assert_eq!(app.selected(), Some(TrackId(101)));
+    let _ = app.update(Message::Shortcut(Shortcut::Move(1)));
+    assert_eq!(order(&app), [100, 102, 101, 103, 104, 105]);
+    assert_eq!(app.selected(), Some(TrackId(101)));
+    let _ = app.update(Message::Shortcut(Shortcut::Select(-5)));
+    assert_eq!(app.selected(), Some(TrackId(100)), "clamped at the top");
+    let _ = app.update(Message::Shortcut(Shortcut::Move(-1)));
+    assert_eq!(order(&app), [100, 102, 101, 103, 104, 105], "no move past the top");
+    let _ = app.update(Message::Undo);
+    assert_eq!(order(&app), [100, 101, 102, 103, 104, 105]);
+}
+
+#[test]
+fn figures_follow_the_loudness_plan_in_track_and_album_mode() {
+    let (mut app, _dir) = analysed(Engine::disabled("test"));
+    // Album mode (default): the loudest source (−8.9 LUFS) goes to −14, the others keep offsets.
+    let mastered: Vec<Option<f64>> = app.figures().iter().map(|f| f.mastered_lufs).collect();
+    let expected = [-14.9, -16.3, -14.0, f64::NAN, -17.6, -15.5];
+    for (i, (m, e)) in mastered.iter().zip(expected).enumerate() {
+        match m {
+            Some(m) => assert!((m - e).abs() < 1e-9, "track {i}: {m} vs {e}"),
+            None => assert!(e.is_nan(), "track {i} has no figure"),
+        }
+    }
+    assert!(app.figures().iter().all(|f| !f.measured), "planned, not yet rendered");
+    let mut settings = app.document().unwrap().project.settings.clone();
+    settings.loudness_mode = LoudnessMode::Track;
+    let _ = app.apply_edit(Edit::Album(settings));
+    let present: Vec<f64> = app.figures().iter().filter_map(|f| f.mastered_lufs).collect();
+    assert_eq!(present, [-14.0; 5]);
     assert_eq!(
-        app.engine.position().monitor,
-        crate::engine::Monitor::Original
+        app.figures()[3].state,
+        crate::ui::figures::TrackState::Missing
     );
-    let _ = app.update(Message::Transport(transport::Message::ToggleOriginal));
-    backend.render(480);
-    assert_eq!(
-        app.engine.position().monitor,
-        crate::engine::Monitor::Mastered
-    );
+}
+
+#[test]
+fn save_clears_the_marker_and_the_autosave_and_recovery_restores_unsaved_work() {
+    let data = tempfile::tempdir().unwrap();
+    let (mut app, _dir) = analysed(Engine::disabled("test"));
+    app.use_data_dir(Some(data.path().to_path_buf()));
+    let _ = app.update(Message::Save);
+    assert!(!app.is_modified());
+    let _ = app.apply_edit(tilt(&app, 2, -2.0));
     let _ = app.update(Message::Tick);
-    assert!(
-        app.transport.meters.true_peak_dbtp.is_some(),
-        "the meters read what was heard"
+    let path = app.project_path().to_path_buf();
+    let autosave = crate::ui::session::autosave_path(data.path(), &path);
+    assert!(autosave.is_file(), "a modified project is autosaved");
+
+    // A crash now: a fresh app on the same file is offered the autosave.
+    let document = crate::project::Document::load(&path).unwrap();
+    assert_eq!(document.project.tracks[2].tone.tilt_db, 0.0, "file untouched");
+    let mut reopened = App::new(document, Engine::disabled("test"));
+    reopened.use_data_dir(Some(data.path().to_path_buf()));
+    let _ = reopened.update(Message::Recover(true));
+    assert_eq!(
+        reopened.document().unwrap().project.tracks[2].tone.tilt_db,
+        -2.0
     );
+    assert!(reopened.is_modified(), "recovered work still needs a save");
+
+    let _ = app.update(Message::Save);
+    assert!(!app.is_modified());
+    assert!(!autosave.exists(), "saving removes the autosave");
+    let saved = crate::project::Document::load(&path).unwrap();
+    assert_eq!(saved.project.tracks[2].tone.tilt_db, -2.0);
+}
+
+#[test]
+fn dropped_files_add_audio_tracks_and_refuse_the_rest_by_name() {
+    let (mut app, dir) = analysed(Engine::disabled("test"));
+    let text_file = dir.path().join("notes.txt");
+    std::fs::write(&text_file, b"lyrics").unwrap();
+    let _ = app.update(Message::FileDropped(text_file));
+    assert_eq!(app.banners().len(), 1);
+    assert!(app.banners()[0].text.contains("notes.txt"));
+    assert_eq!(order(&app).len(), 6);
+
+    let wav = dir.path().join("07 Last Light.wav");
+    std::fs::write(&wav, b"").unwrap();
+    let _ = app.update(Message::FileDropped(wav));
+    let project = &app.document().unwrap().project;
+    assert_eq!(project.tracks.len(), 7);
+    assert_eq!(project.tracks[6].title, "Last Light");
+    assert_eq!(project.tracks[6].id, TrackId(901), "ids stay unique (reference is 900)");
+    assert_eq!(app.selected(), Some(TrackId(901)));
+    assert!(app.analysis_progress().is_some(), "the new file is analysed");
+    let _ = app.update(Message::Undo);
+    assert_eq!(app.document().unwrap().project.tracks.len(), 6);
+}
+
+#[test]
+fn the_reference_monitor_without_a_reference_explains_and_stays_on_the_master() {
+    let (engine, _backend) = null_engine();
+    let (mut app, _dir) = app_with(engine);
+    let _ = app.update(Message::Transport(transport::Message::ToggleReference));
+    assert_eq!(app.monitor(), Monitor::Mastered);
+    assert!(app.banners()[0].text.contains("add a reference"));
 }

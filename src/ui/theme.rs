@@ -117,3 +117,35 @@ pub fn transport_button(_theme: &Theme, status: button::Status) -> button::Style
         ..button::Style::default()
     }
 }
+
+/// One button of a segmented switch (Original / Mastered / Reference): the chosen one is filled.
+pub fn segment(selected: bool) -> impl Fn(&Theme, button::Status) -> button::Style {
+    move |_theme, status| {
+        let (background, text_color) = match (selected, status) {
+            (true, _) => (Color { a: 0.85, ..TRACK }, BACKGROUND),
+            (false, button::Status::Hovered) => (LINE, TEXT),
+            (false, button::Status::Disabled) => (SURFACE, MUTED),
+            (false, _) => (RAISED, TEXT),
+        };
+        button::Style {
+            background: Some(Background::Color(background)),
+            text_color,
+            border: border::rounded(4).color(LINE).width(1),
+            ..button::Style::default()
+        }
+    }
+}
+
+/// A notice that asks for a decision (recovery offer): calm, not an error.
+pub fn notice(_theme: &Theme) -> container::Style {
+    container::Style {
+        background: Some(Background::Color(Color { a: 0.16, ..ALBUM })),
+        border: Border {
+            color: ALBUM,
+            width: 1.0,
+            radius: 6.0.into(),
+        },
+        text_color: Some(TEXT),
+        ..container::Style::default()
+    }
+}

@@ -1,97 +1,174 @@
-//! The window layout: banners, header, track list beside the spectrum, transport. Pure:
-//! reads the app's state, never changes it.
+//! The window layout: banners and the recovery offer, the header (album, file actions, status),
+//! then the album panel and overview (left), the tone view and meters (centre), the tone and
+//! headroom controls (right), and the transport along the bottom. Pure: reads the app's state.
 
 use super::app::{App, Message};
 use super::spectrum_plot::Content;
 use super::theme;
-use iced::widget::{button, canvas, column, container, progress_bar, row, space, text};
-use iced::{Alignment, Element, Fill, FillPortion, Length};
+use super::transport;
+use iced::widget::{button, canvas, column, container, progress_bar, row, space, text, tooltip};
+use iced::{Alignment, Element, Fill, Length};
+
+/// Width of the album column and of the controls column at any window size, logical pixels.
+const ALBUM_W: f32 = 440.0;
+const CONTROLS_W: f32 = 340.0;
 
 pub(super) fn window(app: &App) -> Element<'_, Message> {
-    let mut page = column![].spacing(12).padding(16);
+    let mut page = column![].spacing(10).padding(12);
     for banner in &app.banners {
-        page = page.push(
-            container(
-                row![
-                    text(banner.text.as_str()).size(14).width(Fill),
-                    button(text("Dismiss").size(13))
-                        .style(theme::transport_button)
-                        .on_press(Message::DismissBanner(banner.id)),
-                ]
-                .spacing(12)
-                .align_y(Alignment::Center),
-            )
-            .padding([8, 12])
+        page = page.push(banner_row(
+            text(banner.text.as_str()).size(14).width(Fill).into(),
+            vec![("Dismiss", Message::DismissBanner(banner.id))],
+            theme::banner,
+        ));
+    }
+    if let Some((_, written)) = &app.recovery {
+        let age = written
+            .elapsed()
+            .map(|d| format!("{} min ago", d.as_secs() / 60))
+            .unwrap_or_default();
+        page = page.push(banner_row(
+            text(format!(
+                "Unsaved changes to this project were kept ({age}), newer than the file. Recover them?"
+            ))
+            .size(14)
             .width(Fill)
-            .style(theme::banner),
-        );
+            .into(),
+            vec![
+                ("Recover", Message::Recover(true)),
+                ("Discard", Message::Recover(false)),
+            ],
+            theme::notice,
+        ));
     }
     page = page.push(header(app));
-    let tracks: Element<'_, Message> = match &app.document {
-        Some(document) => {
-            let stats = app.outcome.as_ref().map(|o| &o.stats);
-            app.tracks
-                .view(&document.project, &app.rows(), stats)
-                .map(Message::Tracks)
-        }
-        None => container(text("No project open").color(theme::MUTED))
-            .center(Fill)
-            .style(theme::panel)
-            .into(),
-    };
+    let album = app.album_panel();
+    let centre = column![spectrum(app), app.meters_panel()].spacing(10);
     page = page.push(
         row![
-            container(tracks).width(FillPortion(3)),
-            container(spectrum(app)).width(FillPortion(2)),
+            container(album).width(Length::Fixed(ALBUM_W)).height(Fill),
+            container(centre).width(Fill).height(Fill),
+            container(app.controls_panel())
+                .width(Length::Fixed(CONTROLS_W))
+                .height(Fill),
         ]
-        .spacing(12)
+        .spacing(10)
         .height(Fill),
     );
-    let now_playing = app.transport.loaded().and_then(|id| {
-        let tracks = &app.document.as_ref()?.project.tracks;
-        tracks.iter().find(|t| t.id == id).map(|t| t.title.as_str())
-    });
-    page = page.push(
-        app.transport
-            .view(&app.engine, now_playing, app.tracks.selected.is_some())
-            .map(Message::Transport),
-    );
-    container(page).width(Fill).height(Fill).into()
+    page = page.push(app.transport_bar().map(Message::Transport));
+    let desk: Element<'_, Message> = container(page).width(Fill).height(Fill).into();
+    app.with_dialogs(desk)
+}
+
+fn banner_row<'a>(
+    body: Element<'a, Message>,
+    actions: Vec<(&'a str, Message)>,
+    style: fn(&iced::Theme) -> container::Style,
+) -> Element<'a, Message> {
+    let mut line = row![body].spacing(10).align_y(Alignment::Center);
+    for (label, message) in actions {
+        line = line.push(
+            button(text(label).size(13))
+                .style(theme::transport_button)
+                .on_press(message),
+        );
+    }
+    container(line)
+        .padding([6, 12])
+        .width(Fill)
+        .style(style)
+        .into()
 }
 
 fn header(app: &App) -> Element<'_, Message> {
-    let (title, artist) = match &app.document {
+    let (title, artist) = match app.document() {
         Some(d) => (
             d.project.album.title.as_str(),
             d.project.album.artist.as_str(),
         ),
         None => ("Lathe", ""),
     };
+    let modified: Element<'_, Message> = if app.is_modified() {
+        tooltip(
+            text("● modified").size(12).color(theme::TRACK),
+            container(text("Unsaved changes (autosaved every few seconds) — Ctrl+S saves").size(12))
+                .padding([4, 8])
+                .style(theme::panel),
+            tooltip::Position::Bottom,
+        )
+        .into()
+    } else {
+        space::horizontal().width(0).into()
+    };
     let names = column![
-        text(title).size(26),
-        text(artist).size(15).color(theme::MUTED)
+        row![text(title).size(22), modified]
+            .spacing(10)
+            .align_y(Alignment::Center),
+        text(artist).size(13).color(theme::MUTED)
     ]
-    .spacing(2);
-    let status: Element<'_, Message> = match (app.job.progress, &app.outcome) {
+    .spacing(0);
+    let action = |label: &'static str, message: Option<Message>, tip: &'static str| {
+        tooltip(
+            button(text(label).size(13))
+                .padding([4, 10])
+                .style(theme::transport_button)
+                .on_press_maybe(message),
+            container(text(tip).size(12))
+                .padding([4, 8])
+                .style(theme::panel),
+            tooltip::Position::Bottom,
+        )
+    };
+    let has_doc = app.document().is_some();
+    let actions = row![
+        action("Open…", Some(Message::Open), "Open a project (Ctrl+O)"),
+        action(
+            "Save",
+            has_doc.then_some(Message::Save),
+            "Save the project (Ctrl+S)"
+        ),
+        action(
+            "Save as…",
+            has_doc.then_some(Message::SaveAs),
+            "Save under a new name (Ctrl+Shift+S)"
+        ),
+        action(
+            "Undo",
+            app.history.undo_label().map(|_| Message::Undo),
+            "Undo (Ctrl+Z)"
+        ),
+        action(
+            "Redo",
+            app.history.redo_label().map(|_| Message::Redo),
+            "Redo (Ctrl+Shift+Z)"
+        ),
+        app.export_button(),
+    ]
+    .spacing(4);
+    let status: Element<'_, Message> = match (app.analysis_progress(), &app.notice) {
         (Some((fraction, done, total)), _) => column![
             text(format!("Analysing {done} of {total} files"))
-                .size(13)
+                .size(12)
                 .color(theme::MUTED),
-            progress_bar(0.0..=1.0, fraction).length(240).girth(8),
+            progress_bar(0.0..=1.0, fraction).length(200).girth(6),
         ]
-        .spacing(6)
+        .spacing(4)
         .align_x(Alignment::End)
         .into(),
-        (None, Some(outcome)) => text(format!(
-            "Loudness spread across the album: {:.1} LU",
-            outcome.stats.loudness_spread_lu
-        ))
-        .size(13)
-        .color(theme::MUTED)
-        .into(),
-        (None, None) => space::horizontal().into(),
+        (None, Some(notice)) => text(notice.as_str()).size(12).color(theme::MUTED).into(),
+        (None, None) => match &app.stats {
+            Some(stats) => text(format!(
+                "Loudness spread across the album: {:.1} LU",
+                stats.loudness_spread_lu
+            ))
+            .size(12)
+            .color(theme::MUTED)
+            .into(),
+            None => space::horizontal().width(0).into(),
+        },
     };
-    row![names, space::horizontal(), status]
+    row![names, space::horizontal(), status, actions]
+        .spacing(16)
         .align_y(Alignment::Center)
         .padding([0, 4])
         .into()
@@ -99,19 +176,18 @@ fn header(app: &App) -> Element<'_, Message> {
 
 fn spectrum(app: &App) -> Element<'_, Message> {
     let selected_title = app.selected_index().and_then(|i| {
-        app.document
-            .as_ref()
+        app.document()
             .map(|d| d.project.tracks[i].title.as_str())
     });
     let heading = row![
-        text("Spectral balance").size(16),
+        text("Spectral balance").size(15),
         text("mid, dB relative to the track's loudness")
-            .size(13)
+            .size(12)
             .color(theme::MUTED),
     ]
     .spacing(10)
     .align_y(Alignment::End);
-    let mut panel = column![heading, canvas(&app.spectrum).width(Fill).height(Fill)].spacing(10);
+    let mut panel = column![heading, canvas(&app.spectrum).width(Fill).height(Fill)].spacing(8);
     if let (Content::Curves(_), Some(title)) = (app.plot(), selected_title) {
         panel = panel.push(
             row![
@@ -122,7 +198,7 @@ fn spectrum(app: &App) -> Element<'_, Message> {
         );
     }
     container(panel)
-        .padding(12)
+        .padding(10)
         .style(theme::panel)
         .width(Fill)
         .height(Fill)
@@ -142,8 +218,107 @@ fn legend(label: &str, color: iced::Color, dashed: bool) -> Element<'_, Message>
     } else {
         dash(26.0).into()
     };
-    row![line, text(label).size(13)]
+    row![line, text(label).size(12)]
         .spacing(8)
         .align_y(Alignment::Center)
         .into()
+}
+
+impl App {
+    /// The transport bar's view of playback.
+    fn transport_bar(&self) -> Element<'_, transport::Message> {
+        let position = self.position();
+        let title = position
+            .key
+            .and_then(|k| {
+                self.document()?
+                    .project
+                    .tracks
+                    .iter()
+                    .find(|t| t.id.0 == k)
+                    .map(|t| t.title.as_str())
+            });
+        let (loudness, _) = self.playing_loudness();
+        let step_s = self
+            .playback
+            .current_track()
+            .or(self.selected())
+            .and_then(|id| self.analyses.get(&id))
+            .map_or(0.1, |a| a.loudness.short_term_step_s);
+        let selected = self.selected_index();
+        let playable = self
+            .selected()
+            .is_some_and(|id| self.analyses.contains_key(&id));
+        let count = self.document().map_or(0, |d| d.project.tracks.len());
+        self.transport.view(transport::View {
+            status: self.engine.status(),
+            position,
+            now_playing: title,
+            preparing: position.waiting,
+            mode: self.playback.mode,
+            monitor: self.monitor(),
+            has_reference: self.references.first().is_some_and(|r| r.is_ok()),
+            can_play: playable,
+            can_transition: playable && selected.is_some_and(|i| i + 1 < count),
+            loudness,
+            step_s,
+            loop_region: self.playback.loop_region,
+        })
+    }
+
+    fn album_panel(&self) -> Element<'_, Message> {
+        match self.document() {
+            Some(document) => {
+                let rows = self.rows();
+                self.tracks
+                    .view(&document.project, &rows, self.stats.as_ref())
+                    .map(Message::Tracks)
+            }
+            None => container(text("No project open").color(theme::MUTED))
+                .center(Fill)
+                .style(theme::panel)
+                .into(),
+        }
+    }
+
+    fn rows(&self) -> Vec<super::tracks::RowData<'_>> {
+        let Some(document) = self.document() else {
+            return Vec::new();
+        };
+        document
+            .project
+            .tracks
+            .iter()
+            .map(|t| super::tracks::RowData {
+                analysis: self.analyses.get(&t.id),
+                missing: self.is_missing(t.id),
+                error: self.errors.get(&t.id).map(String::as_str),
+            })
+            .collect()
+    }
+
+    fn meters_panel(&self) -> Element<'_, Message> {
+        container(text(self.meters.line()).size(13).color(theme::MUTED))
+            .padding(10)
+            .width(Fill)
+            .style(theme::panel)
+            .into()
+    }
+
+    fn controls_panel(&self) -> Element<'_, Message> {
+        container(text("Controls").size(13).color(theme::MUTED))
+            .padding(10)
+            .width(Fill)
+            .height(Fill)
+            .style(theme::panel)
+            .into()
+    }
+
+    fn export_button(&self) -> Element<'_, Message> {
+        space::horizontal().width(0).into()
+    }
+
+    fn with_dialogs<'a>(&'a self, desk: Element<'a, Message>) -> Element<'a, Message> {
+        desk
+    }
 }

@@ -68,7 +68,7 @@ pub enum EngineError {
 pub type Provider = Arc<dyn Fn(SourceKey) -> LoadJob + Send + Sync>;
 
 /// Where playback is.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct PlayPosition {
     /// Segment of the program.
     pub segment: usize,
@@ -304,6 +304,12 @@ impl Engine {
         }
         self.send(Command::Program(program));
         self.manage_residency();
+    }
+
+    /// Replaces the provider of later loads without touching what plays (after an edit, the
+    /// next tracks load with the new settings).
+    pub fn set_provider(&mut self, provider: Provider) {
+        self.provider = Some(provider);
     }
 
     /// The program last set.

@@ -1,0 +1,242 @@
+//! What the desk derives from the project and the analyses: album statistics in the current
+//! order, the mastering plan (the same `AlbumPlan` the export uses), each track's figures and
+//! what the tone view draws. Recomputed after every edit; all of it is cheap (no I/O).
+
+use super::{App, Message};
+use crate::analysis::album_stats;
+use crate::project::Document;
+use crate::render::album::AlbumPlan;
+use crate::ui::analysis;
+use crate::ui::figures::{TrackFigures, TrackState};
+use crate::ui::spectrum_plot::{Content, Curves};
+use iced::Task;
+use std::sync::Arc;
+
+impl App {
+    pub(crate) fn on_analysis(&mut self, generation: u64, event: analysis::Event) -> Task<Message> {
+        if !self.job.is_current(generation) {
+            return Task::none(); // a superseded or cancelled run
+        }
+        match event {
+            analysis::Event::Progress(p) => {
+                self.job.progress = Some((p.fraction, p.done, p.total));
+                return Task::none();
+            }
+            analysis::Event::Finished(outcome) => {
+                self.job.progress = None;
+                self.analyses.clear();
+                self.errors.clear();
+                for (id, (analysis, error)) in self
+                    .job_tracks
+                    .iter()
+                    .zip(outcome.tracks.iter().zip(&outcome.errors))
+                {
+                    if let Some(a) = analysis {
+                        self.analyses.insert(*id, a.clone());
+                    }
+                    if let Some(e) = error {
+                        self.errors.insert(*id, e.clone());
+                    }
+                }
+                self.references = outcome.references.clone();
+                self.references_average = outcome.references_average.clone();
+                for error in outcome.references.iter().filter_map(|r| r.as_ref().err()) {
+                    let text = format!("{error} — the comparison leaves it out; check the file or remove the reference");
+                    self.push_banner(text);
+                }
+            }
+            analysis::Event::Stopped(reason) => {
+                self.job.progress = None;
+                self.push_banner(format!("Analysis: {reason}"));
+            }
+        }
+        self.refresh();
+        self.schedule_proofs()
+    }
+
+    /// Re-checks which source files exist (after load, add, relocate).
+    pub(crate) fn check_missing(&mut self) {
+        let Some(document) = &self.document else {
+            return;
+        };
+        self.missing = document
+            .project
+            .tracks
+            .iter()
+            .map(|t| (t.id, document.is_missing(t)))
+            .collect();
+    }
+
+    /// Recomputes everything derived from the project and the analyses.
+    pub(crate) fn refresh(&mut self) {
+        self.refresh_plan();
+        self.refresh_figures();
+        let content = self.plot_content();
+        self.spectrum.set(content);
+        let (loudness, duration_s) = self.playing_loudness();
+        let points = loudness.len();
+        self.transport.refresh(points, duration_s);
+    }
+
+    fn refresh_plan(&mut self) {
+        self.stats = None;
+        self.plan = None;
+        let Some(document) = &self.document else {
+            return;
+        };
+        // Only analysed tracks can be mastered; the plan covers them in album order.
+        let playable: Vec<usize> = document
+            .project
+            .tracks
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| self.analyses.contains_key(&t.id))
+            .map(|(i, _)| i)
+            .collect();
+        if playable.is_empty() {
+            return;
+        }
+        let all: Vec<Option<&_>> = document
+            .project
+            .tracks
+            .iter()
+            .map(|t| self.analyses.get(&t.id))
+            .collect();
+        self.stats = Some(album_stats(&all));
+        let mut sub = document.clone();
+        sub.project.tracks = playable
+            .iter()
+            .map(|&i| document.project.tracks[i].clone())
+            .collect();
+        let sources = sub
+            .project
+            .tracks
+            .iter()
+            .map(|t| document.source_path(&t.source))
+            .collect();
+        let analyses = sub
+            .project
+            .tracks
+            .iter()
+            .map(|t| self.analyses[&t.id].clone())
+            .collect();
+        let references = document
+            .project
+            .references
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let analysis = self.references.get(i).and_then(|r| r.as_ref().ok()).cloned();
+                (document.source_path(&r.source), analysis)
+            })
+            .collect();
+        let plan = AlbumPlan::from_analyses(
+            &sub,
+            &sub.project.settings,
+            sources,
+            analyses,
+            references,
+        );
+        self.plan = Some((Arc::new(sub), Arc::new(plan)));
+    }
+
+    fn refresh_figures(&mut self) {
+        let Some(document) = &self.document else {
+            self.figures.clear();
+            return;
+        };
+        let plan = self.plan.as_ref();
+        self.figures = document
+            .project
+            .tracks
+            .iter()
+            .enumerate()
+            .map(|(index, track)| {
+                let state = if self.is_missing(track.id) {
+                    TrackState::Missing
+                } else if let Some(error) = self.errors.get(&track.id) {
+                    TrackState::Unreadable(error.clone())
+                } else if self.analyses.contains_key(&track.id) {
+                    TrackState::Ready
+                } else {
+                    TrackState::Analysing
+                };
+                let Some(analysis) = self.analyses.get(&track.id) else {
+                    return TrackFigures::empty(state);
+                };
+                let planned = plan.and_then(|(doc, plan)| {
+                    let i = doc.project.tracks.iter().position(|t| t.id == track.id)?;
+                    plan.targets[i].target_lufs
+                });
+                let stamp = self.proof_stamp(track.id);
+                let proof = stamp.and_then(|s| self.proofs.current(track.id, &s).cloned());
+                let proof = proof.as_ref();
+                let deviation_db = self
+                    .stats
+                    .as_ref()
+                    .and_then(|s| s.tonal_deviation_db.get(index).copied().flatten());
+                let loudness = &analysis.loudness;
+                TrackFigures {
+                    state,
+                    duration_s: Some(analysis.duration_s),
+                    source_lufs: loudness.integrated_lufs,
+                    source_true_peak_dbtp: loudness.true_peak_dbtp,
+                    source_lra_lu: Some(loudness.lra_lu),
+                    mastered_lufs: proof.map_or(planned, |p| p.mastered_lufs),
+                    mastered_true_peak_dbtp: proof.and_then(|p| p.true_peak_dbtp),
+                    gain_reduction_db: proof.map(|p| p.peak_gain_reduction_db),
+                    held_back: proof.is_some_and(|p| p.held_back),
+                    measured: proof.is_some(),
+                    deviation_db,
+                }
+            })
+            .collect();
+    }
+
+    /// What the tone view shows for the selected track.
+    pub(crate) fn plot_content(&self) -> Content {
+        let note = |s: &str| Content::Note(s.to_string());
+        let Some(document) = &self.document else {
+            return note("No project open");
+        };
+        let Some(index) = self.selected_index() else {
+            return note("Select a track to see its spectral balance");
+        };
+        let track = &document.project.tracks[index];
+        if self.is_missing(track.id) {
+            return note(&format!("“{}”: file missing", track.title));
+        }
+        if let Some(error) = self.errors.get(&track.id) {
+            return note(&format!("“{}”: {error}", track.title));
+        }
+        let (Some(analysis), Some(stats)) = (self.analyses.get(&track.id), &self.stats) else {
+            return note(if self.job.is_running() {
+                "Analysing…"
+            } else {
+                "Not analysed"
+            });
+        };
+        if analysis.spectrum.mid_db.is_empty() || stats.average.mid_db.is_empty() {
+            return note("No spectrum for this track (silent or too short)");
+        }
+        Content::Curves(Curves {
+            bands_hz: analysis.spectrum.bands_hz.clone(),
+            track_db: analysis.spectrum.mid_db.clone(),
+            album_db: stats.average.mid_db.clone(),
+        })
+    }
+
+    /// The short-term loudness of the track at the playhead (or the selected one) and its length.
+    pub(crate) fn playing_loudness(&self) -> (&[Option<f32>], f64) {
+        let id = self.playback.current_track().or(self.tracks.selected);
+        match id.and_then(|id| self.analyses.get(&id)) {
+            Some(a) => (&a.loudness.short_term_lufs, a.duration_s),
+            None => (&[], 0.0),
+        }
+    }
+
+    /// The document the plan was made for (tracks with an analysis).
+    pub(crate) fn planned(&self) -> Option<(&Arc<Document>, &Arc<AlbumPlan>)> {
+        self.plan.as_ref().map(|(d, p)| (d, p))
+    }
+}

@@ -1,0 +1,438 @@
+//! The desk: the application state and the routing of messages. Panels own their messages and
+//! views; this module applies their actions. Project lifecycle (edits, undo, save, autosave) is
+//! in `project.rs`, the engine and background renders in `playback.rs`, the album analysis and
+//! the figures derived from it in `derived.rs`, shortcuts in `keys.rs`.
+
+mod derived;
+pub mod keys;
+mod playback;
+mod project;
+
+use super::analysis::{self, Outcome};
+use super::figures::TrackFigures;
+use super::history::History;
+use super::session::{self, Recent};
+use super::spectrum_plot::{Content, SpectrumPlot};
+use super::tracks::{self, Tracks};
+use super::transport::{self, Transport};
+use super::{theme, view};
+use crate::analysis::{AlbumStats, SpectralBalance, TrackAnalysis};
+use crate::engine::{Engine, Meters, Monitor, PlayPosition};
+use crate::project::{Document, Project, TrackId};
+use crate::render::album::AlbumPlan;
+use iced::{event, keyboard, time, window, Element, Event, Subscription, Task, Theme};
+use playback::{Playback, Proofs};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+pub use keys::Shortcut;
+
+/// Application messages. Cheap to clone: large payloads are behind `Arc`.
+#[derive(Debug, Clone)]
+pub enum Message {
+    Tracks(tracks::Message),
+    Transport(transport::Message),
+    Analysis {
+        generation: u64,
+        event: analysis::Event,
+    },
+    /// A background render of a track's master finished (`playback.rs`).
+    Proofed {
+        generation: u64,
+        track: TrackId,
+        result: Result<playback::Proof, String>,
+    },
+    /// The exact gain of an edited track was re-solved (`playback.rs`).
+    Resolved {
+        generation: u64,
+        track: TrackId,
+        result: playback::Resolved,
+    },
+    DismissBanner(u64),
+    Shortcut(Shortcut),
+    Undo,
+    Redo,
+    Save,
+    SaveAs,
+    Open,
+    OpenRecent(PathBuf),
+    /// A file chosen in a dialog (`None`: cancelled), for what `Pick` says.
+    Picked(Pick, Option<Vec<PathBuf>>),
+    /// Audio files dropped on the window.
+    FileDropped(PathBuf),
+    /// Accept or discard the autosave offered at start.
+    Recover(bool),
+    /// Display-rate timer while something moves (playback, background work, autosave).
+    Tick,
+    CloseRequested(window::Id),
+}
+
+/// What a file dialog was opened for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Pick {
+    AddTracks,
+    Locate(TrackId),
+    SaveAs,
+    Open,
+}
+
+/// An error or notice shown at the top until dismissed. The text names the file and what to do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Banner {
+    pub id: u64,
+    pub text: String,
+}
+
+/// The whole application state.
+pub struct App {
+    pub(super) project_path: PathBuf,
+    pub(super) document: Option<Document>,
+    /// The project as last saved or loaded (the "modified" marker compares with it).
+    pub(super) saved: Option<Project>,
+    pub(super) history: History,
+    pub(super) recent: Recent,
+    /// Lathe's data folder (recent list, autosaves); `None`: nothing is remembered.
+    pub(super) data_dir: Option<PathBuf>,
+    /// An autosave newer than the project file, offered at start.
+    pub(super) recovery: Option<(Project, SystemTime)>,
+    /// The project as last autosaved, and when.
+    autosaved: Option<(Project, Instant)>,
+    /// Source files found missing (checked when tracks change; the view does no I/O).
+    pub(super) missing: HashMap<TrackId, bool>,
+    pub(super) job: analysis::Job,
+    /// Track ids of the running analysis, in the order it was given them.
+    job_tracks: Vec<TrackId>,
+    pub(super) analyses: HashMap<TrackId, TrackAnalysis>,
+    pub(super) errors: HashMap<TrackId, String>,
+    pub(super) references: Vec<Result<TrackAnalysis, String>>,
+    pub(super) references_average: Option<SpectralBalance>,
+    /// Album statistics over the tracks in their current order.
+    pub(super) stats: Option<AlbumStats>,
+    /// The plan every track is mastered by (tracks with an analysis), and its document.
+    pub(super) plan: Option<(Arc<Document>, Arc<AlbumPlan>)>,
+    pub(super) figures: Vec<TrackFigures>,
+    pub(super) proofs: Proofs,
+    pub(super) tracks: Tracks,
+    pub(super) spectrum: SpectrumPlot,
+    pub(super) transport: Transport,
+    pub(super) playback: Playback,
+    pub(super) engine: Engine,
+    pub(super) meters: Meters,
+    pub(super) banners: Vec<Banner>,
+    /// A short line about the last action ("Undid tone of “Paper Boats”").
+    pub(super) notice: Option<String>,
+    next_banner_id: u64,
+}
+
+impl App {
+    /// An app showing `document`, playing through `engine`. Selects the first track.
+    pub fn new(document: Document, engine: Engine) -> App {
+        let mut app = App::empty(document.path.clone(), engine);
+        app.tracks.selected = document.project.tracks.first().map(|t| t.id);
+        app.saved = Some(document.project.clone());
+        app.document = Some(document);
+        app.check_missing();
+        app.refresh();
+        app
+    }
+
+    /// An app whose project could not be opened: it shows why, and nothing else fails.
+    pub fn failed(project_path: PathBuf, reason: &str, engine: Engine) -> App {
+        let mut app = App::empty(project_path.clone(), engine);
+        app.push_banner(format!(
+            "Could not open the project {}: {reason} — check the path, or open another project file.",
+            project_path.display()
+        ));
+        app.refresh();
+        app
+    }
+
+    fn empty(project_path: PathBuf, engine: Engine) -> App {
+        App {
+            project_path,
+            document: None,
+            saved: None,
+            history: History::default(),
+            recent: Recent::default(),
+            data_dir: None,
+            recovery: None,
+            autosaved: None,
+            missing: HashMap::new(),
+            job: analysis::Job::default(),
+            job_tracks: Vec::new(),
+            analyses: HashMap::new(),
+            errors: HashMap::new(),
+            references: Vec::new(),
+            references_average: None,
+            stats: None,
+            plan: None,
+            figures: Vec::new(),
+            proofs: Proofs::default(),
+            tracks: Tracks::default(),
+            spectrum: SpectrumPlot::default(),
+            transport: Transport::default(),
+            playback: Playback::default(),
+            engine,
+            meters: Meters::default(),
+            banners: Vec::new(),
+            notice: None,
+            next_banner_id: 0,
+        }
+    }
+
+    /// Loads the project, opens the audio output, offers a newer autosave and starts the analysis.
+    pub fn boot(project_path: PathBuf) -> (App, Task<Message>) {
+        let engine = Engine::start();
+        let data_dir = session::data_dir();
+        let mut app = match Document::load(&project_path) {
+            Ok(document) => App::new(document, engine),
+            Err(error) => App::failed(project_path, &error.to_string(), engine),
+        };
+        app.use_data_dir(data_dir);
+        let task = app.start_analysis();
+        (app, task)
+    }
+
+    /// Remembers the project in the recent list and looks for an autosave to recover, in `dir`.
+    pub fn use_data_dir(&mut self, dir: Option<PathBuf>) {
+        self.data_dir = dir;
+        let Some(dir) = &self.data_dir else { return };
+        self.recent = Recent::load(dir);
+        if let Some(document) = &self.document {
+            self.recent.remember(&document.path);
+            let _ = self.recent.save(dir);
+            self.recovery = session::recoverable(dir, document);
+        }
+    }
+
+    /// Starts a new analysis generation of all present tracks and the references; older runs
+    /// are cancelled. Analyses are cached on disk, so re-running after an edit is quick.
+    pub fn start_analysis(&mut self) -> Task<Message> {
+        let Some(document) = &self.document else {
+            return Task::none();
+        };
+        let tracks = &document.project.tracks;
+        let paths: Vec<Option<PathBuf>> = tracks
+            .iter()
+            .map(|t| (!self.is_missing(t.id)).then(|| document.source_path(&t.source)))
+            .collect();
+        let references: Vec<(PathBuf, f64)> = document
+            .project
+            .references
+            .iter()
+            .map(|r| (document.source_path(&r.source), r.weight))
+            .collect();
+        self.job_tracks = tracks.iter().map(|t| t.id).collect();
+        let total = paths.iter().flatten().count() + references.len();
+        let (generation, cancel) = self.job.begin(total);
+        self.refresh();
+        Task::stream(analysis::run(paths, references, cancel))
+            .map(move |event| Message::Analysis { generation, event })
+    }
+
+    pub fn update(&mut self, message: Message) -> Task<Message> {
+        match message {
+            Message::Tracks(message) => match self.tracks.update(message) {
+                tracks::Action::SelectionChanged(_) => self.refresh(),
+                tracks::Action::None => {}
+            },
+            Message::Transport(message) => return self.transport_message(message),
+            Message::Analysis { generation, event } => return self.on_analysis(generation, event),
+            Message::Proofed {
+                generation,
+                track,
+                result,
+            } => return self.on_proofed(generation, track, result),
+            Message::Resolved {
+                generation,
+                track,
+                result,
+            } => self.on_resolved(generation, track, result),
+            Message::DismissBanner(id) => self.banners.retain(|b| b.id != id),
+            Message::Shortcut(shortcut) => return self.on_shortcut(shortcut),
+            Message::Undo => return self.undo(),
+            Message::Redo => return self.redo(),
+            Message::Save => self.save(),
+            Message::SaveAs => return self.pick(Pick::SaveAs),
+            Message::Open => return self.pick(Pick::Open),
+            Message::OpenRecent(path) => return self.open(&path),
+            Message::Picked(pick, paths) => return self.on_picked(pick, paths),
+            Message::FileDropped(path) => return self.add_files(vec![path]),
+            Message::Recover(accept) => return self.recover(accept),
+            Message::Tick => return self.tick(Instant::now()),
+            Message::CloseRequested(_) => {
+                self.job.cancel();
+                self.engine.stop();
+                // Unsaved work stays in the autosave, offered at the next start.
+                self.autosave(Instant::now(), true);
+                return iced::exit();
+            }
+        }
+        Task::none()
+    }
+
+    fn on_shortcut(&mut self, shortcut: Shortcut) -> Task<Message> {
+        use transport::Message as T;
+        match shortcut {
+            Shortcut::PlayPause => self.transport_message(T::PlayPause),
+            Shortcut::ToggleOriginal => self.transport_message(T::ToggleOriginal),
+            Shortcut::ToggleReference => self.transport_message(T::ToggleReference),
+            Shortcut::SeekBy(s) => self.transport_message(T::SeekBy(s)),
+            Shortcut::Select(step) => {
+                self.select_step(step);
+                Task::none()
+            }
+            Shortcut::Move(step) => self.move_selected(step),
+            Shortcut::Undo => self.undo(),
+            Shortcut::Redo => self.redo(),
+            Shortcut::Save => {
+                self.save();
+                Task::none()
+            }
+            Shortcut::SaveAs => self.pick(Pick::SaveAs),
+            Shortcut::Open => self.pick(Pick::Open),
+            Shortcut::Export | Shortcut::Escape => Task::none(),
+        }
+    }
+
+    /// Selects the track `step` places away from the selected one (clamped to the album).
+    fn select_step(&mut self, step: i32) {
+        let Some(document) = &self.document else {
+            return;
+        };
+        let tracks = &document.project.tracks;
+        if tracks.is_empty() {
+            return;
+        }
+        let here = self.selected_index().map_or(-1, |i| i as i64);
+        let next = (here + i64::from(step)).clamp(0, tracks.len() as i64 - 1) as usize;
+        let id = tracks[next].id;
+        if self.tracks.selected != Some(id) {
+            self.tracks.selected = Some(id);
+            self.refresh();
+        }
+    }
+
+    pub(super) fn push_banner(&mut self, text: String) {
+        self.next_banner_id += 1;
+        self.banners.push(Banner {
+            id: self.next_banner_id,
+            text,
+        });
+    }
+
+    pub(super) fn is_missing(&self, id: TrackId) -> bool {
+        self.missing.get(&id).copied().unwrap_or(false)
+    }
+
+    pub(super) fn selected_index(&self) -> Option<usize> {
+        let selected = self.tracks.selected?;
+        self.document
+            .as_ref()?
+            .project
+            .tracks
+            .iter()
+            .position(|t| t.id == selected)
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        view::window(self)
+    }
+
+    pub fn title(&self) -> String {
+        let modified = if self.is_modified() { " •" } else { "" };
+        match &self.document {
+            Some(d) => format!("Lathe — {}{modified}", d.project.album.title),
+            None => "Lathe".to_string(),
+        }
+    }
+
+    pub fn theme(&self) -> Theme {
+        theme::lathe()
+    }
+
+    pub fn subscription(&self) -> Subscription<Message> {
+        let close = window::close_requests().map(Message::CloseRequested);
+        let input = event::listen_with(|event, status, _window| match (event, status) {
+            (Event::Window(window::Event::FileDropped(path)), _) => {
+                Some(Message::FileDropped(path))
+            }
+            (
+                Event::Keyboard(keyboard::Event::KeyPressed { key, modifiers, .. }),
+                event::Status::Ignored,
+            ) => keys::shortcut(&key, modifiers).map(Message::Shortcut),
+            _ => None,
+        });
+        let busy = self.playback.is_busy()
+            || self.job.is_running()
+            || self.proofs.is_running()
+            || self.is_modified();
+        if busy {
+            // ~30 fps for the playhead and meters; the canvases redraw only what moved.
+            let tick = time::every(Duration::from_millis(33)).map(|_| Message::Tick);
+            Subscription::batch([close, input, tick])
+        } else {
+            Subscription::batch([close, input])
+        }
+    }
+
+    // Read access for tests and the binary.
+    pub fn selected(&self) -> Option<TrackId> {
+        self.tracks.selected
+    }
+    /// `(fraction, done, total)` while the analysis runs.
+    pub fn analysis_progress(&self) -> Option<(f32, usize, usize)> {
+        self.job.progress
+    }
+    pub fn analysis_generation(&self) -> u64 {
+        self.job.generation
+    }
+    pub fn banners(&self) -> &[Banner] {
+        &self.banners
+    }
+    pub fn plot(&self) -> &Content {
+        self.spectrum.content()
+    }
+    pub fn project_path(&self) -> &Path {
+        &self.project_path
+    }
+    pub fn document(&self) -> Option<&Document> {
+        self.document.as_ref()
+    }
+    pub fn figures(&self) -> &[TrackFigures] {
+        &self.figures
+    }
+    pub fn position(&self) -> PlayPosition {
+        self.playback.position
+    }
+    pub fn monitor(&self) -> Monitor {
+        self.playback.monitor
+    }
+    /// Whether the project differs from the file on disk.
+    pub fn is_modified(&self) -> bool {
+        match (&self.document, &self.saved) {
+            (Some(d), Some(saved)) => d.project != *saved,
+            _ => false,
+        }
+    }
+    /// The analysis outcome in album order (for tests and pictures).
+    pub fn outcome(&self) -> Option<Outcome> {
+        let document = self.document.as_ref()?;
+        let stats = self.stats.clone()?;
+        let tracks = document
+            .project
+            .tracks
+            .iter()
+            .map(|t| self.analyses.get(&t.id).cloned())
+            .collect();
+        let errors = document
+            .project
+            .tracks
+            .iter()
+            .map(|t| self.errors.get(&t.id).cloned())
+            .collect();
+        Some(Outcome::from_tracks(tracks, errors).with_stats(stats))
+    }
+}

@@ -1,0 +1,548 @@
+//! The desk's side of playback and background renders:
+//! - the transport's messages become engine programs (track, album, transition), seeks, loops
+//!   and monitor switches; tracks load through a provider that masters them as the export does;
+//! - an edit is heard at once: the new settings go to the engine with the gain corrected by a
+//!   spectral prediction (`player::live`), and a re-solve a moment later replaces it with the
+//!   export's exact gain;
+//! - "proofs": each track's master is rendered in the background (one at a time) so the album
+//!   panel shows measured loudness, true peak and gain reduction instead of the plan.
+
+use super::{App, Message};
+use crate::dsp::MatchKernel;
+use crate::engine::{
+    EngineEvent, LoadJob, Monitor, PlayPosition, Program, Provider, SourceKey, SourceSettings,
+};
+use crate::player::{self, live::predicted_loudness_change_db, REFERENCE_KEY_BASE};
+use crate::project::{Document, TrackId};
+use crate::render::album::AlbumPlan;
+use crate::ui::transport::{self, Mode};
+use iced::futures::channel::oneshot;
+use iced::Task;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Quiet time after the last edit before the exact gain is re-solved (a drag is not re-rendered
+/// at every step).
+const RESOLVE_AFTER: Duration = Duration::from_millis(400);
+/// Quiet time after an edit before proofs are rendered again.
+const PROOF_AFTER: Duration = Duration::from_millis(1500);
+
+/// What the engine is playing with, per track key: the settings and the match curve the
+/// provider (or the last live edit) gave it. Written by the loader thread, read here.
+type Sent = Arc<Mutex<HashMap<SourceKey, (SourceSettings, Option<Vec<f64>>)>>>;
+
+/// Playback as the desk sees it.
+#[derive(Default)]
+pub struct Playback {
+    pub mode: Mode,
+    pub monitor: Monitor,
+    /// Monitor to return to when the reference is toggled off.
+    before_reference: Monitor,
+    pub position: PlayPosition,
+    pub loop_region: Option<(f64, f64)>,
+    /// A program has been set (Play was pressed at least once since the last stop).
+    started: bool,
+    sent: Sent,
+    /// The track whose exact gain must be re-solved, and when it was last edited.
+    resolve: Option<(TrackId, Instant)>,
+    resolve_generation: u64,
+}
+
+impl Playback {
+    /// Whether anything moves (the tick runs).
+    pub fn is_busy(&self) -> bool {
+        self.position.playing || self.position.waiting || self.resolve.is_some()
+    }
+
+    /// The track at the playhead.
+    pub fn current_track(&self) -> Option<TrackId> {
+        self.position
+            .key
+            .filter(|k| *k < REFERENCE_KEY_BASE)
+            .map(TrackId)
+    }
+}
+
+/// A track's master as rendered in the background.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Proof {
+    pub mastered_lufs: Option<f64>,
+    pub true_peak_dbtp: Option<f64>,
+    pub peak_gain_reduction_db: f64,
+    pub held_back: bool,
+}
+
+/// Measured masters, each with the settings it was rendered with (`stamp`).
+#[derive(Debug, Default)]
+pub struct Proofs {
+    done: HashMap<TrackId, (String, Proof)>,
+    running: Option<(TrackId, String)>,
+    generation: u64,
+    /// Start rendering no earlier than this (after edits settle).
+    due_at: Option<Instant>,
+}
+
+impl Proofs {
+    /// The proof of `track` if it was rendered with the current settings.
+    pub fn current(&self, track: TrackId, stamp: &str) -> Option<&Proof> {
+        self.done
+            .get(&track)
+            .filter(|(s, _)| s == stamp)
+            .map(|(_, p)| p)
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.running.is_some() || self.due_at.is_some()
+    }
+
+    /// Called after an edit: wait until edits settle before rendering again.
+    pub fn invalidate_changed(&mut self, _document: Option<&Document>) {
+        self.due_at = Some(Instant::now() + PROOF_AFTER);
+    }
+}
+
+impl App {
+    /// What determines a track's master: its settings, its planned target and the album's
+    /// headroom settings. A proof is current while its stamp matches.
+    pub(crate) fn proof_stamp(&self, track: TrackId) -> Option<String> {
+        let (doc, plan) = self.planned()?;
+        let i = doc.project.tracks.iter().position(|t| t.id == track)?;
+        let t = &doc.project.tracks[i];
+        let s = &plan.settings;
+        Some(format!(
+            "{:?}|{:?}|{:?}|{:?}|{}|{}|{:?}|{:?}|{:?}|{:?}",
+            t.tone,
+            t.stereo,
+            plan.targets[i].target_lufs,
+            (s.ceiling_dbtp, s.max_gain_reduction_db),
+            t.fade_in_s,
+            t.fade_out_s,
+            s.limiter,
+            s.export.sample_rate_hz,
+            (t.tone.match_eq.amount > 0.0).then_some(&plan.album_average.mid_db),
+            plan.references_average.as_ref().map(|r| &r.mid_db),
+        ))
+    }
+
+    /// Starts the next due proof render, if any (selected track first).
+    pub(crate) fn schedule_proofs(&mut self) -> Task<Message> {
+        if self.proofs.running.is_some() {
+            return Task::none();
+        }
+        if let Some(due) = self.proofs.due_at {
+            if Instant::now() < due {
+                return Task::none();
+            }
+            self.proofs.due_at = None;
+        }
+        let Some((doc, plan)) = self.planned().map(|(d, p)| (d.clone(), p.clone())) else {
+            return Task::none();
+        };
+        let mut order: Vec<TrackId> = doc.project.tracks.iter().map(|t| t.id).collect();
+        if let Some(selected) = self.tracks.selected {
+            order.retain(|t| *t != selected);
+            order.insert(0, selected);
+        }
+        let next = order.into_iter().find_map(|id| {
+            let stamp = self.proof_stamp(id)?;
+            self.proofs
+                .current(id, &stamp)
+                .is_none()
+                .then_some((id, stamp))
+        });
+        let Some((track, stamp)) = next else {
+            return Task::none();
+        };
+        let Some(index) = doc.project.tracks.iter().position(|t| t.id == track) else {
+            return Task::none();
+        };
+        self.proofs.generation += 1;
+        self.proofs.running = Some((track, stamp));
+        let generation = self.proofs.generation;
+        let rate_hz = plan
+            .settings
+            .export
+            .sample_rate_hz
+            .unwrap_or(plan.analyses[index].sample_rate_hz);
+        background(move || {
+            let live = player::prepare_live(&doc, &plan, track.0, rate_hz)?;
+            Ok(Proof {
+                mastered_lufs: live.mastered_lufs,
+                true_peak_dbtp: live.mastered_true_peak_dbtp,
+                peak_gain_reduction_db: live.peak_gain_reduction_db,
+                held_back: live.held_back,
+            })
+        })
+        .map(move |result| Message::Proofed {
+            generation,
+            track,
+            result,
+        })
+    }
+
+    pub(crate) fn on_proofed(
+        &mut self,
+        generation: u64,
+        track: TrackId,
+        result: Result<Proof, String>,
+    ) -> Task<Message> {
+        if generation != self.proofs.generation {
+            return Task::none();
+        }
+        let Some((_, stamp)) = self.proofs.running.take() else {
+            return Task::none();
+        };
+        match result {
+            Ok(proof) => {
+                self.proofs.done.insert(track, (stamp, proof));
+                self.refresh();
+            }
+            // The analysis already reported unreadable files; a failed proof keeps the plan's
+            // figures and is not retried until the settings change.
+            Err(_) => {
+                let failed = Proof {
+                    mastered_lufs: None,
+                    true_peak_dbtp: None,
+                    peak_gain_reduction_db: 0.0,
+                    held_back: false,
+                };
+                self.proofs.done.insert(track, (stamp, failed));
+            }
+        }
+        self.schedule_proofs()
+    }
+
+    /// A provider that masters tracks (and prepares references) as the export does, and
+    /// remembers what it gave the engine for live edits.
+    fn provider(&self, rate_hz: u32) -> Option<Provider> {
+        let (doc, plan) = self.planned().map(|(d, p)| (d.clone(), p.clone()))?;
+        let sent = self.playback.sent.clone();
+        Some(Arc::new(move |key| -> LoadJob {
+            let (doc, plan, sent) = (doc.clone(), plan.clone(), sent.clone());
+            Box::new(move || {
+                let source = player::prepare(&doc, &plan, key, rate_hz)?;
+                let curve = curve_of(&doc, &plan, key);
+                if let Ok(mut sent) = sent.lock() {
+                    sent.insert(key, (source.settings, curve));
+                }
+                Ok(source)
+            })
+        }))
+    }
+
+    pub(crate) fn transport_message(&mut self, message: transport::Message) -> Task<Message> {
+        use transport::Message as T;
+        match message {
+            T::PlayPause => {
+                let selected = self.tracks.selected;
+                let here = self.playback.current_track();
+                if self.playback.position.playing {
+                    self.engine.pause();
+                } else if self.playback.started && (here == selected || here.is_none()) {
+                    self.engine.play();
+                } else {
+                    self.start(Mode::Track);
+                }
+            }
+            T::Stop => {
+                self.engine.stop();
+                self.playback.started = false;
+            }
+            T::PlayAlbum => self.start(Mode::Album),
+            T::Transition => self.start(Mode::Transition),
+            T::Previous | T::Next => {
+                let step = if message == T::Next { 1 } else { -1 };
+                if self.playback.started && self.playback.mode == Mode::Album {
+                    self.engine.skip_tracks(step);
+                } else {
+                    self.select_step(step);
+                    if self.playback.started {
+                        self.start(Mode::Track);
+                    }
+                }
+            }
+            T::Seek(seconds) => self.engine.seek(seconds),
+            T::SeekBy(delta) => {
+                let p = self.engine.position();
+                self.engine.seek((p.position_s + delta).max(0.0));
+            }
+            T::SetLoop(region) => {
+                self.playback.loop_region = region;
+                self.engine.set_loop(region);
+            }
+            T::Monitor(monitor) => self.set_monitor(monitor),
+            T::ToggleOriginal => {
+                let next = match self.playback.monitor {
+                    Monitor::Original => Monitor::Mastered,
+                    _ => Monitor::Original,
+                };
+                self.set_monitor(next);
+            }
+            T::ToggleReference => {
+                let next = match self.playback.monitor {
+                    Monitor::Reference => self.playback.before_reference,
+                    other => {
+                        self.playback.before_reference = other;
+                        Monitor::Reference
+                    }
+                };
+                self.set_monitor(next);
+            }
+        }
+        self.playback.position = self.engine.position();
+        Task::none()
+    }
+
+    fn set_monitor(&mut self, monitor: Monitor) {
+        if monitor == Monitor::Reference {
+            let has_reference = self.references.first().is_some_and(|r| r.is_ok());
+            let Some(rate) = self.engine.output_rate_hz() else {
+                return;
+            };
+            if !has_reference {
+                self.push_banner(
+                    "No reference to compare with — add a reference track to the project (or check that its file reads)."
+                        .into(),
+                );
+                return;
+            }
+            let key = player::reference_key(0);
+            if !self.engine.resident().contains(&key) {
+                if let Some(provider) = self.provider(rate) {
+                    self.engine.request(key, provider(key));
+                }
+            }
+            self.engine.set_reference(Some(key));
+        }
+        self.playback.monitor = monitor;
+        self.engine.set_monitor(monitor);
+    }
+
+    /// Plays the selected track alone, the album from it, or its transition to the next.
+    fn start(&mut self, mode: Mode) {
+        let (Some(rate), Some(selected)) = (self.engine.output_rate_hz(), self.tracks.selected)
+        else {
+            return;
+        };
+        let Some((doc, _)) = self.planned().map(|(d, p)| (d.clone(), p.clone())) else {
+            self.push_banner("Nothing to play yet: the analysis of this track has not finished (or the file is missing or unreadable).".into());
+            return;
+        };
+        let Some(index) = doc.project.tracks.iter().position(|t| t.id == selected) else {
+            let title = self.document.as_ref().and_then(|d| {
+                d.project.tracks.iter().find(|t| t.id == selected).map(|t| t.title.clone())
+            });
+            self.push_banner(format!(
+                "“{}” cannot be played: its file is missing or unreadable — locate it in the album panel.",
+                title.unwrap_or_default()
+            ));
+            return;
+        };
+        let program = match mode {
+            Mode::Track => Program::single(selected.0),
+            Mode::Album => player::album_program(&doc, rate),
+            Mode::Transition => match player::transition_program(&doc, index, 8.0, rate) {
+                Some(p) => p,
+                None => return,
+            },
+        };
+        let provider = self.provider(rate);
+        self.engine.set_program(program, provider);
+        if mode == Mode::Album {
+            let segment = program
+                .segments()
+                .iter()
+                .position(|s| matches!(s, crate::engine::Segment::Track { key, .. } if *key == selected.0));
+            if let Some(segment) = segment {
+                self.engine.seek_to(segment, 0.0);
+            }
+        }
+        if let Some(region) = self.playback.loop_region.filter(|_| mode == Mode::Track) {
+            self.engine.set_loop(Some(region));
+        }
+        self.engine.set_monitor(self.playback.monitor);
+        // (meters reset: wired when the meters panel lands)
+        self.engine.play();
+        self.playback.mode = mode;
+        self.playback.started = true;
+    }
+
+    /// After an edit: later loads use the new settings; loaded tracks hear it at once (predicted
+    /// gain), and the playing one is re-solved exactly once edits settle.
+    pub(crate) fn follow_edit(&mut self) -> Task<Message> {
+        let Some(rate) = self.engine.output_rate_hz() else {
+            return Task::none();
+        };
+        if let Some(provider) = self.provider(rate) {
+            self.engine.set_provider(provider);
+        }
+        let Some((doc, plan)) = self.planned().map(|(d, p)| (d.clone(), p.clone())) else {
+            return Task::none();
+        };
+        let resident: Vec<SourceKey> = self
+            .engine
+            .resident()
+            .into_iter()
+            .filter(|k| *k < REFERENCE_KEY_BASE)
+            .collect();
+        for key in resident {
+            let Some(index) = doc.project.tracks.iter().position(|t| t.id.0 == key) else {
+                continue;
+            };
+            let Ok(mut sent) = self.playback.sent.lock() else {
+                continue;
+            };
+            let Some((old, old_curve)) = sent.get(&key).cloned() else {
+                continue;
+            };
+            let job = plan.track_job(&doc, index, rate);
+            let new_curve = job.match_curve.as_ref().map(|(g, _)| g.clone());
+            let analysis = &plan.analyses[index];
+            let change_db = predicted_loudness_change_db(
+                &analysis.spectrum,
+                (&old.params, old_curve.as_deref()),
+                (&job.params, new_curve.as_deref()),
+            );
+            let target_change = match (job.target_lufs, old.mastered_lufs) {
+                (Some(new), Some(old)) => new - old,
+                _ => 0.0,
+            };
+            let mut params = job.params;
+            params.gain_db = old.params.gain_db - change_db + target_change;
+            let settings = SourceSettings {
+                params,
+                mastered_lufs: job.target_lufs.or(old.mastered_lufs),
+                fade_in_s: job.fade_in_s,
+                fade_out_s: job.fade_out_s,
+                ..old
+            };
+            if settings == old && new_curve == old_curve {
+                continue;
+            }
+            if new_curve != old_curve {
+                if let Some((gains, centres)) = &job.match_curve {
+                    let kernel = MatchKernel::design(gains, centres, f64::from(rate));
+                    self.engine.set_match_kernel(key, kernel);
+                }
+            }
+            sent.insert(key, (settings, new_curve));
+            drop(sent);
+            self.engine.set_settings(key, settings);
+            self.playback.resolve = Some((TrackId(key), Instant::now()));
+        }
+        Task::none()
+    }
+
+    /// Display-rate upkeep: engine events and position, meters, re-solves, proofs, autosave.
+    pub(crate) fn tick(&mut self, now: Instant) -> Task<Message> {
+        for event in self.engine.poll_events() {
+            match event {
+                EngineEvent::DeviceError(reason) | EngineEvent::DeviceLost(reason) => {
+                    self.push_banner(format!("Audio output: {reason}"))
+                }
+                EngineEvent::LoadFailed(_, reason) => self.push_banner(reason),
+                EngineEvent::DeviceRestored => self.playback.started = false,
+                EngineEvent::Ended => {}
+                EngineEvent::Underrun | EngineEvent::Loaded(_) | EngineEvent::Waiting(_) => {}
+            }
+        }
+        let before = self.playback.current_track();
+        self.playback.position = self.engine.position();
+        if self.playback.position.playing || self.playback.position.waiting {
+            self.meters = self.engine.meters();
+        }
+        if self.playback.current_track() != before {
+            self.refresh(); // the seek bar shows the new track's loudness
+        }
+        self.autosave(now, false);
+        let resolve = self.resolve_if_due(now);
+        Task::batch([resolve, self.schedule_proofs()])
+    }
+
+    fn resolve_if_due(&mut self, now: Instant) -> Task<Message> {
+        let Some((track, at)) = self.playback.resolve else {
+            return Task::none();
+        };
+        if now.duration_since(at) < RESOLVE_AFTER {
+            return Task::none();
+        }
+        self.playback.resolve = None;
+        let (Some(rate), Some((doc, plan))) = (
+            self.engine.output_rate_hz(),
+            self.planned().map(|(d, p)| (d.clone(), p.clone())),
+        ) else {
+            return Task::none();
+        };
+        self.playback.resolve_generation += 1;
+        let generation = self.playback.resolve_generation;
+        background(move || {
+            let live = player::prepare_live(&doc, &plan, track.0, rate)?;
+            let curve = curve_of(&doc, &plan, track.0);
+            Ok(Arc::new((player::source(track.0, live).settings, curve)))
+        })
+        .map(move |result| Message::Resolved {
+            generation,
+            track,
+            result,
+        })
+    }
+
+    /// The exact gain of an edited track arrived: it replaces the prediction, unless the
+    /// settings moved on meanwhile (then a newer re-solve is on its way).
+    pub(crate) fn on_resolved(&mut self, generation: u64, track: TrackId, result: Resolved) {
+        if generation != self.playback.resolve_generation {
+            return;
+        }
+        let (settings, curve) = match result {
+            Ok(solved) => (*solved).clone(),
+            Err(reason) => return self.push_banner(reason),
+        };
+        let Ok(mut sent) = self.playback.sent.lock() else {
+            return;
+        };
+        let current = sent.get(&track.0).cloned();
+        if let Some((now, now_curve)) = current {
+            if now_curve == curve && same_but_gain(&now, &settings) {
+                sent.insert(track.0, (settings, curve));
+                drop(sent);
+                self.engine.set_settings(track.0, settings);
+            }
+        }
+    }
+}
+
+/// What a re-solve answers: the exact settings and the match curve they were solved with.
+pub type Resolved = Result<Arc<(SourceSettings, Option<Vec<f64>>)>, String>;
+
+/// Whether two settings differ only in their gain (and measured loudness).
+fn same_but_gain(a: &SourceSettings, b: &SourceSettings) -> bool {
+    let mut b = *b;
+    b.params.gain_db = a.params.gain_db;
+    b.mastered_lufs = a.mastered_lufs;
+    b.mastered_true_peak_dbtp = a.mastered_true_peak_dbtp;
+    *a == b
+}
+
+/// The match curve (100 %, analysis grid) the plan gives track `key`, if it uses one.
+fn curve_of(doc: &Document, plan: &AlbumPlan, key: SourceKey) -> Option<Vec<f64>> {
+    let index = doc.project.tracks.iter().position(|t| t.id.0 == key)?;
+    plan.track_job(doc, index, 48_000)
+        .match_curve
+        .map(|(gains, _)| gains)
+}
+
+/// Runs `work` on its own thread and answers with its result (a panic becomes an error).
+fn background<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Task<Result<T, String>> {
+    Task::future(async move {
+        let (sender, receiver) = oneshot::channel();
+        std::thread::spawn(move || {
+            let _ = sender.send(work());
+        });
+        receiver
+            .await
+            .unwrap_or_else(|_| Err("the background render stopped unexpectedly".into()))
+    })
+}
