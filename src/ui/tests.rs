@@ -288,3 +288,118 @@ fn the_reference_monitor_without_a_reference_explains_and_stays_on_the_master() 
     assert_eq!(app.monitor(), Monitor::Mastered);
     assert!(app.banners()[0].text.contains("add a reference"));
 }
+
+/// A two-track album of real WAV files (a chord at two levels), analysed for real.
+fn real_album(engine: Engine) -> (App, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut document, _) = demo::album(dir.path()).unwrap();
+    document.project.tracks.truncate(2);
+    document.project.references.clear();
+    let mut analyses = Vec::new();
+    for (i, amplitude) in [0.3f32, 0.1].into_iter().enumerate() {
+        let path = dir.path().join(format!("real{i}.wav"));
+        let spec = hound::WavSpec {
+            channels: 2,
+            sample_rate: 48_000,
+            bits_per_sample: 32,
+            sample_format: hound::SampleFormat::Float,
+        };
+        let mut w = hound::WavWriter::create(&path, spec).unwrap();
+        for n in 0..48_000 * 4 {
+            let t = n as f32 / 48_000.0;
+            let v = amplitude
+                * [220.0f32, 277.2, 329.6, 1760.0]
+                    .iter()
+                    .map(|f| (std::f32::consts::TAU * f * t).sin() * 0.25)
+                    .sum::<f32>();
+            w.write_sample(v).unwrap();
+            w.write_sample(v * 0.9).unwrap();
+        }
+        w.finalize().unwrap();
+        document.project.tracks[i].source = path.clone();
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        analyses.push(Some(crate::analysis::analyze_file(&path, &cancel).unwrap()));
+    }
+    let mut app = App::new(document, engine);
+    let _ = app.start_analysis();
+    let generation = app.analysis_generation();
+    finish(&mut app, generation, Outcome::from_tracks(analyses, vec![None, None]));
+    (app, dir)
+}
+
+/// Renders and ticks until `done` holds (the loader prepares the master on its own thread).
+fn play_until(
+    app: &mut App,
+    backend: &mut NullBackend,
+    done: impl Fn(&App) -> bool,
+) -> Vec<f32> {
+    let mut heard = Vec::new();
+    for _ in 0..400 {
+        heard.extend(backend.render(480));
+        let _ = app.update(Message::Tick);
+        if done(app) {
+            return heard;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("timed out; position {:?}", app.position());
+}
+
+fn integrated_lufs(interleaved: &[f32]) -> f64 {
+    let mut meter = ebur128::EbuR128::new(2, 48_000, ebur128::Mode::I).unwrap();
+    meter.add_frames_f32(interleaved).unwrap();
+    meter.loudness_global().unwrap()
+}
+
+#[test]
+fn play_masters_the_selected_track_at_its_planned_loudness_and_b_plays_the_original_matched() {
+    let (engine, mut backend) = null_engine();
+    let (mut app, _dir) = real_album(engine);
+    let planned = app.figures()[0].mastered_lufs.unwrap();
+    assert_eq!(planned, -14.0, "album mode: the loudest track at the target");
+
+    let _ = app.update(Message::Shortcut(Shortcut::PlayPause));
+    play_until(&mut app, &mut backend, |app| {
+        app.position().playing && app.position().key == Some(100) && !app.position().waiting
+    });
+    let mastered = backend.render(48_000 * 2);
+    let lufs = integrated_lufs(&mastered);
+    assert!((lufs - planned).abs() < 0.2, "heard {lufs:.2} LUFS");
+
+    let _ = app.update(Message::Shortcut(Shortcut::ToggleOriginal));
+    assert_eq!(app.monitor(), Monitor::Original);
+    backend.render(4_800); // past the crossfade
+    let original = backend.render(48_000);
+    let lufs = integrated_lufs(&original);
+    assert!((lufs - planned).abs() < 0.2, "original matched: {lufs:.2} LUFS");
+    let _ = app.update(Message::Shortcut(Shortcut::PlayPause));
+    backend.render(480); // the audio thread takes the command
+    let _ = app.update(Message::Tick);
+    assert!(!app.position().playing, "Space pauses");
+}
+
+#[test]
+fn a_tone_edit_while_playing_is_heard_at_once_at_the_same_loudness() {
+    let (engine, mut backend) = null_engine();
+    let (mut app, _dir) = real_album(engine);
+    let _ = app.update(Message::Shortcut(Shortcut::PlayPause));
+    play_until(&mut app, &mut backend, |app| {
+        app.position().playing && !app.position().waiting
+    });
+    backend.render(4_800);
+    let before = integrated_lufs(&backend.render(48_000));
+    // A strong treble cut: without the predicted gain the master would drop in loudness.
+    let mut tone = app.document().unwrap().project.tracks[0].tone.clone();
+    tone.high_shelf.gain_db = -9.0;
+    tone.high_shelf.freq_hz = 1000.0;
+    let _ = app.apply_edit(Edit::Tone {
+        track: TrackId(100),
+        tone,
+    });
+    backend.render(4_800); // the chain's glide
+    let after = integrated_lufs(&backend.render(48_000));
+    assert!(
+        (after - before).abs() < 0.5,
+        "loudness held through the edit: {before:.2} → {after:.2} LUFS"
+    );
+}
