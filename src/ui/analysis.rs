@@ -45,7 +45,10 @@ impl Outcome {
     }
 
     /// Adds the references' analyses (with their weights) and their average.
-    pub fn with_references(mut self, references: Vec<(Result<TrackAnalysis, String>, f64)>) -> Self {
+    pub fn with_references(
+        mut self,
+        references: Vec<(Result<TrackAnalysis, String>, f64)>,
+    ) -> Self {
         let weighted: Vec<(&TrackAnalysis, f64)> = references
             .iter()
             .filter_map(|(r, weight)| Some((r.as_ref().ok()?, *weight)))

@@ -126,7 +126,11 @@ fn short_term(duration_s: f64, lufs: f64, lra_lu: f64) -> Vec<Option<f32>> {
         .map(|i| {
             let t = i as f64 / steps as f64;
             let envelope = (t * 12.0).min(1.0) * ((1.0 - t) * 16.0).min(1.0);
-            let section = if (t * 6.0) as usize % 2 == 1 { 0.4 } else { -0.4 };
+            let section = if (t * 6.0) as usize % 2 == 1 {
+                0.4
+            } else {
+                -0.4
+            };
             let wobble = (i as f64 * 0.37).sin() * 0.15;
             let value = lufs + lra_lu * (section + wobble) - 20.0 * (1.0 - envelope);
             (value > -70.0).then_some(value as f32)
@@ -178,7 +182,7 @@ pub fn outcome() -> Outcome {
         average: SpectralBalance {
             bands_hz: bands_hz(),
             mid_db: average_db,
-                side_db: side_average_db,
+            side_db: side_average_db,
         },
         deviation_db,
         tonal_deviation_db,
@@ -188,4 +192,43 @@ pub fn outcome() -> Outcome {
     Outcome::from_tracks(tracks, vec![None; 6])
         .with_stats(stats)
         .with_references(vec![(Ok(reference), 1.0)])
+}
+
+/// An album of `count` present tracks with varied hand-built analyses (frame-time benchmark).
+pub fn large_album(dir: &Path, count: usize) -> std::io::Result<(Document, Outcome)> {
+    let (mut document, _) = album(dir)?;
+    let template = document.project.tracks[0].clone();
+    document.project.tracks = (0..count)
+        .map(|i| {
+            let source = PathBuf::from(format!("{:02} Song {}.flac", i + 1, i + 1));
+            std::fs::write(dir.join(&source), b"")?;
+            Ok(Track {
+                id: TrackId(100 + i as u64),
+                title: format!("Song number {}", i + 1),
+                source,
+                gap_before_s: 2.0,
+                ..template.clone()
+            })
+        })
+        .collect::<std::io::Result<_>>()?;
+    let analyses: Vec<Option<TrackAnalysis>> = (0..count)
+        .map(|i| {
+            let x = i as f64;
+            Some(track(
+                180.0 + 13.0 * x,
+                -8.5 - (x * 1.7) % 5.0,
+                4.0 + (x * 0.9) % 6.0,
+                -0.2 - (x * 0.3) % 2.0,
+                ((x * 0.77).sin()) * 0.9,
+                ((x * 1.3).cos()) * 5.0,
+            ))
+        })
+        .collect();
+    let tracks: Vec<Option<&TrackAnalysis>> = analyses.iter().map(Option::as_ref).collect();
+    let stats = crate::analysis::album_stats(&tracks);
+    let reference = track(215.0, -8.5, 5.0, -0.3, 0.5, 3.0);
+    let outcome = Outcome::from_tracks(analyses, vec![None; count])
+        .with_stats(stats)
+        .with_references(vec![(Ok(reference), 1.0)]);
+    Ok((document, outcome))
 }

@@ -196,7 +196,11 @@ fn keyboard_selects_and_reorders_and_the_selection_follows_the_moved_track() {
     let _ = app.update(Message::Shortcut(Shortcut::Select(-5)));
     assert_eq!(app.selected(), Some(TrackId(100)), "clamped at the top");
     let _ = app.update(Message::Shortcut(Shortcut::Move(-1)));
-    assert_eq!(order(&app), [100, 102, 101, 103, 104, 105], "no move past the top");
+    assert_eq!(
+        order(&app),
+        [100, 102, 101, 103, 104, 105],
+        "no move past the top"
+    );
     let _ = app.update(Message::Undo);
     assert_eq!(order(&app), [100, 101, 102, 103, 104, 105]);
 }
@@ -213,11 +217,18 @@ fn figures_follow_the_loudness_plan_in_track_and_album_mode() {
             None => assert!(e.is_nan(), "track {i} has no figure"),
         }
     }
-    assert!(app.figures().iter().all(|f| !f.measured), "planned, not yet rendered");
+    assert!(
+        app.figures().iter().all(|f| !f.measured),
+        "planned, not yet rendered"
+    );
     let mut settings = app.document().unwrap().project.settings.clone();
     settings.loudness_mode = LoudnessMode::Track;
     let _ = app.apply_edit(Edit::Album(settings));
-    let present: Vec<f64> = app.figures().iter().filter_map(|f| f.mastered_lufs).collect();
+    let present: Vec<f64> = app
+        .figures()
+        .iter()
+        .filter_map(|f| f.mastered_lufs)
+        .collect();
     assert_eq!(present, [-14.0; 5]);
     assert_eq!(
         app.figures()[3].state,
@@ -240,7 +251,10 @@ fn save_clears_the_marker_and_the_autosave_and_recovery_restores_unsaved_work() 
 
     // A crash now: a fresh app on the same file is offered the autosave.
     let document = crate::project::Document::load(&path).unwrap();
-    assert_eq!(document.project.tracks[2].tone.tilt_db, 0.0, "file untouched");
+    assert_eq!(
+        document.project.tracks[2].tone.tilt_db, 0.0,
+        "file untouched"
+    );
     let mut reopened = App::new(document, Engine::disabled("test"));
     reopened.use_data_dir(Some(data.path().to_path_buf()));
     let _ = reopened.update(Message::Recover(true));
@@ -273,9 +287,16 @@ fn dropped_files_add_audio_tracks_and_refuse_the_rest_by_name() {
     let project = &app.document().unwrap().project;
     assert_eq!(project.tracks.len(), 7);
     assert_eq!(project.tracks[6].title, "Last Light");
-    assert_eq!(project.tracks[6].id, TrackId(901), "ids stay unique (reference is 900)");
+    assert_eq!(
+        project.tracks[6].id,
+        TrackId(901),
+        "ids stay unique (reference is 900)"
+    );
     assert_eq!(app.selected(), Some(TrackId(901)));
-    assert!(app.analysis_progress().is_some(), "the new file is analysed");
+    assert!(
+        app.analysis_progress().is_some(),
+        "the new file is analysed"
+    );
     let _ = app.update(Message::Undo);
     assert_eq!(app.document().unwrap().project.tracks.len(), 6);
 }
@@ -323,16 +344,16 @@ fn real_album(engine: Engine) -> (App, tempfile::TempDir) {
     let mut app = App::new(document, engine);
     let _ = app.start_analysis();
     let generation = app.analysis_generation();
-    finish(&mut app, generation, Outcome::from_tracks(analyses, vec![None, None]));
+    finish(
+        &mut app,
+        generation,
+        Outcome::from_tracks(analyses, vec![None, None]),
+    );
     (app, dir)
 }
 
 /// Renders and ticks until `done` holds (the loader prepares the master on its own thread).
-fn play_until(
-    app: &mut App,
-    backend: &mut NullBackend,
-    done: impl Fn(&App) -> bool,
-) -> Vec<f32> {
+fn play_until(app: &mut App, backend: &mut NullBackend, done: impl Fn(&App) -> bool) -> Vec<f32> {
     let mut heard = Vec::new();
     for _ in 0..400 {
         heard.extend(backend.render(480));
@@ -356,7 +377,10 @@ fn play_masters_the_selected_track_at_its_planned_loudness_and_b_plays_the_origi
     let (engine, mut backend) = null_engine();
     let (mut app, _dir) = real_album(engine);
     let planned = app.figures()[0].mastered_lufs.unwrap();
-    assert_eq!(planned, -14.0, "album mode: the loudest track at the target");
+    assert_eq!(
+        planned, -14.0,
+        "album mode: the loudest track at the target"
+    );
 
     let _ = app.update(Message::Shortcut(Shortcut::PlayPause));
     play_until(&mut app, &mut backend, |app| {
@@ -371,7 +395,10 @@ fn play_masters_the_selected_track_at_its_planned_loudness_and_b_plays_the_origi
     backend.render(4_800); // past the crossfade
     let original = backend.render(48_000);
     let lufs = integrated_lufs(&original);
-    assert!((lufs - planned).abs() < 0.2, "original matched: {lufs:.2} LUFS");
+    assert!(
+        (lufs - planned).abs() < 0.2,
+        "original matched: {lufs:.2} LUFS"
+    );
     let _ = app.update(Message::Shortcut(Shortcut::PlayPause));
     backend.render(480); // the audio thread takes the command
     let _ = app.update(Message::Tick);

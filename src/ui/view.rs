@@ -91,9 +91,11 @@ fn header(app: &App) -> Element<'_, Message> {
     let modified: Element<'_, Message> = if app.is_modified() {
         tooltip(
             text("● modified").size(12).color(theme::TRACK),
-            container(text("Unsaved changes (autosaved every few seconds) — Ctrl+S saves").size(12))
-                .padding([4, 8])
-                .style(theme::panel),
+            container(
+                text("Unsaved changes (autosaved every few seconds) — Ctrl+S saves").size(12),
+            )
+            .padding([4, 8])
+            .style(theme::panel),
             tooltip::Position::Bottom,
         )
         .into()
@@ -175,10 +177,9 @@ fn header(app: &App) -> Element<'_, Message> {
 }
 
 fn spectrum(app: &App) -> Element<'_, Message> {
-    let selected_title = app.selected_index().and_then(|i| {
-        app.document()
-            .map(|d| d.project.tracks[i].title.as_str())
-    });
+    let selected_title = app
+        .selected_index()
+        .and_then(|i| app.document().map(|d| d.project.tracks[i].title.as_str()));
     let heading = row![
         text("Spectral balance").size(15),
         text("mid, dB relative to the track's loudness")
@@ -228,16 +229,14 @@ impl App {
     /// The transport bar's view of playback.
     fn transport_bar(&self) -> Element<'_, transport::Message> {
         let position = self.position();
-        let title = position
-            .key
-            .and_then(|k| {
-                self.document()?
-                    .project
-                    .tracks
-                    .iter()
-                    .find(|t| t.id.0 == k)
-                    .map(|t| t.title.as_str())
-            });
+        let title = position.key.and_then(|k| {
+            self.document()?
+                .project
+                .tracks
+                .iter()
+                .find(|t| t.id.0 == k)
+                .map(|t| t.title.as_str())
+        });
         let (loudness, _) = self.playing_loudness();
         let step_s = self
             .playback

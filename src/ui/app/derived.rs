@@ -126,17 +126,16 @@ impl App {
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                let analysis = self.references.get(i).and_then(|r| r.as_ref().ok()).cloned();
+                let analysis = self
+                    .references
+                    .get(i)
+                    .and_then(|r| r.as_ref().ok())
+                    .cloned();
                 (document.source_path(&r.source), analysis)
             })
             .collect();
-        let plan = AlbumPlan::from_analyses(
-            &sub,
-            &sub.project.settings,
-            sources,
-            analyses,
-            references,
-        );
+        let plan =
+            AlbumPlan::from_analyses(&sub, &sub.project.settings, sources, analyses, references);
         self.plan = Some((Arc::new(sub), Arc::new(plan)));
     }
 

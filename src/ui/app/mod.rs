@@ -410,6 +410,16 @@ impl App {
     pub fn monitor(&self) -> Monitor {
         self.playback.monitor
     }
+    /// Shows playback at `position` with `meters` without an engine (frame-time bench, pictures).
+    #[doc(hidden)]
+    pub fn pose_playing(&mut self, position: PlayPosition, meters: Meters) {
+        let before = self.playback.current_track();
+        self.playback.position = position;
+        self.meters = meters;
+        if self.playback.current_track() != before {
+            self.refresh();
+        }
+    }
     /// Whether the project differs from the file on disk.
     pub fn is_modified(&self) -> bool {
         match (&self.document, &self.saved) {

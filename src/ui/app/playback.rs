@@ -331,7 +331,11 @@ impl App {
         };
         let Some(index) = doc.project.tracks.iter().position(|t| t.id == selected) else {
             let title = self.document.as_ref().and_then(|d| {
-                d.project.tracks.iter().find(|t| t.id == selected).map(|t| t.title.clone())
+                d.project
+                    .tracks
+                    .iter()
+                    .find(|t| t.id == selected)
+                    .map(|t| t.title.clone())
             });
             self.push_banner(format!(
                 "“{}” cannot be played: its file is missing or unreadable — locate it in the album panel.",
@@ -350,10 +354,9 @@ impl App {
         let provider = self.provider(rate);
         self.engine.set_program(program, provider);
         if mode == Mode::Album {
-            let segment = program
-                .segments()
-                .iter()
-                .position(|s| matches!(s, crate::engine::Segment::Track { key, .. } if *key == selected.0));
+            let segment = program.segments().iter().position(
+                |s| matches!(s, crate::engine::Segment::Track { key, .. } if *key == selected.0),
+            );
             if let Some(segment) = segment {
                 self.engine.seek_to(segment, 0.0);
             }

@@ -195,7 +195,8 @@ impl App {
             Ok(document) => {
                 self.autosave(Instant::now(), true);
                 self.engine.stop();
-                let engine = std::mem::replace(&mut self.engine, crate::engine::Engine::disabled(""));
+                let engine =
+                    std::mem::replace(&mut self.engine, crate::engine::Engine::disabled(""));
                 let data_dir = self.data_dir.take();
                 *self = App::new(document, engine);
                 self.use_data_dir(data_dir);

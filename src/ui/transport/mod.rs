@@ -126,12 +126,22 @@ impl Transport {
                 v.can_play || playing,
                 "Play / pause (Space)"
             ),
-            button_("Stop", Message::Stop, playing || v.position.position_s > 0.0, "Stop"),
+            button_(
+                "Stop",
+                Message::Stop,
+                playing || v.position.position_s > 0.0,
+                "Stop"
+            ),
             button_("Next", Message::Next, v.can_play, "Next track"),
         ]
         .spacing(4);
         let modes = row![
-            button_("Album", Message::PlayAlbum, v.can_play, "Play the album from this track, with its gaps"),
+            button_(
+                "Album",
+                Message::PlayAlbum,
+                v.can_play,
+                "Play the album from this track, with its gaps"
+            ),
             button_(
                 "Transition",
                 Message::Transition,
@@ -141,8 +151,18 @@ impl Transport {
         ]
         .spacing(4);
         let monitors = row![
-            monitor("Original", Monitor::Original, v.can_play, "The unprocessed mix at the master's loudness (B)"),
-            monitor("Mastered", Monitor::Mastered, v.can_play, "What the export will sound like (B)"),
+            monitor(
+                "Original",
+                Monitor::Original,
+                v.can_play,
+                "The unprocessed mix at the master's loudness (B)"
+            ),
+            monitor(
+                "Mastered",
+                Monitor::Mastered,
+                v.can_play,
+                "What the export will sound like (B)"
+            ),
             monitor(
                 "Reference",
                 Monitor::Reference,
