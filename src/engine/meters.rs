@@ -1,6 +1,8 @@
 //! Meters of what is being heard, computed on the UI side from the processor's output tap:
-//! momentary and short-term loudness and true peak (BS.1770-4 via ebur128), the limiter's gain
-//! reduction, and a live spectrum on the analysis grid (1/6 octave, 20 Hz–20 kHz, rustfft).
+//! momentary, short-term and integrated loudness, loudness range and true peak (BS.1770-4 and
+//! EBU Tech 3342 via ebur128), the limiter's gain reduction, and a live spectrum on the analysis
+//! grid (1/6 octave, 20 Hz–20 kHz, rustfft). Integration runs from the last
+//! [`Engine::reset_meters`](super::Engine::reset_meters) (or the engine's start).
 
 use crate::analysis::spectrum::{band_centers_hz, band_edges_hz, fft_size, FLOOR_DB};
 use rtrb::Consumer;
@@ -17,6 +19,14 @@ pub struct Meters {
     pub short_term_lufs: Option<f64>,
     /// Highest true peak since the last read, dBTP (4× oversampled, BS.1770-4 Annex 2).
     pub true_peak_dbtp: Option<f64>,
+    /// Integrated loudness since the meters were reset, LUFS (BS.1770-4 gating); `None` until
+    /// a gating block above the −70 LUFS absolute gate has been heard.
+    pub integrated_lufs: Option<f64>,
+    /// Loudness range since the meters were reset, LU (EBU Tech 3342); `None` until 3 s of
+    /// audible material.
+    pub lra_lu: Option<f64>,
+    /// Highest true peak since the meters were reset, dBTP (for the peak-to-loudness ratio).
+    pub max_true_peak_dbtp: Option<f64>,
     /// Largest limiter gain reduction since the last read, dB (positive = reduction).
     pub gain_reduction_db: f64,
     /// Live spectrum of the mid signal over the last ~0.34 s, one value per band of
@@ -28,6 +38,12 @@ pub struct Meters {
 }
 
 impl Meters {
+    /// Peak-to-loudness ratio, LU: the highest true peak since the reset minus the integrated
+    /// loudness (EBU R 128 s1's PLR; independent of the short-term window).
+    pub fn plr_lu(&self) -> Option<f64> {
+        Some(self.max_true_peak_dbtp? - self.integrated_lufs?)
+    }
+
     /// One line for a status bar or terminal: "−14.2 LUFS S   −1.3 dBTP   GR 2.1 dB".
     pub fn line(&self) -> String {
         let or_dash = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.1}"));
@@ -41,7 +57,8 @@ impl Meters {
 }
 
 /// The UI-side meter state. Allocates at creation; `update` allocates nothing per call beyond
-/// the returned `Meters`.
+/// the returned `Meters` (integrated loudness and LRA use ebur128's fixed histogram, so hours
+/// of playback neither grow memory nor slow a read).
 pub(crate) struct MeterState {
     ebu: ebur128::EbuR128,
     history: Vec<f32>,
@@ -56,6 +73,9 @@ pub(crate) struct MeterState {
     /// Scales |X|² of a windowed block to mean-square power (Parseval, one-sided).
     power_scale: f32,
     interleaved: Vec<f32>,
+    sample_rate_hz: u32,
+    /// Frames measured since the last reset (LRA needs 3 s before it means anything).
+    frames_since_reset: u64,
 }
 
 impl MeterState {
@@ -63,7 +83,12 @@ impl MeterState {
         let ebu = ebur128::EbuR128::new(
             2,
             sample_rate_hz,
-            ebur128::Mode::M | ebur128::Mode::S | ebur128::Mode::TRUE_PEAK,
+            ebur128::Mode::M
+                | ebur128::Mode::S
+                | ebur128::Mode::I
+                | ebur128::Mode::LRA
+                | ebur128::Mode::HISTOGRAM
+                | ebur128::Mode::TRUE_PEAK,
         )
         .ok()?;
         let n = fft_size(sample_rate_hz);
@@ -97,7 +122,21 @@ impl MeterState {
             bands_hz,
             power_scale: 2.0 / (n as f32 * window_energy),
             interleaved: Vec::with_capacity(n * 2),
+            sample_rate_hz,
+            frames_since_reset: 0,
         })
+    }
+
+    /// Starts the integration afresh (integrated, LRA, highest true peak, momentary and
+    /// short-term) and discards what the tap holds: it was heard before the reset.
+    /// Allocates nothing.
+    pub(crate) fn reset(&mut self, tap: &mut Consumer<f32>) {
+        let available = tap.slots();
+        if let Ok(chunk) = tap.read_chunk(available) {
+            chunk.commit_all();
+        }
+        self.ebu.reset();
+        self.frames_since_reset = 0;
     }
 
     /// Reads everything the tap holds and returns the meters.
@@ -116,6 +155,7 @@ impl MeterState {
             self.interleaved.extend_from_slice(a);
             self.interleaved.extend_from_slice(b);
             chunk.commit_all();
+            self.frames_since_reset += (self.interleaved.len() / 2) as u64;
             if self.ebu.add_frames_f32(&self.interleaved).is_ok() {
                 for ch in 0..2 {
                     if let Ok(tp) = self.ebu.prev_true_peak(ch) {
@@ -131,10 +171,22 @@ impl MeterState {
         let db = |v: Result<f64, ebur128::Error>| v.ok().filter(|l| l.is_finite() && *l > -70.0);
         let momentary_lufs = db(self.ebu.loudness_momentary());
         let short_term_lufs = db(self.ebu.loudness_shortterm());
+        let to_dbtp = |p: Option<f64>| p.filter(|p| *p > 0.0).map(|p| 20.0 * p.log10());
+        // ebur128's `true_peak` is the maximum since its last reset.
+        let max_true_peak = (0..2)
+            .filter_map(|ch| self.ebu.true_peak(ch).ok())
+            .reduce(f64::max);
         Meters {
             momentary_lufs,
             short_term_lufs,
-            true_peak_dbtp: true_peak.filter(|p| *p > 0.0).map(|p| 20.0 * p.log10()),
+            true_peak_dbtp: to_dbtp(true_peak),
+            integrated_lufs: db(self.ebu.loudness_global()),
+            // ebur128 reads 0 LU before its first 3 s short-term block: not yet a range.
+            lra_lu: (self.frames_since_reset >= 3 * u64::from(self.sample_rate_hz))
+                .then(|| self.ebu.loudness_range().ok())
+                .flatten()
+                .filter(|lra| lra.is_finite()),
+            max_true_peak_dbtp: to_dbtp(max_true_peak),
             gain_reduction_db: f64::from(gain_reduction_db),
             spectrum_db: self.spectrum(short_term_lufs),
             bands_hz: self.bands_hz.clone(),
@@ -163,5 +215,94 @@ impl MeterState {
                 }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::Engine;
+    use crate::media::AudioBuffer;
+
+    const RATE: u32 = 48_000;
+
+    /// A 1 kHz sine in both channels: `level` is its peak (0.1 = −20 dBFS = −20.0 LUFS, as
+    /// EBU Tech 3341 case 1 reads −23.0 LUFS at −23 dBFS).
+    fn sine(seconds: f64, level: f32) -> Vec<f32> {
+        let n = (seconds * f64::from(RATE)) as usize;
+        (0..n)
+            .map(|i| {
+                level * (std::f64::consts::TAU * 1000.0 * i as f64 / f64::from(RATE)).sin() as f32
+            })
+            .collect()
+    }
+
+    /// Plays `s` through the null backend, reading the meters every 100 ms for `tenths` reads.
+    fn play(
+        engine: &mut Engine,
+        backend: &mut crate::engine::NullBackend,
+        tenths: usize,
+    ) -> super::Meters {
+        let mut meters = engine.meters();
+        for _ in 0..tenths {
+            backend.render(RATE as usize / 10);
+            meters = engine.meters();
+        }
+        meters
+    }
+
+    #[test]
+    fn integrated_lra_and_plr_of_a_known_tone_and_a_reset_starts_afresh() {
+        // 5 s at −20 dBFS, then 5 s at −30 dBFS.
+        let mut s = sine(5.0, 0.1);
+        s.extend(sine(5.0, 0.031_622_776));
+        let (mut engine, mut backend) = Engine::with_null_backend(RATE, 2);
+        let fresh = engine.meters();
+        assert_eq!(
+            (fresh.integrated_lufs, fresh.lra_lu, fresh.plr_lu()),
+            (None, None, None),
+            "nothing heard yet"
+        );
+        engine
+            .load(AudioBuffer {
+                sample_rate_hz: RATE,
+                channels: [s.clone(), s],
+            })
+            .unwrap();
+        engine.play();
+        let m = play(&mut engine, &mut backend, 50);
+        let i = m.integrated_lufs.expect("integrated after 5 s");
+        let tp = m.max_true_peak_dbtp.expect("true peak");
+        let lra = m.lra_lu.expect("LRA after 5 s");
+        assert!((i - -20.0).abs() <= 0.1, "integrated {i}");
+        assert!((tp - -20.0).abs() <= 0.2, "max true peak {tp}");
+        assert!(lra.abs() <= 0.5, "a steady tone has no range: {lra}");
+        let plr = m.plr_lu().unwrap();
+        assert!(plr.abs() <= 0.3, "PLR of a sine is 0 LU: {plr}");
+
+        engine.reset_meters();
+        let cleared = engine.meters();
+        assert_eq!(
+            (
+                cleared.integrated_lufs,
+                cleared.lra_lu,
+                cleared.max_true_peak_dbtp
+            ),
+            (None, None, None),
+            "reset forgets what was heard"
+        );
+        let m = play(&mut engine, &mut backend, 40);
+        let i = m.integrated_lufs.unwrap();
+        let tp = m.max_true_peak_dbtp.unwrap();
+        // Without the reset the −20 LUFS part would pull this up to about −22.2 LUFS.
+        assert!((i - -30.0).abs() <= 0.1, "integrated after reset {i}");
+        assert!((tp - -30.0).abs() <= 0.2, "max true peak after reset {tp}");
+        assert!(m.lra_lu.is_some(), "LRA again after 3 s");
+    }
+
+    #[test]
+    fn a_disabled_engine_resets_harmlessly() {
+        let mut engine = Engine::disabled("test");
+        engine.reset_meters();
+        assert_eq!(engine.meters(), super::Meters::default());
     }
 }

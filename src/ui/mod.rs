@@ -6,11 +6,13 @@
 
 mod analysis;
 mod app;
+pub mod controls;
 #[doc(hidden)]
 pub mod demo;
 pub mod edit;
 pub mod figures;
 pub mod history;
+pub mod meters;
 pub mod session;
 mod spectrum_plot;
 mod theme;

@@ -118,19 +118,20 @@ pub fn transport_button(_theme: &Theme, status: button::Status) -> button::Style
     }
 }
 
-/// One button of a segmented switch (Original / Mastered / Reference): the chosen one is filled.
+/// One choice of a segmented control (match target, loudness mode, limiter character): the
+/// chosen one tinted in the accent colour, the others quiet; disabled ones dimmed.
 pub fn segment(selected: bool) -> impl Fn(&Theme, button::Status) -> button::Style {
     move |_theme, status| {
-        let (background, text_color) = match (selected, status) {
-            (true, _) => (Color { a: 0.85, ..TRACK }, BACKGROUND),
-            (false, button::Status::Hovered) => (LINE, TEXT),
-            (false, button::Status::Disabled) => (SURFACE, MUTED),
-            (false, _) => (RAISED, TEXT),
+        let (background, text_color, border_color) = match (selected, status) {
+            (_, button::Status::Disabled) => (SURFACE, Color { a: 0.55, ..MUTED }, LINE),
+            (true, _) => (Color { a: 0.22, ..TRACK }, TEXT, TRACK),
+            (false, button::Status::Hovered | button::Status::Pressed) => (LINE, TEXT, LINE),
+            (false, button::Status::Active) => (RAISED, MUTED, LINE),
         };
         button::Style {
             background: Some(Background::Color(background)),
             text_color,
-            border: border::rounded(4).color(LINE).width(1),
+            border: border::rounded(4).color(border_color).width(1),
             ..button::Style::default()
         }
     }

@@ -464,6 +464,18 @@ impl Engine {
         }
     }
 
+    /// Starts the meters' integration afresh: integrated loudness, loudness range and the
+    /// highest true peak then cover only what is heard from now on. Call it when playback
+    /// (re)starts on something new, so the figures describe one listening pass; what the tap
+    /// still holds from before is discarded. Allocates nothing.
+    pub fn reset_meters(&mut self) {
+        if let Some(link) = self.link.as_mut() {
+            if let Some(m) = link.meters.as_mut() {
+                m.reset(&mut link.tap);
+            }
+        }
+    }
+
     /// Device underruns counted since the output opened.
     pub fn underruns(&self) -> u64 {
         self.link
