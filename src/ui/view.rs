@@ -297,20 +297,20 @@ impl App {
     }
 
     fn meters_panel(&self) -> Element<'_, Message> {
-        container(text(self.meters.line()).size(13).color(theme::MUTED))
-            .padding(10)
-            .width(Fill)
-            .style(theme::panel)
-            .into()
+        let settings = &self.controls_context().settings;
+        let target_lufs = self
+            .selected_index()
+            .and_then(|i| self.figures.get(i)?.mastered_lufs)
+            .unwrap_or(settings.target_lufs);
+        self.meter_strip
+            .view(&self.meters, settings.ceiling_dbtp, target_lufs)
+            .map(Message::Meters)
     }
 
     fn controls_panel(&self) -> Element<'_, Message> {
-        container(text("Controls").size(13).color(theme::MUTED))
-            .padding(10)
-            .width(Fill)
-            .height(Fill)
-            .style(theme::panel)
-            .into()
+        self.controls
+            .view(self.controls_context())
+            .map(Message::Controls)
     }
 
     fn export_button(&self) -> Element<'_, Message> {

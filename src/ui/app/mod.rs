@@ -9,8 +9,10 @@ mod playback;
 mod project;
 
 use super::analysis::{self, Outcome};
+use super::controls::{self, Controls};
 use super::figures::TrackFigures;
 use super::history::History;
+use super::meters::{self, MeterStrip};
 use super::session::{self, Recent};
 use super::spectrum_plot::{Content, SpectrumPlot};
 use super::tracks::{self, Tracks};
@@ -29,11 +31,17 @@ use std::time::{Duration, Instant, SystemTime};
 
 pub use keys::Shortcut;
 
+/// Album settings shown while no project is open.
+static DEFAULT_SETTINGS: std::sync::LazyLock<crate::project::AlbumSettings> =
+    std::sync::LazyLock::new(Default::default);
+
 /// Application messages. Cheap to clone: large payloads are behind `Arc`.
 #[derive(Debug, Clone)]
 pub enum Message {
     Tracks(tracks::Message),
     Transport(transport::Message),
+    Controls(controls::Message),
+    Meters(meters::Message),
     Analysis {
         generation: u64,
         event: analysis::Event,
@@ -115,6 +123,8 @@ pub struct App {
     pub(super) figures: Vec<TrackFigures>,
     pub(super) proofs: Proofs,
     pub(super) tracks: Tracks,
+    pub(super) controls: Controls,
+    pub(super) meter_strip: MeterStrip,
     pub(super) spectrum: SpectrumPlot,
     pub(super) transport: Transport,
     pub(super) playback: Playback,
@@ -171,6 +181,8 @@ impl App {
             figures: Vec::new(),
             proofs: Proofs::default(),
             tracks: Tracks::default(),
+            controls: Controls::default(),
+            meter_strip: MeterStrip::default(),
             spectrum: SpectrumPlot::default(),
             transport: Transport::default(),
             playback: Playback::default(),
@@ -239,6 +251,17 @@ impl App {
                 tracks::Action::None => {}
             },
             Message::Transport(message) => return self.transport_message(message),
+            Message::Controls(message) => {
+                // The panel reads the app while it updates: lend it out for the call.
+                let mut panel = std::mem::take(&mut self.controls);
+                let action = panel.update(message, self.controls_context());
+                self.controls = panel;
+                return self.on_controls(action);
+            }
+            Message::Meters(message) => match self.meter_strip.update(message) {
+                meters::Action::ResetMeters => self.engine.reset_meters(),
+                meters::Action::None => {}
+            },
             Message::Analysis { generation, event } => return self.on_analysis(generation, event),
             Message::Proofed {
                 generation,
@@ -271,6 +294,36 @@ impl App {
             }
         }
         Task::none()
+    }
+
+    fn on_controls(&mut self, action: controls::Action) -> Task<Message> {
+        match action {
+            controls::Action::None => Task::none(),
+            controls::Action::Edit(edit) => self.apply_edit(edit),
+            controls::Action::Commit(edit) => {
+                self.end_gesture();
+                let task = self.apply_edit(edit);
+                self.end_gesture();
+                task
+            }
+            controls::Action::GestureEnd => {
+                self.end_gesture();
+                Task::none()
+            }
+        }
+    }
+
+    /// What the controls read: the album settings, the selected track and its figures.
+    pub(super) fn controls_context(&self) -> controls::Context<'_> {
+        let document = self.document.as_ref();
+        let index = self.selected_index();
+        controls::Context {
+            settings: document.map_or(&DEFAULT_SETTINGS, |d| &d.project.settings),
+            track: index.and_then(|i| document.map(|d| &d.project.tracks[i])),
+            figures: index.and_then(|i| self.figures.get(i)),
+            has_references: self.references_average.is_some(),
+            live_gain_reduction_db: self.meters.gain_reduction_db,
+        }
     }
 
     fn on_shortcut(&mut self, shortcut: Shortcut) -> Task<Message> {

@@ -365,7 +365,7 @@ impl App {
             self.engine.set_loop(Some(region));
         }
         self.engine.set_monitor(self.playback.monitor);
-        // (meters reset: wired when the meters panel lands)
+        self.engine.reset_meters();
         self.engine.play();
         self.playback.mode = mode;
         self.playback.started = true;
@@ -454,6 +454,7 @@ impl App {
         self.playback.position = self.engine.position();
         if self.playback.position.playing || self.playback.position.waiting {
             self.meters = self.engine.meters();
+            self.meter_strip.observe(&self.meters, now);
         }
         if self.playback.current_track() != before {
             self.refresh(); // the seek bar shows the new track's loudness
