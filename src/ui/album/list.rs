@@ -8,10 +8,10 @@
 //! a line marks the insertion slot, and a release over the list drops (`DragEnd`). Leaving
 //! the list abandons the drag.
 
-use super::{
-    db_text, duration_text, slot_at, Album, Fade, GapError, Message, FADE_STEP_S, GAP_MAX_S,
-    RENAME_INPUT,
+use super::widgets::{
+    cell, field_style, grip, muted, row_style, small_button, tip, tone, PlayMarker,
 };
+use super::{db_text, duration_text, slot_at, Album, Message, RENAME_INPUT};
 use crate::project::{Project, Track, TrackId};
 use crate::ui::figures::{TrackFigures, TrackState};
 use crate::ui::theme;
@@ -20,17 +20,14 @@ use iced::widget::{
     button, canvas, column, container, mouse_area, row, scrollable, space, text, text_input,
     tooltip, Column, Space,
 };
-use iced::{
-    alignment, border, mouse, Alignment, Background, Border, Color, Element, Fill, Point,
-    Rectangle, Renderer, Theme,
-};
+use iced::{alignment, mouse, Alignment, Color, Element, Fill, Point};
 
 /// Height of a row's main line, logical pixels (the drop slot is decided by its halves).
 pub(crate) const ROW_H: f32 = 30.0;
 /// The drop indicator above each row.
 pub(crate) const INDICATOR_H: f32 = 3.0;
 
-const GRIP_W: f32 = 10.0;
+pub(super) const GRIP_W: f32 = 10.0;
 const NUMBER_W: f32 = 24.0;
 const TIME_W: f32 = 32.0;
 const IN_W: f32 = 34.0;
@@ -39,19 +36,15 @@ const OUT_W: f32 = 36.0;
 const MARK_W: f32 = 8.0;
 const LUFS_W: f32 = IN_W + ARROW_W + OUT_W + MARK_W;
 const PEAK_W: f32 = 38.0;
-const TONE_BAR_W: f32 = 22.0;
-const TONE_W: f32 = 50.0;
+pub(super) const TONE_W: f32 = 50.0;
 const GAP_W: f32 = 36.0;
-const SPACING: f32 = 6.0;
+pub(super) const SPACING: f32 = 6.0;
 /// The figure columns between title and gap, for states that show a sentence instead.
 const FIGURES_W: f32 = TIME_W + LUFS_W + PEAK_W + TONE_W + 3.0 * SPACING;
-/// Tonal deviation at which the bar turns to the warning colour, dB.
-const TONE_WARN_DB: f64 = 3.0;
-/// Tonal deviation that fills the bar, dB.
-const TONE_FULL_DB: f64 = 6.0;
 
-const SIZE: f32 = 13.0;
-const SMALL: f32 = 12.0;
+/// Text sizes: figures and titles, labels and buttons.
+pub(super) const SIZE: f32 = 13.0;
+pub(super) const SMALL: f32 = 12.0;
 
 /// The sequence panel. `figures[i]` belongs to `project.tracks[i]` (a missing entry reads as
 /// "analysing…").
@@ -201,16 +194,16 @@ fn indicator<'a>(active: bool) -> Element<'a, Message> {
 }
 
 /// One track's row and what it needs to draw itself.
-struct Row<'a> {
-    album: &'a Album,
-    project: &'a Project,
-    index: usize,
-    track: &'a Track,
-    figures: Option<&'a TrackFigures>,
-    selected: bool,
-    playing: bool,
-    dragged: bool,
-    slot_above: bool,
+pub(super) struct Row<'a> {
+    pub(super) album: &'a Album,
+    pub(super) project: &'a Project,
+    pub(super) index: usize,
+    pub(super) track: &'a Track,
+    pub(super) figures: Option<&'a TrackFigures>,
+    pub(super) selected: bool,
+    pub(super) playing: bool,
+    pub(super) dragged: bool,
+    pub(super) slot_above: bool,
 }
 
 impl<'a> Row<'a> {
@@ -445,296 +438,10 @@ impl<'a> Row<'a> {
             .into()
     }
 
-    /// The selected row's second and third lines: gap and fades, then the row's buttons.
-    fn detail(&self) -> Element<'a, Message> {
-        let track = self.track;
-        let id = track.id;
-        let draft = self.album.gap.as_ref().filter(|g| g.track == id);
-        let gap_text =
-            draft.map_or_else(|| format!("{:.1}", track.gap_before_s), |g| g.text.clone());
-        let error = draft.and_then(|g| g.error);
-        let gap_field = text_input("0.0", &gap_text)
-            .on_input(move |s| Message::GapInput(id, s))
-            .on_submit(Message::GapCommit(id))
-            .size(SMALL)
-            .padding([2, 4])
-            .width(40)
-            .style(field_style(error.is_some()));
-        let mut gap = row![label("Gap before"), gap_field, label("s")]
-            .spacing(4)
-            .align_y(Alignment::Center);
-        if let Some(error) = error {
-            gap = gap.push(
-                text(match error {
-                    GapError::NotANumber => "a number, please",
-                    GapError::OutOfRange => "0–60 s",
-                })
-                .size(SMALL)
-                .color(theme::DANGER),
-            );
-        }
-        let gap = tooltip(
-            gap,
-            tip(format!(
-                "Silence before this track, 0–{GAP_MAX_S:.0} s; Enter applies"
-            )),
-            tooltip::Position::Bottom,
-        );
-        let fades = row![
-            label("Fade in"),
-            stepper(id, Fade::In, track.fade_in_s),
-            label("out"),
-            stepper(id, Fade::Out, track.fade_out_s),
-        ]
-        .spacing(4)
-        .align_y(Alignment::Center);
-        let first = row![gap, space::horizontal(), fades]
-            .spacing(SPACING)
-            .align_y(Alignment::Center);
-
-        let len = self.project.tracks.len();
-        let up = (self.index > 0).then_some(Message::MoveSelected(-1));
-        let down = (self.index + 1 < len).then_some(Message::MoveSelected(1));
-        let second = row![
-            tooltip(
-                small_button("↑", up),
-                tip("Move up (Alt+↑)"),
-                tooltip::Position::Bottom
-            ),
-            tooltip(
-                small_button("↓", down),
-                tip("Move down (Alt+↓)"),
-                tooltip::Position::Bottom
-            ),
-            small_button("Rename", Some(Message::StartRename(id))),
-            small_button("Remove", Some(Message::Remove(id))),
-            container(
-                text(self.file_name())
-                    .size(SMALL)
-                    .color(theme::MUTED)
-                    .wrapping(Wrapping::None)
-            )
-            .clip(true)
-            .width(Fill)
-            .align_x(alignment::Horizontal::Right),
-        ]
-        .spacing(SPACING)
-        .align_y(Alignment::Center);
-        column![first, second]
-            .spacing(6)
-            .padding(iced::Padding {
-                top: 0.0,
-                right: 0.0,
-                bottom: 8.0,
-                left: GRIP_W + SPACING,
-            })
-            .into()
-    }
-
-    fn file_name(&self) -> String {
+    pub(super) fn file_name(&self) -> String {
         self.track.source.file_name().map_or_else(
             || self.track.source.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         )
-    }
-}
-
-/// Three short bars: press and drag to reorder.
-fn grip<'a>(id: TrackId) -> Element<'a, Message> {
-    let bar = || {
-        container(Space::new().width(GRIP_W - 2.0).height(2.0)).style(|_| {
-            container::Style::default()
-                .background(theme::MUTED)
-                .border(border::rounded(1))
-        })
-    };
-    let bars = container(column![bar(), bar(), bar()].spacing(3))
-        .center_y(ROW_H)
-        .width(GRIP_W);
-    tooltip(
-        mouse_area(bars)
-            .on_press(Message::DragStart(id))
-            .interaction(mouse::Interaction::Grab),
-        tip("Drag to reorder"),
-        tooltip::Position::Right,
-    )
-    .into()
-}
-
-/// A figure right-aligned in its column; "—" when unknown.
-fn cell<'a>(value: Option<String>, width: f32) -> Element<'a, Message> {
-    let (content, color) = match value {
-        Some(v) => (v, theme::TEXT),
-        None => ("—".to_string(), theme::MUTED),
-    };
-    text(content)
-        .size(SIZE)
-        .color(color)
-        .width(width)
-        .align_x(alignment::Horizontal::Right)
-        .wrapping(Wrapping::None)
-        .into()
-}
-
-/// The tonal deviation: a bar whose length grows with the dB (full at 6 dB) and the figure,
-/// both in the warning colour from 3 dB.
-fn tone<'a>(deviation_db: Option<f64>) -> Element<'a, Message> {
-    let Some(db) = deviation_db.filter(|v| v.is_finite()) else {
-        return cell(None, TONE_W);
-    };
-    let color = if db > TONE_WARN_DB {
-        theme::WARNING
-    } else {
-        theme::ALBUM
-    };
-    let fill = (TONE_BAR_W as f64 * (db / TONE_FULL_DB).clamp(0.0, 1.0)).max(1.0) as f32;
-    let bar = container(
-        container(Space::new().width(fill).height(6.0))
-            .style(move |_| container::Style::default().background(color)),
-    )
-    .width(TONE_BAR_W)
-    .style(|_| container::Style::default().background(theme::LINE));
-    let content = row![
-        bar,
-        text(format!("{db:.1}"))
-            .size(SIZE)
-            .color(if db > TONE_WARN_DB {
-                theme::WARNING
-            } else {
-                theme::TEXT
-            })
-            .width(Fill)
-            .align_x(alignment::Horizontal::Right),
-    ]
-    .spacing(4)
-    .width(TONE_W)
-    .align_y(Alignment::Center);
-    tooltip(
-        content,
-        tip(format!("{} dB from the album's average tone", db_text(db))),
-        tooltip::Position::Bottom,
-    )
-    .into()
-}
-
-/// "[−] 1.5 s [+]" for one fade.
-fn stepper<'a>(track: TrackId, fade: Fade, value_s: f64) -> Element<'a, Message> {
-    let step = |delta_s: f64| Message::FadeStep {
-        track,
-        fade,
-        delta_s,
-    };
-    row![
-        small_button("−", (value_s > 0.0).then(|| step(-FADE_STEP_S))),
-        text(format!("{value_s:.1} s"))
-            .size(SMALL)
-            .width(30)
-            .align_x(alignment::Horizontal::Center),
-        small_button(
-            "+",
-            (value_s < super::FADE_MAX_S).then(|| step(FADE_STEP_S))
-        ),
-    ]
-    .spacing(2)
-    .align_y(Alignment::Center)
-    .into()
-}
-
-fn label<'a>(content: &'a str) -> iced::widget::Text<'a> {
-    text(content).size(SMALL).color(theme::MUTED)
-}
-
-fn muted<'a>(content: &'a str) -> iced::widget::Text<'a> {
-    text(content).size(SIZE).color(theme::MUTED)
-}
-
-/// A compact button; disabled (dimmed) without a message.
-fn small_button<'a>(label: &'a str, message: Option<Message>) -> Element<'a, Message> {
-    button(text(label).size(SMALL))
-        .padding([1, 7])
-        .style(theme::transport_button)
-        .on_press_maybe(message)
-        .into()
-}
-
-/// A tooltip's bubble.
-fn tip<'a>(content: impl text::IntoFragment<'a>) -> Element<'a, Message> {
-    container(text(content).size(SMALL).color(theme::TEXT))
-        .padding([4, 8])
-        .max_width(280)
-        .style(|_| container::Style {
-            background: Some(Background::Color(theme::RAISED)),
-            border: Border {
-                color: theme::LINE,
-                width: 1.0,
-                radius: 4.0.into(),
-            },
-            ..container::Style::default()
-        })
-        .into()
-}
-
-fn row_style(selected: bool, dragged: bool) -> impl Fn(&Theme, button::Status) -> button::Style {
-    move |theme, status| {
-        let mut style = theme::row(selected)(theme, status);
-        if dragged {
-            // The track being moved stays visible but recedes; the drop line is the focus.
-            style.background = Some(Background::Color(theme::LINE));
-            style.text_color = theme::MUTED;
-        }
-        style
-    }
-}
-
-fn field_style(invalid: bool) -> impl Fn(&Theme, text_input::Status) -> text_input::Style {
-    move |_theme, status| {
-        let border_color = match (invalid, status) {
-            (true, _) => theme::DANGER,
-            (false, text_input::Status::Focused { .. }) => theme::TRACK,
-            (false, text_input::Status::Hovered) => theme::MUTED,
-            _ => theme::LINE,
-        };
-        text_input::Style {
-            background: Background::Color(theme::BACKGROUND),
-            border: Border {
-                color: border_color,
-                width: 1.0,
-                radius: 3.0.into(),
-            },
-            icon: theme::MUTED,
-            placeholder: theme::MUTED,
-            value: theme::TEXT,
-            selection: Color {
-                a: 0.35,
-                ..theme::TRACK
-            },
-        }
-    }
-}
-
-/// The ▶ beside the playing track (Fira Sans has no ▶ glyph, so it is drawn).
-struct PlayMarker;
-
-impl canvas::Program<Message> for PlayMarker {
-    type State = ();
-
-    fn draw(
-        &self,
-        _state: &(),
-        renderer: &Renderer,
-        _theme: &Theme,
-        bounds: Rectangle,
-        _cursor: mouse::Cursor,
-    ) -> Vec<canvas::Geometry> {
-        let mut frame = canvas::Frame::new(renderer, bounds.size());
-        let (w, h) = (bounds.width, bounds.height);
-        let triangle = canvas::Path::new(|p| {
-            p.move_to(Point::new(0.0, 0.0));
-            p.line_to(Point::new(w, h / 2.0));
-            p.line_to(Point::new(0.0, h));
-            p.close();
-        });
-        frame.fill(&triangle, theme::SUCCESS);
-        vec![frame.into_geometry()]
     }
 }

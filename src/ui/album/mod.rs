@@ -1,15 +1,20 @@
 //! The album panel: the sequence (`list.rs`: tracks in order with their figures, reorder by
-//! drag and drop or buttons, add, remove, rename, gaps and fades, locate missing files) and
-//! the album overview (`overview.rs`: every track's loudness before → after on one chart).
+//! drag and drop or buttons, add, remove, rename, locate missing files; `detail.rs`: the
+//! selected row's gap, fades and buttons; `widgets.rs`: its small parts) and the album
+//! overview (`overview.rs`: every track's loudness before → after on one chart).
 //!
 //! The panel never changes the project: it returns an [`Action`] and the app applies
 //! [`Edit`]s through the undo history. Its own state is only what the user is in the middle
 //! of: a drag, a rename, a gap being typed.
 
+mod detail;
 mod list;
 mod overview;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod view_tests;
+mod widgets;
 
 use super::edit::Edit;
 use super::figures::TrackFigures;
