@@ -4,6 +4,7 @@
 //! `spectrum_plot` canvas) owns its messages and view; `analysis` runs the album analysis in
 //! the background; `theme` is the one dark palette.
 
+pub mod album;
 mod analysis;
 mod app;
 pub mod controls;

@@ -1,0 +1,191 @@
+//! The album panel's widgets through iced_test's simulator: clicks, a double click, typing,
+//! a simulated drag, and two tiny-skia snapshots (tests/snapshots/album_panel-tiny-skia.png
+//! and album_overview-tiny-skia.png; delete one to re-record it).
+
+use super::list::ROW_H;
+use super::tests::{figures, id, project};
+use super::*;
+use crate::ui::demo;
+use iced::{Font, Point, Settings};
+use iced_test::Simulator;
+
+const PANEL: (f32, f32) = (480.0, 430.0);
+const OVERVIEW: (f32, f32) = (480.0, 170.0);
+
+fn simulator<'a>(element: Element<'a, Message>, size: (f32, f32)) -> Simulator<'a, Message> {
+    // Reproducible pixels: pin the software renderer (wgpu output differs by driver).
+    std::env::set_var("ICED_TEST_BACKEND", "tiny-skia");
+    let settings = Settings {
+        default_font: Font::with_name("Fira Sans"),
+        ..Settings::default()
+    };
+    Simulator::with_size(settings, size, element)
+}
+
+/// The demo album as the snapshot shows it: gaps and a fade on some tracks.
+fn shown_project() -> (Project, tempfile::TempDir) {
+    let (mut p, dir) = project();
+    p.tracks[1].gap_before_s = 2.0;
+    p.tracks[1].fade_out_s = 3.0;
+    p.tracks[2].gap_before_s = 1.5;
+    p.tracks[5].gap_before_s = 4.0;
+    (p, dir)
+}
+
+#[test]
+fn the_panel_shows_every_title_figure_and_state() {
+    let (p, _dir) = shown_project();
+    let f = figures();
+    let album = Album::default();
+    let mut ui = simulator(album.view(&p, &f, Some(id(1)), Some(id(0))), PANEL);
+    for title in demo::TITLES {
+        ui.find(title).unwrap_or_else(|_| panic!("{title} shown"));
+    }
+    for text in [
+        "\u{2212}9.8",
+        "\u{2212}14.0",
+        "≈\u{2212}14.0",
+        "\u{2212}1.2",
+        "≤\u{2212}1.0",
+        "3:52",
+        "2.0 s",
+        "file missing",
+        "Locate…",
+        "Remove",
+        "3.0 s",
+        "!",
+        "6 tracks",
+    ] {
+        ui.find(text).unwrap_or_else(|_| panic!("{text} shown"));
+    }
+    ui.click("Locate…").unwrap();
+    ui.click("Northbound").unwrap();
+    ui.click("Add tracks…").unwrap();
+    ui.click("↓").unwrap();
+    let messages: Vec<Message> = ui.into_messages().collect();
+    assert_eq!(
+        messages,
+        [
+            Message::Locate(id(3)),
+            Message::Select(id(5)),
+            Message::PickFiles,
+            Message::MoveSelected(1),
+        ]
+    );
+}
+
+#[test]
+fn an_empty_album_says_how_to_add_tracks() {
+    let (mut p, _dir) = project();
+    p.tracks.clear();
+    let album = Album::default();
+    let mut ui = simulator(album.view(&p, &[], None, None), PANEL);
+    ui.find("or drop audio files on the window").unwrap();
+    ui.click("Add tracks…").unwrap();
+    assert_eq!(ui.into_messages().collect::<Vec<_>>(), [Message::PickFiles]);
+}
+
+#[test]
+fn a_double_click_on_a_title_starts_renaming_it() {
+    let (p, _dir) = project();
+    let f = figures();
+    let album = Album::default();
+    let mut ui = simulator(album.view(&p, &f, None, None), PANEL);
+    ui.click("Paper Boats").unwrap();
+    ui.click("Paper Boats").unwrap();
+    let messages: Vec<Message> = ui.into_messages().collect();
+    assert!(
+        messages.contains(&Message::StartRename(id(2))),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn the_rename_field_commits_on_enter() {
+    let (p, _dir) = project();
+    let f = figures();
+    let mut album = Album::default();
+    album.update(Message::StartRename(id(2)), &p, Some(id(2)));
+    let mut ui = simulator(album.view(&p, &f, Some(id(2)), None), PANEL);
+    let field = ui.find(Id::new(RENAME_INPUT)).expect("the rename field");
+    ui.point_at(field.visible_bounds().unwrap().center());
+    let _ = ui.simulate(iced_test::simulator::click());
+    ui.typewrite("!");
+    ui.tap_key(iced::keyboard::key::Named::Enter);
+    let messages: Vec<Message> = ui.into_messages().collect();
+    assert_eq!(
+        messages.last(),
+        Some(&Message::RenameCommit),
+        "{messages:?}"
+    );
+    assert!(messages
+        .iter()
+        .any(|m| matches!(m, Message::RenameInput(_))));
+}
+
+/// With a drag under way, moving over the upper then the lower half of "Glasshouse" reports
+/// slots 4 and 5, and a release anywhere over the list drops.
+#[test]
+fn the_rows_report_the_slot_under_the_pointer_while_dragging() {
+    let (p, _dir) = project();
+    let f = figures();
+    let mut album = Album::default();
+    album.update(Message::DragStart(id(0)), &p, None);
+    let mut ui = simulator(album.view(&p, &f, None, None), PANEL);
+    let target = ui.find("Glasshouse").unwrap().visible_bounds().unwrap();
+    let mouse = iced::Event::Mouse;
+    for dy in [-ROW_H / 4.0, ROW_H / 4.0] {
+        let at = Point::new(target.center_x(), target.center_y() + dy);
+        ui.point_at(at);
+        let _ = ui.simulate([mouse(iced::mouse::Event::CursorMoved { position: at })]);
+    }
+    // Released in the empty space below the last row: still over the list, still a drop.
+    let below = Point::new(target.center_x(), PANEL.1 - 20.0);
+    ui.point_at(below);
+    let _ = ui.simulate([mouse(iced::mouse::Event::CursorMoved { position: below })]);
+    let _ = ui.simulate([mouse(iced::mouse::Event::ButtonReleased(
+        iced::mouse::Button::Left,
+    ))]);
+    let messages: Vec<Message> = ui.into_messages().collect();
+    assert_eq!(
+        messages,
+        [Message::DragOver(4), Message::DragOver(5), Message::DragEnd]
+    );
+}
+
+#[test]
+fn panel_snapshot() {
+    let (p, _dir) = shown_project();
+    let f = figures();
+    let album = Album::default();
+    let mut ui = simulator(album.view(&p, &f, Some(id(1)), Some(id(0))), PANEL);
+    let snapshot = ui.snapshot(&crate::ui::theme()).unwrap();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/album_panel");
+    assert!(
+        snapshot.matches_image(path).unwrap(),
+        "panel differs from {path}-tiny-skia.png"
+    );
+}
+
+#[test]
+fn overview_snapshot_and_a_click_selects_a_column() {
+    let f = figures();
+    let album = Album::default();
+    let mut ui = simulator(album.overview(&f, -14.0, Some(1)), OVERVIEW);
+    let snapshot = ui.snapshot(&crate::ui::theme()).unwrap();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/snapshots/album_overview"
+    );
+    assert!(
+        snapshot.matches_image(path).unwrap(),
+        "overview differs from {path}-tiny-skia.png"
+    );
+    // The fifth of six columns, inside the panel's padding.
+    ui.point_at(Point::new(8.0 + 36.0 + (464.0 - 42.0) * 4.5 / 6.0, 80.0));
+    let _ = ui.simulate(iced_test::simulator::click());
+    assert_eq!(
+        ui.into_messages().collect::<Vec<_>>(),
+        [Message::OverviewClicked(4)]
+    );
+}
