@@ -6,7 +6,7 @@ use iced::{Font, Settings};
 use iced_test::simulator::Simulator;
 use lathe::engine::Engine;
 use lathe::project::TrackId;
-use lathe::ui::{demo, tracks, AnalysisEvent, App, Message};
+use lathe::ui::{album, demo, AnalysisEvent, App, Message};
 use std::sync::Arc;
 
 const SIZE: (f32, f32) = (1280.0, 800.0);
@@ -55,7 +55,7 @@ fn track_list_shows_titles_and_loudness_and_a_click_selects() {
     assert!(
         messages
             .iter()
-            .any(|m| matches!(m, Message::Tracks(tracks::Message::Select(TrackId(101))))),
+            .any(|m| matches!(m, Message::Album(album::Message::Select(TrackId(101))))),
         "clicking a title selects its track: {messages:?}"
     );
 }

@@ -17,7 +17,6 @@ pub mod meters;
 pub mod session;
 mod spectrum_plot;
 mod theme;
-pub mod tracks;
 pub mod transport;
 mod view;
 

@@ -5,7 +5,7 @@ use super::analysis::{Event, Outcome};
 use super::app::{App, Message, Shortcut};
 use super::edit::Edit;
 use super::spectrum_plot::Content;
-use super::{demo, tracks, transport};
+use super::{album, demo, transport};
 use crate::analysis::BatchProgress;
 use crate::engine::{Engine, Monitor, NullBackend};
 use crate::project::{LoudnessMode, TrackId};
@@ -32,7 +32,7 @@ fn finish(app: &mut App, generation: u64, outcome: Outcome) {
 fn first_track_is_selected_and_a_click_selects_another() {
     let (mut app, _dir) = app_with(Engine::disabled("test"));
     assert_eq!(app.selected(), Some(TrackId(100)));
-    let _ = app.update(Message::Tracks(tracks::Message::Select(TrackId(102))));
+    let _ = app.update(Message::Album(album::Message::Select(TrackId(102))));
     assert_eq!(app.selected(), Some(TrackId(102)));
     assert_eq!(app.title(), "Lathe — Tidewater");
 }
@@ -135,7 +135,7 @@ fn a_missing_track_can_be_selected_and_says_so() {
     let _ = app.start_analysis();
     let generation = app.analysis_generation();
     finish(&mut app, generation, demo::outcome());
-    let _ = app.update(Message::Tracks(tracks::Message::Select(TrackId(103))));
+    let _ = app.update(Message::Album(album::Message::Select(TrackId(103))));
     assert_eq!(
         app.plot(),
         &Content::Note("“The Long Field”: file missing".into())

@@ -268,32 +268,28 @@ impl App {
     fn album_panel(&self) -> Element<'_, Message> {
         match self.document() {
             Some(document) => {
-                let rows = self.rows();
-                self.tracks
-                    .view(&document.project, &rows, self.stats.as_ref())
-                    .map(Message::Tracks)
+                let target_lufs = document.project.settings.target_lufs;
+                let playing = self.playback.current_track();
+                column![
+                    self.album
+                        .view(&document.project, &self.figures, self.selected, playing)
+                        .map(Message::Album),
+                    container(
+                        self.album
+                            .overview(&self.figures, target_lufs, self.selected_index())
+                            .map(Message::Album)
+                    )
+                    .padding(6)
+                    .style(theme::panel),
+                ]
+                .spacing(10)
+                .into()
             }
             None => container(text("No project open").color(theme::MUTED))
                 .center(Fill)
                 .style(theme::panel)
                 .into(),
         }
-    }
-
-    fn rows(&self) -> Vec<super::tracks::RowData<'_>> {
-        let Some(document) = self.document() else {
-            return Vec::new();
-        };
-        document
-            .project
-            .tracks
-            .iter()
-            .map(|t| super::tracks::RowData {
-                analysis: self.analyses.get(&t.id),
-                missing: self.is_missing(t.id),
-                error: self.errors.get(&t.id).map(String::as_str),
-            })
-            .collect()
     }
 
     fn meters_panel(&self) -> Element<'_, Message> {

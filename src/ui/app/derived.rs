@@ -227,7 +227,7 @@ impl App {
 
     /// The short-term loudness of the track at the playhead (or the selected one) and its length.
     pub(crate) fn playing_loudness(&self) -> (&[Option<f32>], f64) {
-        let id = self.playback.current_track().or(self.tracks.selected);
+        let id = self.playback.current_track().or(self.selected);
         match id.and_then(|id| self.analyses.get(&id)) {
             Some(a) => (&a.loudness.short_term_lufs, a.duration_s),
             None => (&[], 0.0),

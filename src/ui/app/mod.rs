@@ -8,6 +8,7 @@ pub mod keys;
 mod playback;
 mod project;
 
+use super::album::{self, Album};
 use super::analysis::{self, Outcome};
 use super::controls::{self, Controls};
 use super::figures::TrackFigures;
@@ -15,7 +16,6 @@ use super::history::History;
 use super::meters::{self, MeterStrip};
 use super::session::{self, Recent};
 use super::spectrum_plot::{Content, SpectrumPlot};
-use super::tracks::{self, Tracks};
 use super::transport::{self, Transport};
 use super::{theme, view};
 use crate::analysis::{AlbumStats, SpectralBalance, TrackAnalysis};
@@ -38,7 +38,7 @@ static DEFAULT_SETTINGS: std::sync::LazyLock<crate::project::AlbumSettings> =
 /// Application messages. Cheap to clone: large payloads are behind `Arc`.
 #[derive(Debug, Clone)]
 pub enum Message {
-    Tracks(tracks::Message),
+    Album(album::Message),
     Transport(transport::Message),
     Controls(controls::Message),
     Meters(meters::Message),
@@ -122,7 +122,9 @@ pub struct App {
     pub(super) plan: Option<(Arc<Document>, Arc<AlbumPlan>)>,
     pub(super) figures: Vec<TrackFigures>,
     pub(super) proofs: Proofs,
-    pub(super) tracks: Tracks,
+    /// The selected track (what the tone view and controls show).
+    pub(super) selected: Option<TrackId>,
+    pub(super) album: Album,
     pub(super) controls: Controls,
     pub(super) meter_strip: MeterStrip,
     pub(super) spectrum: SpectrumPlot,
@@ -140,7 +142,7 @@ impl App {
     /// An app showing `document`, playing through `engine`. Selects the first track.
     pub fn new(document: Document, engine: Engine) -> App {
         let mut app = App::empty(document.path.clone(), engine);
-        app.tracks.selected = document.project.tracks.first().map(|t| t.id);
+        app.selected = document.project.tracks.first().map(|t| t.id);
         app.saved = Some(document.project.clone());
         app.document = Some(document);
         app.check_missing();
@@ -180,7 +182,8 @@ impl App {
             plan: None,
             figures: Vec::new(),
             proofs: Proofs::default(),
-            tracks: Tracks::default(),
+            selected: None,
+            album: Album::default(),
             controls: Controls::default(),
             meter_strip: MeterStrip::default(),
             spectrum: SpectrumPlot::default(),
@@ -246,10 +249,13 @@ impl App {
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
         match message {
-            Message::Tracks(message) => match self.tracks.update(message) {
-                tracks::Action::SelectionChanged(_) => self.refresh(),
-                tracks::Action::None => {}
-            },
+            Message::Album(message) => {
+                let Some(document) = &self.document else {
+                    return Task::none();
+                };
+                let action = self.album.update(message, &document.project, self.selected);
+                return self.on_album(action);
+            }
             Message::Transport(message) => return self.transport_message(message),
             Message::Controls(message) => {
                 // The panel reads the app while it updates: lend it out for the call.
@@ -294,6 +300,31 @@ impl App {
             }
         }
         Task::none()
+    }
+
+    fn on_album(&mut self, action: album::Action) -> Task<Message> {
+        match action {
+            album::Action::None => Task::none(),
+            album::Action::Select(id) => {
+                if self.selected != Some(id) {
+                    self.selected = Some(id);
+                    self.refresh();
+                }
+                Task::none()
+            }
+            album::Action::Edit(edit) => {
+                let removed = matches!(edit, crate::ui::edit::Edit::Remove { .. });
+                let title = self.document.as_ref().map(|d| edit.describe(&d.project));
+                let task = self.apply_edit(edit);
+                if removed {
+                    self.notice = title.map(|t| format!("{t} — Ctrl+Z to undo"));
+                }
+                task
+            }
+            album::Action::PickFiles => self.pick(Pick::AddTracks),
+            album::Action::Locate(id) => self.pick(Pick::Locate(id)),
+            album::Action::Focus(id) => iced::widget::operation::focus(id),
+        }
     }
 
     fn on_controls(&mut self, action: controls::Action) -> Task<Message> {
@@ -362,8 +393,8 @@ impl App {
         let here = self.selected_index().map_or(-1, |i| i as i64);
         let next = (here + i64::from(step)).clamp(0, tracks.len() as i64 - 1) as usize;
         let id = tracks[next].id;
-        if self.tracks.selected != Some(id) {
-            self.tracks.selected = Some(id);
+        if self.selected != Some(id) {
+            self.selected = Some(id);
             self.refresh();
         }
     }
@@ -381,7 +412,7 @@ impl App {
     }
 
     pub(super) fn selected_index(&self) -> Option<usize> {
-        let selected = self.tracks.selected?;
+        let selected = self.selected?;
         self.document
             .as_ref()?
             .project
@@ -418,6 +449,7 @@ impl App {
             ) => keys::shortcut(&key, modifiers).map(Message::Shortcut),
             _ => None,
         });
+        let album = self.album.subscription().map(Message::Album);
         let busy = self.playback.is_busy()
             || self.job.is_running()
             || self.proofs.is_running()
@@ -425,15 +457,15 @@ impl App {
         if busy {
             // ~30 fps for the playhead and meters; the canvases redraw only what moved.
             let tick = time::every(Duration::from_millis(33)).map(|_| Message::Tick);
-            Subscription::batch([close, input, tick])
+            Subscription::batch([close, input, album, tick])
         } else {
-            Subscription::batch([close, input])
+            Subscription::batch([close, input, album])
         }
     }
 
     // Read access for tests and the binary.
     pub fn selected(&self) -> Option<TrackId> {
-        self.tracks.selected
+        self.selected
     }
     /// `(fraction, done, total)` while the analysis runs.
     pub fn analysis_progress(&self) -> Option<(f32, usize, usize)> {

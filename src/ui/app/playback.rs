@@ -140,7 +140,7 @@ impl App {
             return Task::none();
         };
         let mut order: Vec<TrackId> = doc.project.tracks.iter().map(|t| t.id).collect();
-        if let Some(selected) = self.tracks.selected {
+        if let Some(selected) = self.selected {
             order.retain(|t| *t != selected);
             order.insert(0, selected);
         }
@@ -235,7 +235,7 @@ impl App {
         use transport::Message as T;
         match message {
             T::PlayPause => {
-                let selected = self.tracks.selected;
+                let selected = self.selected;
                 let here = self.playback.current_track();
                 if self.playback.position.playing {
                     self.engine.pause();
@@ -321,8 +321,7 @@ impl App {
 
     /// Plays the selected track alone, the album from it, or its transition to the next.
     fn start(&mut self, mode: Mode) {
-        let (Some(rate), Some(selected)) = (self.engine.output_rate_hz(), self.tracks.selected)
-        else {
+        let (Some(rate), Some(selected)) = (self.engine.output_rate_hz(), self.selected) else {
             return;
         };
         let Some((doc, _)) = self.planned().map(|(d, p)| (d.clone(), p.clone())) else {

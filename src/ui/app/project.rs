@@ -69,8 +69,8 @@ impl App {
         // Keep the selection on a track that exists.
         if let Some(document) = &self.document {
             let tracks = &document.project.tracks;
-            if !tracks.iter().any(|t| Some(t.id) == self.tracks.selected) {
-                self.tracks.selected = tracks.first().map(|t| t.id);
+            if !tracks.iter().any(|t| Some(t.id) == self.selected) {
+                self.selected = tracks.first().map(|t| t.id);
             }
         }
         let mut task = Task::none();
@@ -257,7 +257,7 @@ impl App {
             .collect();
         let first = tracks[0].id;
         let task = self.apply_edit(Edit::Add { tracks });
-        self.tracks.selected = Some(first);
+        self.selected = Some(first);
         self.refresh();
         task
     }
@@ -272,7 +272,7 @@ impl App {
 
     /// Alt+↑/↓ and the panel's buttons: moves the selected track one place.
     pub(crate) fn move_selected(&mut self, step: i32) -> Task<Message> {
-        let (Some(index), Some(track)) = (self.selected_index(), self.tracks.selected) else {
+        let (Some(index), Some(track)) = (self.selected_index(), self.selected) else {
             return Task::none();
         };
         let to = index as i64 + i64::from(step);

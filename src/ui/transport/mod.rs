@@ -7,7 +7,6 @@ mod seek_bar;
 pub use seek_bar::{gesture, Scale};
 
 use super::theme;
-use super::tracks::duration;
 use crate::engine::{EngineStatus, Monitor, PlayPosition};
 use iced::widget::{button, canvas, column, container, row, text, tooltip};
 use iced::{Alignment, Element, Fill, Length};
@@ -263,4 +262,10 @@ impl Transport {
         .style(theme::panel)
         .into()
     }
+}
+
+/// `m:ss` for a duration in seconds.
+pub fn duration(seconds: f64) -> String {
+    let total = seconds.max(0.0).round() as u64;
+    format!("{}:{:02}", total / 60, total % 60)
 }
