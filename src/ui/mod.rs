@@ -9,6 +9,7 @@ mod app;
 #[doc(hidden)]
 pub mod demo;
 pub mod edit;
+pub mod export;
 pub mod figures;
 pub mod history;
 mod spectrum_plot;
