@@ -11,6 +11,7 @@ pub mod controls;
 #[doc(hidden)]
 pub mod demo;
 pub mod edit;
+pub mod export;
 pub mod figures;
 pub mod history;
 pub mod meters;
