@@ -5,8 +5,10 @@
 use super::app::{App, Message};
 use super::spectrum_plot::Content;
 use super::theme;
-use super::transport;
-use iced::widget::{button, canvas, column, container, progress_bar, row, space, text, tooltip};
+use super::{export, transport};
+use iced::widget::{
+    button, canvas, column, container, progress_bar, row, space, stack, text, tooltip,
+};
 use iced::{Alignment, Element, Fill, Length};
 
 /// Width of the album column and of the controls column at any window size, logical pixels.
@@ -310,10 +312,33 @@ impl App {
     }
 
     fn export_button(&self) -> Element<'_, Message> {
-        space::horizontal().width(0).into()
+        let enabled = self
+            .document()
+            .is_some_and(|d| !d.project.tracks.is_empty());
+        tooltip(
+            button(text("Export…").size(13))
+                .padding([4, 12])
+                .style(theme::segment(true))
+                .on_press_maybe(enabled.then_some(Message::Export(export::Message::Open))),
+            container(text("Export the mastered album folder (Ctrl+E)").size(12))
+                .padding([4, 8])
+                .style(theme::panel),
+            tooltip::Position::Bottom,
+        )
+        .into()
     }
 
+    /// The desk with the export dialog over it when open.
     fn with_dialogs<'a>(&'a self, desk: Element<'a, Message>) -> Element<'a, Message> {
-        desk
+        match self.document().filter(|_| self.export.is_open()) {
+            Some(document) => stack![
+                desk,
+                self.export
+                    .view(&document.project.settings)
+                    .map(Message::Export)
+            ]
+            .into(),
+            None => desk,
+        }
     }
 }

@@ -11,6 +11,7 @@ mod project;
 use super::album::{self, Album};
 use super::analysis::{self, Outcome};
 use super::controls::{self, Controls};
+use super::export::{self, ExportDialog};
 use super::figures::TrackFigures;
 use super::history::History;
 use super::meters::{self, MeterStrip};
@@ -41,6 +42,7 @@ pub enum Message {
     Album(album::Message),
     Transport(transport::Message),
     Controls(controls::Message),
+    Export(export::Message),
     Meters(meters::Message),
     Analysis {
         generation: u64,
@@ -127,6 +129,7 @@ pub struct App {
     pub(super) album: Album,
     pub(super) controls: Controls,
     pub(super) meter_strip: MeterStrip,
+    pub(super) export: ExportDialog,
     pub(super) spectrum: SpectrumPlot,
     pub(super) transport: Transport,
     pub(super) playback: Playback,
@@ -186,6 +189,7 @@ impl App {
             album: Album::default(),
             controls: Controls::default(),
             meter_strip: MeterStrip::default(),
+            export: ExportDialog::default(),
             spectrum: SpectrumPlot::default(),
             transport: Transport::default(),
             playback: Playback::default(),
@@ -264,6 +268,7 @@ impl App {
                 self.controls = panel;
                 return self.on_controls(action);
             }
+            Message::Export(message) => return self.export_message(message),
             Message::Meters(message) => match self.meter_strip.update(message) {
                 meters::Action::ResetMeters => self.engine.reset_meters(),
                 meters::Action::None => {}
@@ -291,6 +296,12 @@ impl App {
             Message::FileDropped(path) => return self.add_files(vec![path]),
             Message::Recover(accept) => return self.recover(accept),
             Message::Tick => return self.tick(Instant::now()),
+            Message::CloseRequested(_) if self.export.is_running() => {
+                self.push_banner(
+                    "An export is running: cancel it (or let it finish) before closing Lathe, so no half-written folder is left behind."
+                        .into(),
+                );
+            }
             Message::CloseRequested(_) => {
                 self.job.cancel();
                 self.engine.stop();
@@ -300,6 +311,27 @@ impl App {
             }
         }
         Task::none()
+    }
+
+    pub(super) fn export_message(&mut self, message: export::Message) -> Task<Message> {
+        let Some(document) = &self.document else {
+            return Task::none();
+        };
+        match self
+            .export
+            .update(message, document, &document.project.settings)
+        {
+            export::Action::None => Task::none(),
+            export::Action::Edit(edit) => {
+                self.end_gesture();
+                self.apply_edit(edit)
+            }
+            export::Action::Run(task) => task.map(Message::Export),
+            export::Action::Error(text) => {
+                self.push_banner(text);
+                Task::none()
+            }
+        }
     }
 
     fn on_album(&mut self, action: album::Action) -> Task<Message> {
@@ -377,7 +409,11 @@ impl App {
             }
             Shortcut::SaveAs => self.pick(Pick::SaveAs),
             Shortcut::Open => self.pick(Pick::Open),
-            Shortcut::Export | Shortcut::Escape => Task::none(),
+            Shortcut::Export => self.export_message(export::Message::Open),
+            Shortcut::Escape if self.export.is_open() && !self.export.is_running() => {
+                self.export_message(export::Message::Close)
+            }
+            Shortcut::Escape => Task::none(),
         }
     }
 
