@@ -13,6 +13,7 @@ pub mod figures;
 pub mod history;
 mod spectrum_plot;
 mod theme;
+pub mod tone_view;
 pub mod tracks;
 pub mod transport;
 mod view;

@@ -117,3 +117,31 @@ pub fn transport_button(_theme: &Theme, status: button::Status) -> button::Style
         ..button::Style::default()
     }
 }
+
+/// Okabe-Ito reddish purple: the references average.
+pub const REFERENCE: Color = rgb(0xcc79a7);
+/// Okabe-Ito bluish green: the EQ response curve and its handles.
+pub const EQ: Color = rgb(0x009e73);
+/// Okabe-Ito yellow, used translucent: the deviation from the match target.
+pub const DEVIATION: Color = rgb(0xf0e442);
+/// A light neutral, used translucent: the live spectrum of what is playing.
+pub const LIVE: Color = rgb(0xc9ced8);
+
+/// A segmented toggle's button (e.g. Mid | Side): the chosen one is marked in the track colour.
+pub fn segment(chosen: bool) -> impl Fn(&Theme, button::Status) -> button::Style {
+    move |_theme, status| {
+        let background = match (chosen, status) {
+            (true, _) => Color { a: 0.22, ..TRACK },
+            (false, button::Status::Hovered | button::Status::Pressed) => LINE,
+            (false, _) => RAISED,
+        };
+        button::Style {
+            background: Some(Background::Color(background)),
+            text_color: if chosen { TEXT } else { MUTED },
+            border: border::rounded(4)
+                .color(if chosen { TRACK } else { LINE })
+                .width(1),
+            ..button::Style::default()
+        }
+    }
+}
