@@ -18,6 +18,7 @@ pub mod meters;
 pub mod session;
 mod spectrum_plot;
 mod theme;
+pub mod tone_view;
 pub mod transport;
 mod view;
 

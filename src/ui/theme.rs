@@ -118,6 +118,15 @@ pub fn transport_button(_theme: &Theme, status: button::Status) -> button::Style
     }
 }
 
+/// Okabe-Ito reddish purple: the references average.
+pub const REFERENCE: Color = rgb(0xcc79a7);
+/// Okabe-Ito bluish green: the EQ response curve and its handles.
+pub const EQ: Color = rgb(0x009e73);
+/// Okabe-Ito yellow, used translucent: the deviation from the match target.
+pub const DEVIATION: Color = rgb(0xf0e442);
+/// A light neutral, used translucent: the live spectrum of what is playing.
+pub const LIVE: Color = rgb(0xc9ced8);
+
 /// One choice of a segmented control (match target, loudness mode, limiter character): the
 /// chosen one tinted in the accent colour, the others quiet; disabled ones dimmed.
 pub fn segment(selected: bool) -> impl Fn(&Theme, button::Status) -> button::Style {
