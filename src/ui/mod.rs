@@ -16,7 +16,6 @@ pub mod figures;
 pub mod history;
 pub mod meters;
 pub mod session;
-mod spectrum_plot;
 mod theme;
 pub mod tone_view;
 pub mod transport;
@@ -27,7 +26,6 @@ mod tests;
 
 pub use analysis::{Event as AnalysisEvent, Outcome};
 pub use app::{App, Banner, Message, Pick, Shortcut};
-pub use spectrum_plot::{Content as PlotContent, Curves};
 pub use theme::lathe as theme;
 
 use std::path::PathBuf;

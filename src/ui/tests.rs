@@ -4,7 +4,6 @@
 use super::analysis::{Event, Outcome};
 use super::app::{App, Message, Shortcut};
 use super::edit::Edit;
-use super::spectrum_plot::Content;
 use super::{album, demo, transport};
 use crate::analysis::BatchProgress;
 use crate::engine::{Engine, Monitor, NullBackend};
@@ -44,7 +43,7 @@ fn progress_is_shown_until_the_outcome_arrives_then_the_plot_shows_curves() {
     let generation = app.analysis_generation();
     // Track 4 is missing: five tracks and the reference to analyse.
     assert_eq!(app.analysis_progress(), Some((0.0, 0, 6)));
-    assert_eq!(app.plot(), &Content::Note("Analysing…".into()));
+    assert_eq!(app.tone_note(), Some("Analysing…"));
 
     let progress = BatchProgress {
         done: 2,
@@ -60,15 +59,18 @@ fn progress_is_shown_until_the_outcome_arrives_then_the_plot_shows_curves() {
     let outcome = demo::outcome();
     finish(&mut app, generation, outcome.clone());
     assert_eq!(app.analysis_progress(), None);
-    let Content::Curves(curves) = app.plot() else {
-        panic!("expected curves, got {:?}", app.plot())
-    };
+    let shown = app.tone_shown().expect("curves shown");
     let first = outcome.tracks[0].as_ref().unwrap();
-    assert_eq!(curves.track_db, first.spectrum.mid_db);
+    assert_eq!(shown.analysis.spectrum.mid_db, first.spectrum.mid_db);
+    let curves = &shown.album;
     // The app recomputes the album average from the tracks in their current order.
     let tracks: Vec<Option<_>> = outcome.tracks.iter().map(Option::as_ref).collect();
     let stats = crate::analysis::album_stats(&tracks);
-    assert_eq!(curves.album_db, stats.average.mid_db);
+    assert_eq!(curves.mid_db, stats.average.mid_db);
+    assert_eq!(
+        shown.references, outcome.references_average,
+        "references drawn too"
+    );
 }
 
 #[test]
@@ -136,10 +138,7 @@ fn a_missing_track_can_be_selected_and_says_so() {
     let generation = app.analysis_generation();
     finish(&mut app, generation, demo::outcome());
     let _ = app.update(Message::Album(album::Message::Select(TrackId(103))));
-    assert_eq!(
-        app.plot(),
-        &Content::Note("“The Long Field”: file missing".into())
-    );
+    assert_eq!(app.tone_note(), Some("“The Long Field”: file missing"));
 }
 
 fn analysed(engine: Engine) -> (App, tempfile::TempDir) {

@@ -3,12 +3,9 @@
 //! headroom controls (right), and the transport along the bottom. Pure: reads the app's state.
 
 use super::app::{App, Message};
-use super::spectrum_plot::Content;
 use super::theme;
 use super::{export, transport};
-use iced::widget::{
-    button, canvas, column, container, progress_bar, row, space, stack, text, tooltip,
-};
+use iced::widget::{button, column, container, progress_bar, row, space, stack, text, tooltip};
 use iced::{Alignment, Element, Fill, Length};
 
 /// Width of the album column and of the controls column at any window size, logical pixels.
@@ -179,51 +176,11 @@ fn header(app: &App) -> Element<'_, Message> {
 }
 
 fn spectrum(app: &App) -> Element<'_, Message> {
-    let selected_title = app
-        .selected_index()
-        .and_then(|i| app.document().map(|d| d.project.tracks[i].title.as_str()));
-    let heading = row![
-        text("Spectral balance").size(15),
-        text("mid, dB relative to the track's loudness")
-            .size(12)
-            .color(theme::MUTED),
-    ]
-    .spacing(10)
-    .align_y(Alignment::End);
-    let mut panel = column![heading, canvas(&app.spectrum).width(Fill).height(Fill)].spacing(8);
-    if let (Content::Curves(_), Some(title)) = (app.plot(), selected_title) {
-        panel = panel.push(
-            row![
-                legend(title, theme::TRACK, false),
-                legend("Album average", theme::ALBUM, true)
-            ]
-            .spacing(20),
-        );
-    }
-    container(panel)
+    container(app.tone_view.view().map(Message::Tone))
         .padding(10)
         .style(theme::panel)
         .width(Fill)
         .height(Fill)
-        .into()
-}
-
-/// A legend entry: a short line in the curve's colour (dashed like the curve) and its name.
-fn legend(label: &str, color: iced::Color, dashed: bool) -> Element<'_, Message> {
-    let dash = |width: f32| {
-        container(space::horizontal())
-            .width(Length::Fixed(width))
-            .height(3)
-            .style(move |_| container::Style::default().background(color))
-    };
-    let line: Element<'_, Message> = if dashed {
-        row![dash(7.0), dash(7.0), dash(6.0)].spacing(4).into()
-    } else {
-        dash(26.0).into()
-    };
-    row![line, text(label).size(12)]
-        .spacing(8)
-        .align_y(Alignment::Center)
         .into()
 }
 

@@ -8,7 +8,7 @@ use crate::project::Document;
 use crate::render::album::AlbumPlan;
 use crate::ui::analysis;
 use crate::ui::figures::{TrackFigures, TrackState};
-use crate::ui::spectrum_plot::{Content, Curves};
+use crate::ui::tone_view::ToneInput;
 use iced::Task;
 use std::sync::Arc;
 
@@ -71,8 +71,10 @@ impl App {
     pub(crate) fn refresh(&mut self) {
         self.refresh_plan();
         self.refresh_figures();
-        let content = self.plot_content();
-        self.spectrum.set(content);
+        match self.tone_input() {
+            Ok(input) => self.tone_view.set(input),
+            Err(note) => self.tone_view.set_note(note),
+        }
         let (loudness, duration_s) = self.playing_loudness();
         let points = loudness.len();
         self.transport.refresh(points, duration_s);
@@ -192,36 +194,38 @@ impl App {
             .collect();
     }
 
-    /// What the tone view shows for the selected track.
-    pub(crate) fn plot_content(&self) -> Content {
-        let note = |s: &str| Content::Note(s.to_string());
+    /// What the tone view shows for the selected track, or the sentence that says why not.
+    pub(crate) fn tone_input(&self) -> Result<ToneInput, String> {
         let Some(document) = &self.document else {
-            return note("No project open");
+            return Err("No project open".into());
         };
         let Some(index) = self.selected_index() else {
-            return note("Select a track to see its spectral balance");
+            return Err("Select a track to see its spectral balance".into());
         };
         let track = &document.project.tracks[index];
         if self.is_missing(track.id) {
-            return note(&format!("“{}”: file missing", track.title));
+            return Err(format!("“{}”: file missing", track.title));
         }
         if let Some(error) = self.errors.get(&track.id) {
-            return note(&format!("“{}”: {error}", track.title));
+            return Err(format!("“{}”: {error}", track.title));
         }
         let (Some(analysis), Some(stats)) = (self.analyses.get(&track.id), &self.stats) else {
-            return note(if self.job.is_running() {
-                "Analysing…"
+            return Err(if self.job.is_running() {
+                "Analysing…".into()
             } else {
-                "Not analysed"
+                "Not analysed".into()
             });
         };
         if analysis.spectrum.mid_db.is_empty() || stats.average.mid_db.is_empty() {
-            return note("No spectrum for this track (silent or too short)");
+            return Err("No spectrum for this track (silent or too short)".into());
         }
-        Content::Curves(Curves {
-            bands_hz: analysis.spectrum.bands_hz.clone(),
-            track_db: analysis.spectrum.mid_db.clone(),
-            album_db: stats.average.mid_db.clone(),
+        Ok(ToneInput {
+            track: track.id,
+            title: track.title.clone(),
+            analysis: analysis.clone(),
+            album: stats.average.clone(),
+            references: self.references_average.clone(),
+            tone: track.tone.clone(),
         })
     }
 

@@ -16,7 +16,7 @@ use super::figures::TrackFigures;
 use super::history::History;
 use super::meters::{self, MeterStrip};
 use super::session::{self, Recent};
-use super::spectrum_plot::{Content, SpectrumPlot};
+use super::tone_view::{self, ToneView};
 use super::transport::{self, Transport};
 use super::{theme, view};
 use crate::analysis::{AlbumStats, SpectralBalance, TrackAnalysis};
@@ -42,6 +42,7 @@ pub enum Message {
     Album(album::Message),
     Transport(transport::Message),
     Controls(controls::Message),
+    Tone(tone_view::Message),
     Export(export::Message),
     Meters(meters::Message),
     Analysis {
@@ -130,7 +131,9 @@ pub struct App {
     pub(super) controls: Controls,
     pub(super) meter_strip: MeterStrip,
     pub(super) export: ExportDialog,
-    pub(super) spectrum: SpectrumPlot,
+    pub(super) tone_view: ToneView,
+    /// Ticks with meters read (the live spectrum is passed on every third).
+    pub(super) live_frames: u64,
     pub(super) transport: Transport,
     pub(super) playback: Playback,
     pub(super) engine: Engine,
@@ -190,7 +193,8 @@ impl App {
             controls: Controls::default(),
             meter_strip: MeterStrip::default(),
             export: ExportDialog::default(),
-            spectrum: SpectrumPlot::default(),
+            tone_view: ToneView::default(),
+            live_frames: 0,
             transport: Transport::default(),
             playback: Playback::default(),
             engine,
@@ -269,6 +273,11 @@ impl App {
                 return self.on_controls(action);
             }
             Message::Export(message) => return self.export_message(message),
+            Message::Tone(message) => match self.tone_view.update(message) {
+                tone_view::Action::None => {}
+                tone_view::Action::Edit(edit) => return self.apply_edit(edit),
+                tone_view::Action::GestureEnd => self.end_gesture(),
+            },
             Message::Meters(message) => match self.meter_strip.update(message) {
                 meters::Action::ResetMeters => self.engine.reset_meters(),
                 meters::Action::None => {}
@@ -513,8 +522,13 @@ impl App {
     pub fn banners(&self) -> &[Banner] {
         &self.banners
     }
-    pub fn plot(&self) -> &Content {
-        self.spectrum.content()
+    /// The tone view's curves' input, or `None` while it shows a note.
+    pub fn tone_shown(&self) -> Option<&tone_view::ToneInput> {
+        self.tone_view.input()
+    }
+    /// The sentence the tone view shows instead of curves.
+    pub fn tone_note(&self) -> Option<&str> {
+        self.tone_view.note()
     }
     pub fn project_path(&self) -> &Path {
         &self.project_path

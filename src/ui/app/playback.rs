@@ -454,6 +454,14 @@ impl App {
         if self.playback.position.playing || self.playback.position.waiting {
             self.meters = self.engine.meters();
             self.meter_strip.observe(&self.meters, now);
+            // The live spectrum at a third of the tick rate: each update redraws the plot.
+            self.live_frames += 1;
+            if self.live_frames % 3 == 0 {
+                self.tone_view
+                    .set_live(Some(self.meters.spectrum_db.clone()).filter(|s| !s.is_empty()));
+            }
+        } else {
+            self.tone_view.set_live(None); // a no-op unless a spectrum is shown
         }
         if self.playback.current_track() != before {
             self.refresh(); // the seek bar shows the new track's loudness

@@ -189,6 +189,14 @@ impl ToneView {
         }
     }
 
+    /// The sentence shown instead of curves, if any.
+    pub fn note(&self) -> Option<&str> {
+        match &self.content {
+            Content::Note(note) => Some(note),
+            Content::Shown(_) => None,
+        }
+    }
+
     /// Whether the side spectrum is shown.
     pub fn shows_side(&self) -> bool {
         self.side
