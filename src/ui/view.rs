@@ -9,8 +9,8 @@ use iced::widget::{button, column, container, progress_bar, row, space, stack, t
 use iced::{Alignment, Element, Fill, Length};
 
 /// Width of the album column and of the controls column at any window size, logical pixels.
-const ALBUM_W: f32 = 440.0;
-const CONTROLS_W: f32 = 340.0;
+const ALBUM_W: f32 = 410.0;
+const CONTROLS_W: f32 = 320.0;
 
 pub(super) fn window(app: &App) -> Element<'_, Message> {
     let mut page = column![].spacing(10).padding(12);
@@ -196,7 +196,7 @@ impl App {
                 .find(|t| t.id.0 == k)
                 .map(|t| t.title.as_str())
         });
-        let (loudness, _) = self.playing_loudness();
+        let (loudness, duration_s) = self.playing_loudness();
         let step_s = self
             .playback
             .current_track()
@@ -220,6 +220,7 @@ impl App {
             can_transition: playable && selected.is_some_and(|i| i + 1 < count),
             loudness,
             step_s,
+            duration_s,
             loop_region: self.playback.loop_region,
         })
     }

@@ -231,10 +231,16 @@ pub fn grid(frame: &mut Frame, layout: &Layout, range: Option<(f64, f64, f64)>) 
         label("0", Point::new(left, strip.y(0.0)), theme::MUTED, 12.0),
         alignment::Horizontal::Right,
     ));
-    let caption = format!(
+    // The long caption where it fits; a short one in a narrow window.
+    let long = format!(
         "EQ response, dB (±{STRIP_DB:.0})   drag a handle · Shift: fine · \
          wheel on a bell: Q · double-click: add a bell / reset"
     );
+    let caption = if text_width(&long, 11.0) <= layout.strip.width {
+        long
+    } else {
+        format!("EQ, dB (±{STRIP_DB:.0}) · drag · Shift fine · wheel Q · double-click add/reset")
+    };
     frame.fill_text(label(
         caption,
         Point::new(layout.strip.x, layout.caption_y),
@@ -243,9 +249,9 @@ pub fn grid(frame: &mut Frame, layout: &Layout, range: Option<(f64, f64, f64)>) 
     ));
 }
 
-/// The legend row: one entry per curve this channel has.
+/// The legend row: one entry per curve this channel has (short names when the plot is narrow).
 pub fn legend(frame: &mut Frame, layout: &Layout, channel: &Channel, target: TargetKind) {
-    let entries = legend_entries(channel, target);
+    let entries = legend_entries(channel, target, layout);
     let y = layout.legend.height / 2.0 - 1.0;
     let mut x = layout.plot.x;
     for (name, look) in entries {
@@ -254,26 +260,55 @@ pub fn legend(frame: &mut Frame, layout: &Layout, channel: &Channel, target: Tar
 }
 
 /// The entries of the legend for `channel`, in order (`None` look: the deviation swatch).
-fn legend_entries(channel: &Channel, target: TargetKind) -> Vec<(&'static str, Option<Look>)> {
-    let mut entries = vec![("Processed", Some(PROCESSED)), ("Original", Some(ORIGINAL))];
+fn legend_entries(
+    channel: &Channel,
+    target: TargetKind,
+    layout: &Layout,
+) -> Vec<(&'static str, Option<Look>)> {
+    let full = legend_names(channel, target, false);
+    // Room for "Live" after the static entries too.
+    let width = |entries: &[(&str, Option<Look>)]| {
+        entries
+            .iter()
+            .chain([("Live", None)].iter())
+            .map(|(name, _)| SWATCH_W + 5.0 + text_width(name, 12.0) + LEGEND_GAP)
+            .sum::<f32>()
+    };
+    if width(&full) <= layout.plot.width {
+        full
+    } else {
+        legend_names(channel, target, true)
+    }
+}
+
+fn legend_names(
+    channel: &Channel,
+    target: TargetKind,
+    short: bool,
+) -> Vec<(&'static str, Option<Look>)> {
+    let name = |long: &'static str, brief: &'static str| if short { brief } else { long };
+    let mut entries = vec![
+        (name("Processed", "Master"), Some(PROCESSED)),
+        (name("Original", "Mix"), Some(ORIGINAL)),
+    ];
     if channel.album.is_some() {
-        entries.push(("Album average", Some(ALBUM)));
+        entries.push((name("Album average", "Album"), Some(ALBUM)));
     }
     if channel.references.is_some() {
-        entries.push(("References", Some(REFERENCES)));
+        entries.push((name("References", "Refs"), Some(REFERENCES)));
     }
     if target == TargetKind::Blend && channel.target.is_some() {
-        entries.push(("Match target", Some(TARGET)));
+        entries.push((name("Match target", "Target"), Some(TARGET)));
     }
     if channel.target.is_some() {
-        entries.push(("Deviation", None));
+        entries.push((name("Deviation", "Dev."), None));
     }
     entries
 }
 
 /// Where the legend's static entries end, so the live layer can append "Live" after them.
 fn legend_end(layout: &Layout, channel: &Channel, target: TargetKind) -> f32 {
-    legend_entries(channel, target)
+    legend_entries(channel, target, layout)
         .into_iter()
         .fold(layout.plot.x, |x, (name, _)| {
             x + SWATCH_W + 5.0 + text_width(name, 12.0) + LEGEND_GAP

@@ -68,6 +68,8 @@ pub struct View<'a> {
     /// Short-term loudness of the track at the playhead and its step, seconds.
     pub loudness: &'a [Option<f32>],
     pub step_s: f64,
+    /// Length of the track the seek bar shows, seconds (before playback starts too).
+    pub duration_s: f64,
     pub loop_region: Option<(f64, f64)>,
 }
 
@@ -214,7 +216,11 @@ impl Transport {
         let bar = canvas(seek_bar::SeekBar {
             loudness: v.loudness,
             step_s: v.step_s,
-            duration_s: v.position.duration_s,
+            duration_s: if v.position.duration_s > 0.0 {
+                v.position.duration_s
+            } else {
+                v.duration_s
+            },
             position_s: v.position.position_s,
             loop_region: v.loop_region,
             cache: &self.cache,
