@@ -526,6 +526,14 @@ impl App {
     pub fn tone_shown(&self) -> Option<&tone_view::ToneInput> {
         self.tone_view.input()
     }
+    /// The tone view's readings at `freq_hz` (what hovering there shows).
+    pub fn tone_readout(&self, freq_hz: f64) -> Vec<tone_view::Reading> {
+        self.tone_view.readout(freq_hz)
+    }
+    /// Whether the export dialog is open, and whether its export runs.
+    pub fn export_state(&self) -> (bool, bool) {
+        (self.export.is_open(), self.export.is_running())
+    }
     /// The sentence the tone view shows instead of curves.
     pub fn tone_note(&self) -> Option<&str> {
         self.tone_view.note()

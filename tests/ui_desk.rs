@@ -1,0 +1,183 @@
+//! The desk's main flows through iced_test's simulator (no display): open the demo album, select
+//! a track, nudge tilt and see the curve and the figures change, toggle A/B, reorder, start and
+//! cancel an export. Messages a click produces are fed back to `App::update`, as the runtime
+//! would. A tiny-skia snapshot pins the look (tests/snapshots/desk-tiny-skia.png; delete it to
+//! re-record).
+
+use iced::{Font, Settings};
+use iced_test::simulator::Simulator;
+use lathe::engine::{Engine, Monitor};
+use lathe::project::TrackId;
+use lathe::ui::{album, demo, AnalysisEvent, App, Message};
+use std::sync::Arc;
+
+const SIZE: (f32, f32) = (1280.0, 800.0);
+
+/// The demo album with its analysis delivered, as after a finished background run.
+fn analysed_app(dir: &std::path::Path, engine: Engine) -> App {
+    let (document, outcome) = demo::album(dir).unwrap();
+    let mut app = App::new(document, engine);
+    let _ = app.start_analysis();
+    let generation = app.analysis_generation();
+    let event = AnalysisEvent::Finished(Arc::new(outcome));
+    let _ = app.update(Message::Analysis { generation, event });
+    app
+}
+
+fn simulator(app: &App) -> Simulator<'_, Message> {
+    // Reproducible pixels: pin the software renderer (wgpu output differs by driver).
+    std::env::set_var("ICED_TEST_BACKEND", "tiny-skia");
+    let settings = Settings {
+        default_font: Font::with_name("Fira Sans"),
+        ..Settings::default()
+    };
+    Simulator::with_size(settings, SIZE, app.view())
+}
+
+/// Clicks `label` in the current window and feeds the resulting messages to the app.
+fn click(app: &mut App, label: &str) -> Vec<Message> {
+    let messages: Vec<Message> = {
+        let mut ui = simulator(app);
+        ui.click(label)
+            .unwrap_or_else(|_| panic!("“{label}” is on screen"));
+        ui.into_messages().collect()
+    };
+    for message in &messages {
+        let _ = app.update(message.clone());
+    }
+    messages
+}
+
+fn processed_db(app: &App, freq_hz: f64) -> f64 {
+    app.tone_readout(freq_hz)
+        .iter()
+        .find(|r| r.name == "Processed")
+        .expect("a processed reading")
+        .level_db
+}
+
+#[test]
+fn the_album_shows_titles_and_loudness_before_and_after_and_a_click_selects() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = analysed_app(dir.path(), Engine::disabled("test"));
+    {
+        let mut ui = simulator(&app);
+        for lufs in demo::LUFS {
+            let figure = format!("{lufs:.1}").replace('-', "−");
+            ui.find(figure.as_str())
+                .unwrap_or_else(|_| panic!("{figure} LUFS shown"));
+        }
+        ui.find("file missing").expect("missing track marked");
+        ui.find("Locate…").expect("and it can be located");
+    }
+    let messages = click(&mut app, "Paper Boats");
+    assert!(
+        messages
+            .iter()
+            .any(|m| matches!(m, Message::Album(album::Message::Select(TrackId(102))))),
+        "clicking a title selects its track: {messages:?}"
+    );
+    assert_eq!(app.selected(), Some(TrackId(102)));
+    assert_eq!(app.tone_shown().unwrap().title, "Paper Boats");
+}
+
+#[test]
+fn nudging_tilt_changes_the_curve_and_the_figures_and_undo_restores_both() {
+    use lathe::ui::controls::{self, tone};
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = analysed_app(dir.path(), Engine::disabled("test"));
+    let high_before = processed_db(&app, 10_000.0);
+    let low_before = processed_db(&app, 50.0);
+    let message = Message::Controls(controls::Message::Tone(tone::Message::Set(
+        tone::Param::Tilt,
+        2.0,
+    )));
+    let _ = app.update(message);
+    let _ = app.update(Message::Controls(controls::Message::Tone(
+        tone::Message::Released,
+    )));
+    assert_eq!(app.tone_shown().unwrap().tone.tilt_db, 2.0);
+    let (high, low) = (processed_db(&app, 10_000.0), processed_db(&app, 50.0));
+    assert!(
+        high - high_before > 0.6 && low_before - low > 0.6,
+        "brighter: +{:.2} dB at 10 kHz, {:.2} dB at 50 Hz",
+        high - high_before,
+        low - low_before
+    );
+    assert!(app.title().ends_with('•'), "modified marker");
+    let mut ui = simulator(&app);
+    ui.find("+2.0 dB")
+        .expect("the tilt figure shows the new value");
+    drop(ui);
+    let _ = app.update(Message::Undo);
+    assert!((processed_db(&app, 10_000.0) - high_before).abs() < 1e-9);
+}
+
+#[test]
+fn original_mastered_and_reference_switch_what_is_heard() {
+    let dir = tempfile::tempdir().unwrap();
+    let (engine, _backend) = Engine::with_null_backend(48_000, 2);
+    let mut app = analysed_app(dir.path(), engine);
+    click(&mut app, "Original");
+    assert_eq!(app.monitor(), Monitor::Original);
+    click(&mut app, "Mastered");
+    assert_eq!(app.monitor(), Monitor::Mastered);
+}
+
+#[test]
+fn the_selected_track_moves_down_with_its_button_and_back_with_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = analysed_app(dir.path(), Engine::disabled("test"));
+    let order = |app: &App| -> Vec<u64> {
+        let tracks = &app.document().unwrap().project.tracks;
+        tracks.iter().map(|t| t.id.0).collect()
+    };
+    click(&mut app, "↓");
+    assert_eq!(order(&app), [101, 100, 102, 103, 104, 105]);
+    let _ = app.update(Message::Shortcut(lathe::ui::Shortcut::Move(1)));
+    assert_eq!(order(&app), [101, 102, 100, 103, 104, 105]);
+    let _ = app.update(Message::Undo);
+    let _ = app.update(Message::Undo);
+    assert_eq!(order(&app), [100, 101, 102, 103, 104, 105]);
+}
+
+#[test]
+fn an_export_is_started_from_the_dialog_and_cancelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = analysed_app(dir.path(), Engine::disabled("test"));
+    // The demo's track 4 is missing: drop it so the export can start.
+    let _ = app.apply_edit(lathe::ui::edit::Edit::Remove {
+        track: TrackId(103),
+    });
+    click(&mut app, "Export…");
+    assert_eq!(app.export_state(), (true, false), "the dialog is open");
+    click(&mut app, "Export");
+    assert_eq!(app.export_state(), (true, true), "the export runs");
+    click(&mut app, "Cancel");
+    let mut ui = simulator(&app);
+    ui.find("Cancelling…")
+        .expect("the dialog says it is cancelling");
+}
+
+#[test]
+fn without_audio_output_the_window_says_playback_is_disabled() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = analysed_app(dir.path(), Engine::disabled("no sound card found"));
+    let mut ui = simulator(&app);
+    ui.find("No audio output — playback disabled")
+        .expect("no-device line");
+    ui.find("Harbour Lights").expect("the rest still works");
+}
+
+#[test]
+fn desk_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = analysed_app(dir.path(), Engine::disabled("no sound card found"));
+    let mut ui = simulator(&app);
+    let snapshot = ui.snapshot(&app.theme()).unwrap();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/desk");
+    assert!(
+        snapshot.matches_image(path).unwrap(),
+        "window differs from {path}-tiny-skia.png"
+    );
+}
