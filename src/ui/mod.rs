@@ -1,8 +1,11 @@
 //! The iced desktop interface. Only this module imports iced.
 //!
-//! `app` holds the state and routes messages; each panel (`tracks`, `transport`, the
-//! `spectrum_plot` canvas) owns its messages and view; `analysis` runs the album analysis in
-//! the background; `theme` is the one dark palette.
+//! `app` holds the state and routes messages; each panel owns its messages and view: `album`
+//! (sequence and overview), `tone_view` (spectra and draggable EQ), `controls` (tone and
+//! headroom), `meters`, `transport` (with the loudness seek bar) and `export` (the dialog).
+//! Every project change is an `edit::Edit` applied through `history` (undo); `session` keeps
+//! recent projects and the autosave; `analysis` runs the album analysis in the background;
+//! `theme` is the one dark palette.
 
 pub mod album;
 mod analysis;

@@ -456,7 +456,7 @@ impl App {
             self.meter_strip.observe(&self.meters, now);
             // The live spectrum at a third of the tick rate: each update redraws the plot.
             self.live_frames += 1;
-            if self.live_frames % 3 == 0 {
+            if self.live_frames.is_multiple_of(3) {
                 self.tone_view
                     .set_live(Some(self.meters.spectrum_db.clone()).filter(|s| !s.is_empty()));
             }
