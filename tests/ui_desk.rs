@@ -181,3 +181,44 @@ fn desk_snapshot() {
         "window differs from {path}-tiny-skia.png"
     );
 }
+
+#[test]
+fn desk_while_playing_snapshot() {
+    use lathe::engine::{Meters, PlayPosition};
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = analysed_app(dir.path(), Engine::disabled("no sound card found"));
+    let bands: Vec<f64> = (0..61).map(|k| 20.0 * 2f64.powf(k as f64 / 6.0)).collect();
+    app.pose_playing(
+        PlayPosition {
+            segment: 0,
+            key: Some(101),
+            position_s: 95.0,
+            duration_s: 301.9,
+            playing: true,
+            waiting: false,
+            monitor: Monitor::Mastered,
+        },
+        Meters {
+            momentary_lufs: Some(-15.1),
+            short_term_lufs: Some(-15.9),
+            integrated_lufs: Some(-16.3),
+            lra_lu: Some(6.2),
+            true_peak_dbtp: Some(-1.3),
+            max_true_peak_dbtp: Some(-1.1),
+            gain_reduction_db: 1.8,
+            spectrum_db: bands
+                .iter()
+                .map(|f| -22.0 - 3.0 * (f / 1000.0).log2())
+                .collect(),
+            bands_hz: bands,
+        },
+    );
+    let mut ui = simulator(&app);
+    ui.find("Slow Weather").expect("now playing");
+    let snapshot = ui.snapshot(&app.theme()).unwrap();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/desk-playing");
+    assert!(
+        snapshot.matches_image(path).unwrap(),
+        "window differs from {path}-tiny-skia.png"
+    );
+}
