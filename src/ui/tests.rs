@@ -429,3 +429,33 @@ fn a_tone_edit_while_playing_is_heard_at_once_at_the_same_loudness() {
         "loudness held through the edit: {before:.2} → {after:.2} LUFS"
     );
 }
+
+#[test]
+fn opening_a_recent_project_replaces_the_album_and_a_broken_one_keeps_the_current() {
+    let data = tempfile::tempdir().unwrap();
+    let (mut app, dir) = analysed(Engine::disabled("test"));
+    app.use_data_dir(Some(data.path().to_path_buf()));
+    let other_dir = tempfile::tempdir().unwrap();
+    let (mut other, _) = demo::album(other_dir.path()).unwrap();
+    other.project.album.title = "Second Album".into();
+    other.save().unwrap();
+
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, b"{ nope").unwrap();
+    let _ = app.update(Message::OpenRecent(broken));
+    assert_eq!(app.title(), "Lathe — Tidewater", "still the current album");
+    assert!(app.banners()[0].text.contains("broken.json"));
+
+    let _ = app.update(Message::OpenRecent(other.path.clone()));
+    assert_eq!(app.title(), "Lathe — Second Album");
+    assert!(
+        app.analysis_progress().is_some(),
+        "the new album is analysed"
+    );
+    let recent = crate::ui::session::Recent::load(data.path());
+    assert_eq!(
+        recent.projects[0],
+        std::path::absolute(&other.path).unwrap(),
+        "remembered first"
+    );
+}

@@ -5,7 +5,9 @@
 use super::app::{App, Message};
 use super::theme;
 use super::{export, transport};
-use iced::widget::{button, column, container, progress_bar, row, space, stack, text, tooltip};
+use iced::widget::{
+    button, column, container, pick_list, progress_bar, row, space, stack, text, tooltip,
+};
 use iced::{Alignment, Element, Fill, Length};
 
 /// Width of the album column and of the controls column at any window size, logical pixels.
@@ -57,6 +59,20 @@ pub(super) fn window(app: &App) -> Element<'_, Message> {
     page = page.push(app.transport_bar().map(Message::Transport));
     let desk: Element<'_, Message> = container(page).width(Fill).height(Fill).into();
     app.with_dialogs(desk)
+}
+
+/// A recent project in the header's menu, shown by its file name and folder.
+#[derive(Debug, Clone, PartialEq)]
+struct RecentProject(std::path::PathBuf);
+
+impl std::fmt::Display for RecentProject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = self.0.file_name().unwrap_or_default().to_string_lossy();
+        match self.0.parent().and_then(|p| p.file_name()) {
+            Some(folder) => write!(f, "{name} — {}", folder.to_string_lossy()),
+            None => write!(f, "{name}"),
+        }
+    }
 }
 
 fn banner_row<'a>(
@@ -121,7 +137,24 @@ fn header(app: &App) -> Element<'_, Message> {
         )
     };
     let has_doc = app.document().is_some();
+    let recent: Vec<RecentProject> = app
+        .recent
+        .projects
+        .iter()
+        .filter(|p| Some(p.as_path()) != app.document().map(|d| d.path.as_path()))
+        .map(|p| RecentProject(p.clone()))
+        .collect();
+    let recent_menu: Element<'_, Message> = if recent.is_empty() {
+        space::horizontal().width(0).into()
+    } else {
+        pick_list(recent, None::<RecentProject>, |r| Message::OpenRecent(r.0))
+            .placeholder("Recent…")
+            .text_size(13)
+            .padding([4, 8])
+            .into()
+    };
     let actions = row![
+        recent_menu,
         action("Open…", Some(Message::Open), "Open a project (Ctrl+O)"),
         action(
             "Save",
