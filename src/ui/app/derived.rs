@@ -77,7 +77,8 @@ impl App {
         }
         let (loudness, duration_s) = self.playing_loudness();
         let points = loudness.len();
-        self.transport.refresh(points, duration_s);
+        let track = self.playback.current_track().or(self.selected).map(|t| t.0);
+        self.transport.refresh(track, points, duration_s);
     }
 
     fn refresh_plan(&mut self) {

@@ -77,14 +77,14 @@ pub struct View<'a> {
 #[derive(Debug, Default)]
 pub struct Transport {
     cache: canvas::Cache,
-    drawn_for: Option<(usize, u64)>,
+    drawn_for: Option<(Option<u64>, usize, u64)>,
 }
 
 impl Transport {
-    /// Clears the loudness picture when the curve it shows changed (another track: its number
-    /// of loudness points or its length).
-    pub fn refresh(&mut self, points: usize, duration_s: f64) {
-        let key = (points, duration_s.to_bits());
+    /// Clears the loudness picture when the curve it shows changed: another track (`track`,
+    /// its id), or the same track re-analysed (its number of points or length).
+    pub fn refresh(&mut self, track: Option<u64>, points: usize, duration_s: f64) {
+        let key = (track, points, duration_s.to_bits());
         if self.drawn_for != Some(key) {
             self.drawn_for = Some(key);
             self.cache.clear();
