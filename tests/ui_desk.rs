@@ -222,3 +222,20 @@ fn desk_while_playing_snapshot() {
         "window differs from {path}-tiny-skia.png"
     );
 }
+
+#[test]
+fn assistant_panel_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = analysed_app(dir.path(), Engine::disabled("no sound card found"));
+    click(&mut app, "Assist…");
+    let proposal = app.assist_proposal().expect("the assistant proposes");
+    let title = proposal.tracks[0].title.clone();
+    let mut ui = simulator(&app);
+    ui.find(title.as_str()).expect("tracks listed");
+    let snapshot = ui.snapshot(&app.theme()).unwrap();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/assist");
+    assert!(
+        snapshot.matches_image(path).unwrap(),
+        "window differs from {path}-tiny-skia.png"
+    );
+}

@@ -41,6 +41,8 @@ pub enum Edit {
     Album(AlbumSettings),
     /// Replace the reference list.
     References(Vec<Reference>),
+    /// The assistant's accepted moves, written into the project as one step.
+    Assist(Box<Project>),
 }
 
 /// Which control an edit comes from: consecutive edits with the same gesture (a slider being
@@ -94,6 +96,7 @@ impl Edit {
             Edit::Relocate { track, .. } => format!("locate the file of {}", title(track)),
             Edit::Album(_) => "album settings".to_string(),
             Edit::References(_) => "references".to_string(),
+            Edit::Assist(_) => "the assistant's moves".to_string(),
         }
     }
 
@@ -175,6 +178,7 @@ impl Edit {
             }
             Edit::Album(settings) => project.settings = settings.clone(),
             Edit::References(references) => project.references = references.clone(),
+            Edit::Assist(assisted) => *project = (**assisted).clone(),
         }
     }
 }

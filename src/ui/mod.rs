@@ -10,6 +10,7 @@
 pub mod album;
 mod analysis;
 mod app;
+pub mod assist_panel;
 pub mod controls;
 #[doc(hidden)]
 pub mod demo;

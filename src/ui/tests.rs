@@ -459,3 +459,54 @@ fn opening_a_recent_project_replaces_the_album_and_a_broken_one_keeps_the_curren
         "remembered first"
     );
 }
+
+#[test]
+fn the_assistant_proposes_applies_only_accepted_moves_and_undo_takes_them_back() {
+    use crate::ui::assist_panel;
+    let (mut app, _dir) = analysed(Engine::disabled("test"));
+    let original = app.document().unwrap().project.clone();
+    let _ = app.update(Message::OpenAssist);
+    let proposal = app.assist_proposal().expect("a proposal").clone();
+    assert_eq!(proposal.tracks.len(), 6);
+    let moves: Vec<(usize, usize)> = proposal
+        .tracks
+        .iter()
+        .enumerate()
+        .flat_map(|(t, track)| (0..track.moves.len()).map(move |m| (t, m)))
+        .collect();
+    assert!(
+        moves.len() >= 2,
+        "the demo album's tracks differ enough: {moves:?}"
+    );
+    // Keep only the first move.
+    for &(track, mv) in &moves[1..] {
+        let _ = app.update(Message::Assist(assist_panel::Message::Toggle {
+            track,
+            mv,
+            accept: false,
+        }));
+    }
+    let _ = app.update(Message::Assist(assist_panel::Message::Amount(0.5)));
+    let mut expected_proposal = proposal.clone();
+    expected_proposal.amount = 0.5;
+    for &(t, m) in &moves[1..] {
+        expected_proposal.tracks[t].moves[m].accepted = false;
+    }
+    let expected = crate::assist::apply(&original, &expected_proposal);
+    let _ = app.update(Message::Assist(assist_panel::Message::Apply));
+    assert!(app.assist_proposal().is_none(), "the panel closes");
+    let project = &app.document().unwrap().project;
+    assert_eq!(*project, expected, "exactly the accepted move is written");
+    assert_ne!(*project, original);
+    let (t, _) = moves[0];
+    let changed: Vec<usize> = (0..6)
+        .filter(|&i| project.tracks[i].tone != original.tracks[i].tone)
+        .collect();
+    assert_eq!(
+        changed,
+        [t],
+        "only the track of the accepted move changes tone"
+    );
+    let _ = app.update(Message::Undo);
+    assert_eq!(app.document().unwrap().project, original, "one undo step");
+}

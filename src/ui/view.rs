@@ -176,6 +176,11 @@ fn header(app: &App) -> Element<'_, Message> {
             app.history.redo_label().map(|_| Message::Redo),
             "Redo (Ctrl+Shift+Z)"
         ),
+        action(
+            "Assist…",
+            app.stats.as_ref().map(|_| Message::OpenAssist),
+            "Propose the smallest tone moves that bring each track toward the album"
+        ),
         app.export_button(),
     ]
     .spacing(4);
@@ -321,6 +326,9 @@ impl App {
 
     /// The desk with the export dialog over it when open.
     fn with_dialogs<'a>(&'a self, desk: Element<'a, Message>) -> Element<'a, Message> {
+        if self.assist.is_open() {
+            return stack![desk, self.assist.view().map(Message::Assist)].into();
+        }
         match self.document().filter(|_| self.export.is_open()) {
             Some(document) => stack![
                 desk,

@@ -10,6 +10,7 @@ mod project;
 
 use super::album::{self, Album};
 use super::analysis::{self, Outcome};
+use super::assist_panel::{self, AssistPanel};
 use super::controls::{self, Controls};
 use super::export::{self, ExportDialog};
 use super::figures::TrackFigures;
@@ -44,6 +45,9 @@ pub enum Message {
     Controls(controls::Message),
     Tone(tone_view::Message),
     Export(export::Message),
+    /// Propose tone moves for the album and open the assistant's panel.
+    OpenAssist,
+    Assist(assist_panel::Message),
     Meters(meters::Message),
     Analysis {
         generation: u64,
@@ -131,6 +135,7 @@ pub struct App {
     pub(super) controls: Controls,
     pub(super) meter_strip: MeterStrip,
     pub(super) export: ExportDialog,
+    pub(super) assist: AssistPanel,
     pub(super) tone_view: ToneView,
     /// Ticks with meters read (the live spectrum is passed on every third).
     pub(super) live_frames: u64,
@@ -193,6 +198,7 @@ impl App {
             controls: Controls::default(),
             meter_strip: MeterStrip::default(),
             export: ExportDialog::default(),
+            assist: AssistPanel::default(),
             tone_view: ToneView::default(),
             live_frames: 0,
             transport: Transport::default(),
@@ -273,6 +279,20 @@ impl App {
                 return self.on_controls(action);
             }
             Message::Export(message) => return self.export_message(message),
+            Message::OpenAssist => self.open_assist(),
+            Message::Assist(message) => match self.assist.update(message) {
+                assist_panel::Action::None => {}
+                assist_panel::Action::Apply(proposal) => {
+                    let Some(document) = &self.document else {
+                        return Task::none();
+                    };
+                    let assisted = crate::assist::apply(&document.project, &proposal);
+                    self.end_gesture();
+                    let task = self.apply_edit(crate::ui::edit::Edit::Assist(Box::new(assisted)));
+                    self.notice = Some("Applied the assistant's moves — Ctrl+Z to undo".into());
+                    return task;
+                }
+            },
             Message::Tone(message) => match self.tone_view.update(message) {
                 tone_view::Action::None => {}
                 tone_view::Action::Edit(edit) => return self.apply_edit(edit),
@@ -341,6 +361,34 @@ impl App {
                 Task::none()
             }
         }
+    }
+
+    /// Runs the assistant on the analyses at hand (no I/O) and shows its proposal.
+    fn open_assist(&mut self) {
+        let Some(document) = &self.document else {
+            return;
+        };
+        let tracks: Vec<Option<crate::analysis::TrackAnalysis>> = document
+            .project
+            .tracks
+            .iter()
+            .map(|t| self.analyses.get(&t.id).cloned())
+            .collect();
+        let references: Vec<(crate::analysis::TrackAnalysis, f64)> = self
+            .references
+            .iter()
+            .zip(&document.project.references)
+            .filter_map(|(r, reference)| Some((r.as_ref().ok()?.clone(), reference.weight)))
+            .collect();
+        let input = crate::assist::AssistInput {
+            project: &document.project,
+            tracks: &tracks,
+            references: &references,
+            curve: None,
+        };
+        let result = crate::assist::propose(&input, &crate::assist::AssistOptions::default())
+            .map_err(|e| e.to_string());
+        self.assist.show(result);
     }
 
     fn on_album(&mut self, action: album::Action) -> Task<Message> {
@@ -419,6 +467,10 @@ impl App {
             Shortcut::SaveAs => self.pick(Pick::SaveAs),
             Shortcut::Open => self.pick(Pick::Open),
             Shortcut::Export => self.export_message(export::Message::Open),
+            Shortcut::Escape if self.assist.is_open() => {
+                let _ = self.assist.update(assist_panel::Message::Close);
+                Task::none()
+            }
             Shortcut::Escape if self.export.is_open() && !self.export.is_running() => {
                 self.export_message(export::Message::Close)
             }
@@ -529,6 +581,10 @@ impl App {
     /// The tone view's readings at `freq_hz` (what hovering there shows).
     pub fn tone_readout(&self, freq_hz: f64) -> Vec<tone_view::Reading> {
         self.tone_view.readout(freq_hz)
+    }
+    /// The assistant's proposal under review, if its panel is open.
+    pub fn assist_proposal(&self) -> Option<&crate::assist::AlbumProposal> {
+        self.assist.proposal()
     }
     /// Whether the export dialog is open, and whether its export runs.
     pub fn export_state(&self) -> (bool, bool) {

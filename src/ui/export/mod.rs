@@ -9,7 +9,7 @@
 
 mod form;
 mod job;
-mod style;
+pub(super) mod style;
 mod summary;
 mod view;
 
