@@ -6,8 +6,15 @@
 use super::export::style;
 use super::theme;
 use crate::assist::AlbumProposal;
+use crate::project::{LimiterCharacter, Project, StereoSettings};
+use crate::render::params::chain_params;
+use iced::widget::canvas::{self, Frame, Path, Stroke};
 use iced::widget::{button, checkbox, column, container, opaque, row, scrollable, space, text};
-use iced::{Alignment, Element, Fill, Length};
+use iced::{mouse, Alignment, Element, Fill, Length, Point, Rectangle, Renderer, Theme};
+
+/// The preview's frequency points (log-spaced, 20 Hz–20 kHz) and its dB range (±).
+const PREVIEW_POINTS: usize = 64;
+const PREVIEW_DB: f64 = 6.0;
 
 /// Panel messages.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,12 +44,53 @@ pub enum Action {
 #[derive(Debug, Default)]
 pub struct AssistPanel {
     shown: Option<Result<AlbumProposal, String>>,
+    /// The project the proposal is for (the previews apply it to this).
+    project: Option<Project>,
+    /// Per track: the EQ response the accepted moves would give, dB at `preview_hz()`.
+    previews: Vec<Vec<f64>>,
+}
+
+/// The preview's frequencies, Hz.
+fn preview_hz() -> impl Iterator<Item = f64> {
+    (0..PREVIEW_POINTS).map(|i| 20.0 * 1000f64.powf(i as f64 / (PREVIEW_POINTS - 1) as f64))
 }
 
 impl AssistPanel {
-    /// Opens the panel on a fresh proposal (or the reason there is none).
-    pub fn show(&mut self, proposal: Result<AlbumProposal, String>) {
+    /// Opens the panel on a fresh proposal for `project` (or the reason there is none).
+    pub fn show(&mut self, proposal: Result<AlbumProposal, String>, project: &Project) {
         self.shown = Some(proposal);
+        self.project = Some(project.clone());
+        self.refresh_previews();
+    }
+
+    /// The EQ response the accepted moves at the current amount give each track, dB at the
+    /// preview's frequencies (the chain's own analytic response).
+    pub fn previews(&self) -> &[Vec<f64>] {
+        &self.previews
+    }
+
+    fn refresh_previews(&mut self) {
+        self.previews.clear();
+        let (Some(Ok(proposal)), Some(project)) = (&self.shown, &self.project) else {
+            return;
+        };
+        let applied = crate::assist::apply(project, proposal);
+        self.previews = applied
+            .tracks
+            .iter()
+            .map(|t| {
+                let params = chain_params(
+                    &t.tone,
+                    &StereoSettings::default(),
+                    0.0,
+                    -1.0,
+                    LimiterCharacter::default(),
+                );
+                preview_hz()
+                    .map(|f| params.tone_response_db(f, 48_000.0))
+                    .collect()
+            })
+            .collect();
     }
 
     pub fn is_open(&self) -> bool {
@@ -62,12 +110,14 @@ impl AssistPanel {
                         m.accepted = accept;
                     }
                 }
+                self.refresh_previews();
                 Action::None
             }
             Message::Amount(amount) => {
                 if let Some(Ok(p)) = &mut self.shown {
                     p.amount = amount.clamp(0.0, 1.0);
                 }
+                self.refresh_previews();
                 Action::None
             }
             Message::Apply => match self.shown.take() {
@@ -94,7 +144,7 @@ impl AssistPanel {
             ]
             .spacing(12)
             .into(),
-            Some(Ok(proposal)) => proposal_view(proposal),
+            Some(Ok(proposal)) => proposal_view(proposal, &self.previews),
         };
         let card = container(body).padding(24).width(860).style(style::card);
         opaque(
@@ -106,7 +156,10 @@ impl AssistPanel {
     }
 }
 
-fn proposal_view(proposal: &AlbumProposal) -> Element<'_, Message> {
+fn proposal_view<'a>(
+    proposal: &'a AlbumProposal,
+    previews: &'a [Vec<f64>],
+) -> Element<'a, Message> {
     let db = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.1} dB"));
     // Room on the right for the scrollbar.
     let mut list = column![].spacing(10).padding(iced::Padding {
@@ -114,10 +167,18 @@ fn proposal_view(proposal: &AlbumProposal) -> Element<'_, Message> {
         ..iced::Padding::ZERO
     });
     for (t, track) in proposal.tracks.iter().enumerate() {
+        let preview: Element<'a, Message> = match previews.get(t).filter(|p| !p.is_empty()) {
+            Some(response) if !track.moves.is_empty() => iced::widget::canvas(Preview { response })
+                .width(Length::Fixed(150.0))
+                .height(Length::Fixed(30.0))
+                .into(),
+            _ => space::horizontal().width(150).into(),
+        };
         let mut block = column![row![
             text(format!("{}  {}", track.number, track.title))
                 .size(15)
                 .width(Fill),
+            preview,
             text(format!(
                 "deviation {} → {}",
                 db(track.deviation_db),
@@ -126,6 +187,7 @@ fn proposal_view(proposal: &AlbumProposal) -> Element<'_, Message> {
             .size(13)
             .color(theme::MUTED),
         ]
+        .spacing(12)
         .align_y(Alignment::Center)]
         .spacing(4);
         block = block.push(text(track.summary.as_str()).size(13).color(theme::MUTED));
@@ -188,4 +250,50 @@ fn proposal_view(proposal: &AlbumProposal) -> Element<'_, Message> {
     ]
     .spacing(12)
     .into()
+}
+
+/// A small picture of one track's proposed EQ: its response on a log axis 20 Hz–20 kHz,
+/// ±6 dB, around a 0 dB line.
+struct Preview<'a> {
+    response: &'a [f64],
+}
+
+impl canvas::Program<Message> for Preview<'_> {
+    type State = ();
+
+    fn draw(
+        &self,
+        _state: &(),
+        renderer: &Renderer,
+        _theme: &Theme,
+        bounds: Rectangle,
+        _cursor: mouse::Cursor,
+    ) -> Vec<canvas::Geometry> {
+        let mut frame = Frame::new(renderer, bounds.size());
+        let (w, h) = (bounds.width, bounds.height);
+        let y = |db: f64| {
+            (h / 2.0) - (db.clamp(-PREVIEW_DB, PREVIEW_DB) / PREVIEW_DB) as f32 * (h / 2.0 - 2.0)
+        };
+        frame.fill_rectangle(Point::ORIGIN, bounds.size(), theme::RAISED);
+        frame.stroke(
+            &Path::line(Point::new(0.0, h / 2.0), Point::new(w, h / 2.0)),
+            Stroke::default().with_color(theme::LINE).with_width(1.0),
+        );
+        let last = (self.response.len().max(2) - 1) as f32;
+        let curve = Path::new(|p| {
+            for (i, &db) in self.response.iter().enumerate() {
+                let point = Point::new(i as f32 / last * w, y(db));
+                if i == 0 {
+                    p.move_to(point);
+                } else {
+                    p.line_to(point);
+                }
+            }
+        });
+        frame.stroke(
+            &curve,
+            Stroke::default().with_color(theme::EQ).with_width(2.0),
+        );
+        vec![frame.into_geometry()]
+    }
 }

@@ -493,6 +493,21 @@ fn the_assistant_proposes_applies_only_accepted_moves_and_undo_takes_them_back()
         expected_proposal.tracks[t].moves[m].accepted = false;
     }
     let expected = crate::assist::apply(&original, &expected_proposal);
+    // The preview of the kept move's track is the response of what will be written.
+    let (kept, _) = moves[0];
+    let preview = app.assist_previews()[kept].clone();
+    let params = crate::render::params::chain_params(
+        &expected.tracks[kept].tone,
+        &Default::default(),
+        0.0,
+        -1.0,
+        Default::default(),
+    );
+    assert!((preview[0] - params.tone_response_db(20.0, 48_000.0)).abs() < 1e-9);
+    assert!(
+        preview.iter().any(|db| db.abs() > 0.3),
+        "the move shows: {preview:?}"
+    );
     let _ = app.update(Message::Assist(assist_panel::Message::Apply));
     assert!(app.assist_proposal().is_none(), "the panel closes");
     let project = &app.document().unwrap().project;

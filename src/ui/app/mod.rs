@@ -388,7 +388,7 @@ impl App {
         };
         let result = crate::assist::propose(&input, &crate::assist::AssistOptions::default())
             .map_err(|e| e.to_string());
-        self.assist.show(result);
+        self.assist.show(result, &document.project);
     }
 
     fn on_album(&mut self, action: album::Action) -> Task<Message> {
@@ -585,6 +585,10 @@ impl App {
     /// The assistant's proposal under review, if its panel is open.
     pub fn assist_proposal(&self) -> Option<&crate::assist::AlbumProposal> {
         self.assist.proposal()
+    }
+    /// The assistant's EQ previews per track (dB on a log grid 20 Hz–20 kHz).
+    pub fn assist_previews(&self) -> &[Vec<f64>] {
+        self.assist.previews()
     }
     /// Whether the export dialog is open, and whether its export runs.
     pub fn export_state(&self) -> (bool, bool) {
