@@ -130,12 +130,21 @@ pub const LIVE: Color = rgb(0xc9ced8);
 /// One choice of a segmented control (match target, loudness mode, limiter character): the
 /// chosen one tinted in the accent colour, the others quiet; disabled ones dimmed.
 pub fn segment(selected: bool) -> impl Fn(&Theme, button::Status) -> button::Style {
+    segment_with(selected, MUTED)
+}
+
+/// [`segment`] with the unchosen choices' text in `idle_text` (the export dialog's choices are
+/// the form's values, so they read in body text).
+pub fn segment_with(
+    selected: bool,
+    idle_text: Color,
+) -> impl Fn(&Theme, button::Status) -> button::Style {
     move |_theme, status| {
         let (background, text_color, border_color) = match (selected, status) {
             (_, button::Status::Disabled) => (SURFACE, Color { a: 0.55, ..MUTED }, LINE),
             (true, _) => (Color { a: 0.22, ..TRACK }, TEXT, TRACK),
             (false, button::Status::Hovered | button::Status::Pressed) => (LINE, TEXT, LINE),
-            (false, button::Status::Active) => (RAISED, MUTED, LINE),
+            (false, button::Status::Active) => (RAISED, idle_text, LINE),
         };
         button::Style {
             background: Some(Background::Color(background)),

@@ -5,11 +5,12 @@
 
 mod derived;
 pub mod keys;
+mod panels;
 mod playback;
 mod project;
 
 use super::album::{self, Album};
-use super::analysis::{self, Outcome};
+use super::analysis;
 use super::assist_panel::{self, AssistPanel};
 use super::controls::{self, Controls};
 use super::export::{self, ExportDialog};
@@ -342,160 +343,6 @@ impl App {
         Task::none()
     }
 
-    pub(super) fn export_message(&mut self, message: export::Message) -> Task<Message> {
-        let Some(document) = &self.document else {
-            return Task::none();
-        };
-        match self
-            .export
-            .update(message, document, &document.project.settings)
-        {
-            export::Action::None => Task::none(),
-            export::Action::Edit(edit) => {
-                self.end_gesture();
-                self.apply_edit(edit)
-            }
-            export::Action::Run(task) => task.map(Message::Export),
-            export::Action::Error(text) => {
-                self.push_banner(text);
-                Task::none()
-            }
-        }
-    }
-
-    /// Runs the assistant on the analyses at hand (no I/O) and shows its proposal.
-    fn open_assist(&mut self) {
-        let Some(document) = &self.document else {
-            return;
-        };
-        let tracks: Vec<Option<crate::analysis::TrackAnalysis>> = document
-            .project
-            .tracks
-            .iter()
-            .map(|t| self.analyses.get(&t.id).cloned())
-            .collect();
-        let references: Vec<(crate::analysis::TrackAnalysis, f64)> = self
-            .references
-            .iter()
-            .zip(&document.project.references)
-            .filter_map(|(r, reference)| Some((r.as_ref().ok()?.clone(), reference.weight)))
-            .collect();
-        let input = crate::assist::AssistInput {
-            project: &document.project,
-            tracks: &tracks,
-            references: &references,
-            curve: None,
-        };
-        let result = crate::assist::propose(&input, &crate::assist::AssistOptions::default())
-            .map_err(|e| e.to_string());
-        self.assist.show(result, &document.project);
-    }
-
-    fn on_album(&mut self, action: album::Action) -> Task<Message> {
-        match action {
-            album::Action::None => Task::none(),
-            album::Action::Select(id) => {
-                if self.selected != Some(id) {
-                    self.selected = Some(id);
-                    self.refresh();
-                }
-                Task::none()
-            }
-            album::Action::Edit(edit) => {
-                let removed = matches!(edit, crate::ui::edit::Edit::Remove { .. });
-                let title = self.document.as_ref().map(|d| edit.describe(&d.project));
-                let task = self.apply_edit(edit);
-                if removed {
-                    self.notice = title.map(|t| format!("{t} — Ctrl+Z to undo"));
-                }
-                task
-            }
-            album::Action::PickFiles => self.pick(Pick::AddTracks),
-            album::Action::Locate(id) => self.pick(Pick::Locate(id)),
-            album::Action::Focus(id) => iced::widget::operation::focus(id),
-        }
-    }
-
-    fn on_controls(&mut self, action: controls::Action) -> Task<Message> {
-        match action {
-            controls::Action::None => Task::none(),
-            controls::Action::Edit(edit) => self.apply_edit(edit),
-            controls::Action::Commit(edit) => {
-                self.end_gesture();
-                let task = self.apply_edit(edit);
-                self.end_gesture();
-                task
-            }
-            controls::Action::GestureEnd => {
-                self.end_gesture();
-                Task::none()
-            }
-        }
-    }
-
-    /// What the controls read: the album settings, the selected track and its figures.
-    pub(super) fn controls_context(&self) -> controls::Context<'_> {
-        let document = self.document.as_ref();
-        let index = self.selected_index();
-        controls::Context {
-            settings: document.map_or(&DEFAULT_SETTINGS, |d| &d.project.settings),
-            track: index.and_then(|i| document.map(|d| &d.project.tracks[i])),
-            figures: index.and_then(|i| self.figures.get(i)),
-            has_references: self.references_average.is_some(),
-            live_gain_reduction_db: self.meters.gain_reduction_db,
-        }
-    }
-
-    fn on_shortcut(&mut self, shortcut: Shortcut) -> Task<Message> {
-        use transport::Message as T;
-        match shortcut {
-            Shortcut::PlayPause => self.transport_message(T::PlayPause),
-            Shortcut::ToggleOriginal => self.transport_message(T::ToggleOriginal),
-            Shortcut::ToggleReference => self.transport_message(T::ToggleReference),
-            Shortcut::SeekBy(s) => self.transport_message(T::SeekBy(s)),
-            Shortcut::Select(step) => {
-                self.select_step(step);
-                Task::none()
-            }
-            Shortcut::Move(step) => self.move_selected(step),
-            Shortcut::Undo => self.undo(),
-            Shortcut::Redo => self.redo(),
-            Shortcut::Save => {
-                self.save();
-                Task::none()
-            }
-            Shortcut::SaveAs => self.pick(Pick::SaveAs),
-            Shortcut::Open => self.pick(Pick::Open),
-            Shortcut::Export => self.export_message(export::Message::Open),
-            Shortcut::Escape if self.assist.is_open() => {
-                let _ = self.assist.update(assist_panel::Message::Close);
-                Task::none()
-            }
-            Shortcut::Escape if self.export.is_open() && !self.export.is_running() => {
-                self.export_message(export::Message::Close)
-            }
-            Shortcut::Escape => Task::none(),
-        }
-    }
-
-    /// Selects the track `step` places away from the selected one (clamped to the album).
-    fn select_step(&mut self, step: i32) {
-        let Some(document) = &self.document else {
-            return;
-        };
-        let tracks = &document.project.tracks;
-        if tracks.is_empty() {
-            return;
-        }
-        let here = self.selected_index().map_or(-1, |i| i as i64);
-        let next = (here + i64::from(step)).clamp(0, tracks.len() as i64 - 1) as usize;
-        let id = tracks[next].id;
-        if self.selected != Some(id) {
-            self.selected = Some(id);
-            self.refresh();
-        }
-    }
-
     pub(super) fn push_banner(&mut self, text: String) {
         self.next_banner_id += 1;
         self.banners.push(Banner {
@@ -629,23 +476,5 @@ impl App {
             (Some(d), Some(saved)) => d.project != *saved,
             _ => false,
         }
-    }
-    /// The analysis outcome in album order (for tests and pictures).
-    pub fn outcome(&self) -> Option<Outcome> {
-        let document = self.document.as_ref()?;
-        let stats = self.stats.clone()?;
-        let tracks = document
-            .project
-            .tracks
-            .iter()
-            .map(|t| self.analyses.get(&t.id).cloned())
-            .collect();
-        let errors = document
-            .project
-            .tracks
-            .iter()
-            .map(|t| self.errors.get(&t.id).cloned())
-            .collect();
-        Some(Outcome::from_tracks(tracks, errors).with_stats(stats))
     }
 }

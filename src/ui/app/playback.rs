@@ -96,8 +96,9 @@ impl Proofs {
         self.running.is_some() || self.due_at.is_some()
     }
 
-    /// Called after an edit: wait until edits settle before rendering again.
-    pub fn invalidate_changed(&mut self, _document: Option<&Document>) {
+    /// Called after an edit: wait until edits settle before rendering again (stale proofs are
+    /// recognised by their stamps).
+    pub fn settle(&mut self) {
         self.due_at = Some(Instant::now() + PROOF_AFTER);
     }
 }

@@ -90,7 +90,7 @@ impl App {
             }
         }
         self.refresh();
-        self.proofs.invalidate_changed(self.document.as_ref());
+        self.proofs.settle();
         Task::batch([task, self.follow_edit()])
     }
 

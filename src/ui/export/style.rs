@@ -36,20 +36,7 @@ pub fn card(_theme: &Theme) -> container::Style {
 
 /// One choice of a segmented control (format, depth, rate): the chosen one in the accent colour.
 pub fn segment(selected: bool) -> impl Fn(&Theme, button::Status) -> button::Style {
-    move |_theme, status| {
-        let (background, text_color, border_color) = match (selected, status) {
-            (_, button::Status::Disabled) => (SURFACE, Color { a: 0.55, ..MUTED }, LINE),
-            (true, _) => (Color { a: 0.22, ..TRACK }, TEXT, TRACK),
-            (false, button::Status::Hovered | button::Status::Pressed) => (LINE, TEXT, LINE),
-            (false, button::Status::Active) => (RAISED, TEXT, LINE),
-        };
-        button::Style {
-            background: Some(Background::Color(background)),
-            text_color,
-            border: border::rounded(4).color(border_color).width(1),
-            ..button::Style::default()
-        }
-    }
+    super::super::theme::segment_with(selected, TEXT)
 }
 
 /// The button that does the thing (Export, Open folder): filled with the accent colour.
