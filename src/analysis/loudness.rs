@@ -11,35 +11,9 @@ pub const ABSOLUTE_GATE_LUFS: f64 = -70.0;
 /// Time between short-term readings, s (Tech 3341 asks for at least 10 per second).
 pub const SHORT_TERM_STEP_S: f64 = 0.1;
 
-/// Streaming true-peak meter (BS.1770-4 Annex 2: 4x oversampling below 96 kHz). Kept apart
-/// from `LoudnessMeter` because it is the expensive half: the two run on separate threads.
-pub struct TruePeakMeter(EbuR128);
-
-impl TruePeakMeter {
-    /// A true-peak meter for stereo at `sample_rate_hz`.
-    pub fn new(sample_rate_hz: u32) -> Result<TruePeakMeter, ebur128::Error> {
-        Ok(TruePeakMeter(EbuR128::new(
-            2,
-            sample_rate_hz,
-            Mode::TRUE_PEAK,
-        )?))
-    }
-
-    /// Feeds one chunk of finite samples (both slices the same length).
-    pub fn push(&mut self, left: &[f32], right: &[f32]) {
-        let _ = self.0.add_frames_planar_f32(&[left, right]);
-    }
-
-    /// Maximum true peak over both channels so far, linear (1.0 = 0 dBTP).
-    pub fn peak_linear(&self) -> f64 {
-        (0..2)
-            .filter_map(|c| self.0.true_peak(c).ok())
-            .fold(0.0, f64::max)
-    }
-}
-
 /// Streaming loudness meter for planar stereo, fed in chunks of `chunk_frames()` (100 ms).
-/// Measures I, S, LRA and sample peak; the true peak comes from a `TruePeakMeter`.
+/// Measures I, S, LRA and sample peak; the true peak comes from a
+/// [`TruePeakMeter`](super::true_peak::TruePeakMeter).
 pub struct LoudnessMeter {
     meter: EbuR128,
     short_term: Vec<Option<f32>>,

@@ -101,6 +101,7 @@ pub mod loudness;
 pub mod spectrum;
 pub mod stereo;
 mod track;
+pub mod true_peak;
 
 pub use album::{album_stats, references_average};
 pub use batch::{

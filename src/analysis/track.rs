@@ -1,7 +1,8 @@
 //! One track's analysis: a single pass over the audio in 100 ms chunks that feeds the
 //! loudness meter and the spectrum analyser, checking for cancellation between chunks.
-use super::loudness::{LoudnessMeter, TruePeakMeter};
+use super::loudness::LoudnessMeter;
 use super::spectrum::SpectrumAnalyzer;
+use super::true_peak::TruePeakMeter;
 use super::{AnalysisError, TrackAnalysis};
 use crate::media::AudioBuffer;
 use std::borrow::Cow;
@@ -49,7 +50,7 @@ pub fn analyze(
     // on its own thread over the same chunks, so one track takes the time of the slower half.
     let (true_peak, spectrum) = std::thread::scope(|scope| {
         let peak_thread = scope.spawn(|| {
-            let mut tp = TruePeakMeter::new(rate).ok()?;
+            let mut tp = TruePeakMeter::new(rate);
             for (l, r) in left.chunks(chunk).zip(right.chunks(chunk)) {
                 if cancel.load(Ordering::Relaxed) {
                     return None;
@@ -103,7 +104,7 @@ pub fn analyze_loudness(audio: &AudioBuffer) -> super::Loudness {
     let chunk = LoudnessMeter::chunk_frames(rate);
     let (true_peak, meter) = std::thread::scope(|scope| {
         let peak_thread = scope.spawn(|| {
-            let mut tp = TruePeakMeter::new(rate).ok()?;
+            let mut tp = TruePeakMeter::new(rate);
             for (l, r) in left.chunks(chunk).zip(right.chunks(chunk)) {
                 tp.push(l, r);
             }

@@ -8,7 +8,7 @@ use super::folder::{AlbumFolder, FolderError};
 use super::report::{describe_moves, markdown, AlbumReport, Figures, TrackReport};
 use super::track::{render_track, RenderError};
 use crate::analysis::{analyze_loudness, AnalysisCache, TrackAnalysis};
-use crate::dsp::dither::{quantize_undithered, Tpdf};
+use crate::dsp::dither::{quantize_stereo, Tpdf};
 use crate::project::{AlbumSettings, BitDepth, Document, ExportFormat};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -335,22 +335,9 @@ fn export_one(
         Some(bits) => {
             // TPDF dither is the very last step, seeded per track so an export is reproducible.
             let mut tpdf = Tpdf::new(0x1a7e_0000 + number as u64);
-            // Digital silence (gaps, silent tracks) stays digital silence: it has no quantisation
-            // error to decorrelate, and a gap full of dither noise is not a gap.
-            let mut q = |s: f32| {
-                if s == 0.0 {
-                    0
-                } else if settings.export.dither {
-                    tpdf.quantize(s, bits)
-                } else {
-                    quantize_undithered(s, bits)
-                }
-            };
-            let mut samples = Vec::with_capacity(left.len() * 2);
-            for (l, r) in left.iter().zip(right) {
-                samples.push(q(*l));
-                samples.push(q(*r));
-            }
+            let dither = settings.export.dither.then_some(&mut tpdf);
+            let mut samples = Vec::new();
+            quantize_stereo(left, right, bits, dither, &mut samples);
             match settings.export.format {
                 ExportFormat::Wav => write_wav_int(&path, output_rate_hz, bits as u16, &samples)?,
                 ExportFormat::Flac => write_flac(&path, output_rate_hz, bits as u16, &samples)?,

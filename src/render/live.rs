@@ -100,13 +100,8 @@ fn decode_at(path: &Path, rate_hz: u32) -> Result<AudioBuffer, String> {
 
 /// True peak (BS.1770-4, 4× oversampled), dBTP; `None` for digital silence.
 fn true_peak_dbtp(audio: &AudioBuffer) -> Option<f64> {
-    let mut meter =
-        ebur128::EbuR128::new(2, audio.sample_rate_hz, ebur128::Mode::TRUE_PEAK).ok()?;
-    meter
-        .add_frames_planar_f32(&[&audio.channels[0], &audio.channels[1]])
-        .ok()?;
-    let peak = (0..2)
-        .filter_map(|c| meter.true_peak(c).ok())
-        .fold(0.0, f64::max);
+    let mut meter = crate::analysis::true_peak::TruePeakMeter::new(audio.sample_rate_hz);
+    meter.push(&audio.channels[0], &audio.channels[1]);
+    let peak = meter.peak_linear();
     (peak > 0.0).then(|| 20.0 * peak.log10())
 }
