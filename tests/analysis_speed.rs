@@ -2,8 +2,9 @@
 //!
 //! Ignored by default (it needs a long file and a release build):
 //! `LATHE_BENCH_FILE=/tmp/five_min.wav cargo test --release --test analysis_speed -- --ignored --nocapture`
-use lathe::analysis::loudness::{LoudnessMeter, TruePeakMeter};
+use lathe::analysis::loudness::LoudnessMeter;
 use lathe::analysis::spectrum::SpectrumAnalyzer;
+use lathe::analysis::true_peak::TruePeakMeter;
 use lathe::analysis::{analyze_audio, analyze_file};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -31,7 +32,7 @@ fn time_full_analysis() {
     let _ = meter.finish(0.0);
     let loudness_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let mut tp = TruePeakMeter::new(rate).unwrap();
+    let mut tp = TruePeakMeter::new(rate);
     for (cl, cr) in l.chunks(chunk).zip(r.chunks(chunk)) {
         tp.push(cl, cr);
     }
