@@ -11,7 +11,7 @@ mod project;
 
 use super::album::{self, Album};
 use super::analysis;
-use super::assist_panel::{self, AssistPanel};
+use super::assist::{self, AssistPanel};
 use super::controls::{self, Controls};
 use super::export::{self, ExportDialog};
 use super::figures::TrackFigures;
@@ -48,7 +48,7 @@ pub enum Message {
     Export(export::Message),
     /// Propose tone moves for the album and open the assistant's panel.
     OpenAssist,
-    Assist(assist_panel::Message),
+    Assist(assist::Message),
     Meters(meters::Message),
     Analysis {
         generation: u64,
@@ -280,20 +280,11 @@ impl App {
                 return self.on_controls(action);
             }
             Message::Export(message) => return self.export_message(message),
-            Message::OpenAssist => self.open_assist(),
-            Message::Assist(message) => match self.assist.update(message) {
-                assist_panel::Action::None => {}
-                assist_panel::Action::Apply(proposal) => {
-                    let Some(document) = &self.document else {
-                        return Task::none();
-                    };
-                    let assisted = crate::assist::apply(&document.project, &proposal);
-                    self.end_gesture();
-                    let task = self.apply_edit(crate::ui::edit::Edit::Assist(Box::new(assisted)));
-                    self.notice = Some("Applied the assistant's moves — Ctrl+Z to undo".into());
-                    return task;
-                }
-            },
+            Message::OpenAssist => self.open_assist(self.assist.options().clone()),
+            Message::Assist(message) => {
+                let action = self.assist.update(message);
+                return self.on_assist(action);
+            }
             Message::Tone(message) => match self.tone_view.update(message) {
                 tone_view::Action::None => {}
                 tone_view::Action::Edit(edit) => return self.apply_edit(edit),
