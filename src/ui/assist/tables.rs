@@ -11,8 +11,14 @@ use iced::{Alignment, Color, Element, Fill};
 /// Width of a platform's column in the translation table, logical pixels.
 const PLATFORM_W: f32 = 70.0;
 
+/// A level with one decimal and a true minus sign, or a dash when unknown.
 fn lufs(v: Option<f64>) -> String {
-    v.map_or("—".to_string(), |v| format!("{v:.1}"))
+    v.map_or("—".to_string(), crate::ui::album::db_text)
+}
+
+/// A gain with its sign ("+0.9", "−1.1"), one decimal.
+fn gain_text(db: f64) -> String {
+    format!("{:+.1}", (db * 10.0).round() / 10.0 + 0.0).replace('-', "\u{2212}")
 }
 
 /// The limiter's work in words, with its peak gain reduction.
@@ -42,10 +48,10 @@ pub fn headroom_tab(proposal: &AlbumProposal) -> Element<'_, Message> {
         )
     };
     let summary = caption(format!(
-        "{}: the loudest track at {:.1} LUFS, true peaks at most {:.1} dBTP; {spread}.",
+        "{}: the loudest track at {} LUFS, true peaks at most {} dBTP; {spread}.",
         h.preset.spec().label,
-        h.loudest_lufs,
-        h.ceiling_dbtp
+        lufs(Some(h.loudest_lufs)),
+        lufs(Some(h.ceiling_dbtp))
     ));
     let accept: Element<'_, Message> = if h.already_planned {
         text("The project already uses this plan (album mode within the spread): nothing to apply.")
@@ -69,9 +75,10 @@ pub fn headroom_tab(proposal: &AlbumProposal) -> Element<'_, Message> {
             .map_or("", |t| t.title.as_str());
         let planned = match (plan.target_lufs, plan.expected_lufs) {
             (Some(target), Some(expected)) if (target - expected).abs() >= 0.05 => format!(
-                "{} → {} LUFS (planned {target:.1})",
+                "{} → {} LUFS (planned {})",
                 lufs(plan.source_lufs),
-                lufs(Some(expected))
+                lufs(Some(expected)),
+                lufs(Some(target))
             ),
             (_, expected) => format!("{} → {} LUFS", lufs(plan.source_lufs), lufs(expected)),
         };
@@ -85,7 +92,7 @@ pub fn headroom_tab(proposal: &AlbumProposal) -> Element<'_, Message> {
                     .size(13)
                     .width(Fill),
                 text(planned).size(12),
-                text(format!("{} dBTP", lufs(plan.expected_true_peak_dbtp))).size(12),
+                text(format!("peak {} dBTP", lufs(plan.expected_true_peak_dbtp))).size(12),
             ]
             .spacing(10)
             .align_y(Alignment::Center),
@@ -141,11 +148,12 @@ pub fn translation_tab(proposal: &AlbumProposal) -> Element<'_, Message> {
         .align_y(Alignment::Center);
         for gain in &t.platforms {
             let (words, color) = reason_words(&gain.reason);
-            let cell = column![
-                text(format!("{:+.1} dB", gain.gain_db)).size(12),
-                text(words).size(11).color(color),
-            ]
-            .width(PLATFORM_W);
+            let gain_db = match gain.reason {
+                GainReason::NoLoudness => "—".to_string(),
+                _ => format!("{} dB", gain_text(gain.gain_db)),
+            };
+            let cell = column![text(gain_db).size(12), text(words).size(11).color(color),]
+                .width(PLATFORM_W);
             line = line.push(tooltip(
                 cell,
                 container(text(format!("{}: {}", gain.platform.label(), gain.reason)).size(12))

@@ -56,7 +56,7 @@ const RESPONSE: Look = Look {
 };
 const PROPOSED: Look = Look {
     color: theme::PROPOSED,
-    width: 2.2,
+    width: 2.5,
     dash: &[12.0, 3.0],
 };
 const PROPOSED_RESPONSE: Look = Look {

@@ -59,7 +59,7 @@ impl std::fmt::Display for PlayAs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.0 {
             Some(platform) => f.write_str(platform.label()),
-            None => f.write_str("Off (as exported)"),
+            None => f.write_str("Off"),
         }
     }
 }
@@ -207,7 +207,7 @@ impl Transport {
         ]
         .spacing(2);
         let gain: Element<'a, Message> = match &v.platform_gain {
-            Some((gain_db, _)) => text(format!("{gain_db:+.1} dB"))
+            Some((gain_db, _)) => text(format!("{gain_db:+.1} dB").replace('-', "\u{2212}"))
                 .size(12)
                 .color(theme::ALBUM)
                 .into(),
@@ -215,7 +215,7 @@ impl Transport {
         };
         let as_on_tip = match &v.platform_gain {
             Some((_, words)) => words.clone(),
-            None => "Hear the album as a streaming platform's loudness normalisation plays it (the original and the reference follow)".to_string(),
+            None => "Off: as exported. Or hear the album as a streaming platform's loudness normalisation plays it (the original and the reference follow)".to_string(),
         };
         let as_on = tooltip(
             row![
