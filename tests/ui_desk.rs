@@ -1,6 +1,7 @@
 //! The desk's main flows through iced_test's simulator (no display): open the demo album, select
 //! a track, nudge tilt and see the curve and the figures change, toggle A/B, reorder, start and
-//! cancel an export. Messages a click produces are fed back to `App::update`, as the runtime
+//! cancel an export, review the assistant's proposal beside the tone view (a track amount,
+//! Apply, Undo). Messages a click produces are fed back to `App::update`, as the runtime
 //! would. A tiny-skia snapshot pins the look (tests/snapshots/desk-tiny-skia.png; delete it to
 //! re-record).
 

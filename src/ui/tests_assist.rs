@@ -288,3 +288,29 @@ fn as_on_spotify_a_master_planned_at_minus_9_is_heard_at_minus_14_and_the_origin
     let off = integrated_lufs(&backend.render(48_000));
     assert!((off - -9.0).abs() <= 0.2, "as exported again {off:.2}");
 }
+
+#[test]
+fn a_live_edit_of_the_target_keeps_playing_at_the_platforms_loudness() {
+    let (engine, mut backend) = null_engine();
+    let (mut app, _dir) = real_album_with(engine, |project| {
+        project.settings.target_lufs = -9.0;
+    });
+    let spotify = Message::Transport(transport::Message::PlayAs(Some(Platform::Spotify)));
+    let _ = app.update(spotify);
+    let _ = app.update(Message::Shortcut(Shortcut::PlayPause));
+    play_until(&mut app, &mut backend, |app| {
+        app.position().playing && !app.position().waiting
+    });
+    backend.render(4_800);
+    let before = integrated_lufs(&backend.render(48_000));
+    assert!((before - -14.0).abs() <= 0.1, "{before:.2}");
+    // Mastered 2 dB quieter: Spotify turns it down 2 dB less, so it is heard as before.
+    let mut settings = app.document().unwrap().project.settings.clone();
+    settings.target_lufs = -11.0;
+    let _ = app.apply_edit(crate::ui::edit::Edit::Album(settings));
+    let (gain_db, words) = app.platform_gain().unwrap();
+    assert!((gain_db - -3.0).abs() < 0.1, "{words}");
+    backend.render(9_600); // the chain's gain glide
+    let after = integrated_lufs(&backend.render(48_000));
+    assert!((after - -14.0).abs() <= 0.15, "after the edit {after:.2}");
+}
