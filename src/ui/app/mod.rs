@@ -1,11 +1,13 @@
 //! The desk: the application state and the routing of messages. Panels own their messages and
 //! views; this module applies their actions. Project lifecycle (edits, undo, save, autosave) is
-//! in `project.rs`, the engine and background renders in `playback.rs`, the album analysis and
-//! the figures derived from it in `derived.rs`, shortcuts in `keys.rs`.
+//! in `project.rs`, the engine and background renders in `playback.rs` ("As on …" in
+//! `platform.rs`), the album analysis and the figures derived from it in `derived.rs`, the
+//! panels' actions in `panels.rs`, shortcuts in `keys.rs`.
 
 mod derived;
 pub mod keys;
 mod panels;
+mod platform;
 mod playback;
 mod project;
 

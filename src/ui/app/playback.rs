@@ -49,7 +49,7 @@ pub struct Playback {
     pub platform: Option<Platform>,
     /// A program has been set (Play was pressed at least once since the last stop).
     started: bool,
-    sent: Sent,
+    pub(super) sent: Sent,
     /// The track whose exact gain must be re-solved, and when it was last edited.
     resolve: Option<(TrackId, Instant)>,
     resolve_generation: u64,
@@ -222,7 +222,7 @@ impl App {
 
     /// A provider that masters tracks (and prepares references) as the export does, and
     /// remembers what it gave the engine for live edits.
-    fn provider(&self, rate_hz: u32) -> Option<Provider> {
+    pub(super) fn provider(&self, rate_hz: u32) -> Option<Provider> {
         let (doc, plan) = self.planned().map(|(d, p)| (d.clone(), p.clone()))?;
         let sent = self.playback.sent.clone();
         let platform = self.playback.platform;
@@ -304,65 +304,6 @@ impl App {
         }
         self.playback.position = self.engine.position();
         Task::none()
-    }
-
-    /// Plays every track as `platform` would (`None`: as exported): loaded tracks change at
-    /// once, later loads follow through the provider.
-    fn set_platform(&mut self, platform: Option<Platform>) {
-        self.playback.platform = platform;
-        let Some(rate) = self.engine.output_rate_hz() else {
-            return;
-        };
-        if let Some(provider) = self.provider(rate) {
-            self.engine.set_provider(provider);
-        }
-        let resident: Vec<SourceKey> = self
-            .engine
-            .resident()
-            .into_iter()
-            .filter(|k| *k < REFERENCE_KEY_BASE)
-            .collect();
-        let Ok(mut sent) = self.playback.sent.lock() else {
-            return;
-        };
-        for key in resident {
-            let Some((old, curve)) = sent.get(&key).cloned() else {
-                continue;
-            };
-            let settings = player::as_on(old, platform).0;
-            if settings != old {
-                sent.insert(key, (settings, curve));
-                self.engine.set_settings(key, settings);
-            }
-        }
-    }
-
-    /// The platform's gain on the track at the playhead (or the selected one) and why, in
-    /// words; `None` when playing as exported.
-    pub(crate) fn platform_gain(&self) -> Option<(f64, String)> {
-        let platform = self.playback.platform?;
-        let track = self.playback.current_track().or(self.selected)?;
-        let settings = match self.playback.sent.lock().ok()?.get(&track.0) {
-            Some((settings, _)) => *settings,
-            None => {
-                // Not loaded yet: what the plan expects of its master.
-                let index = self
-                    .document
-                    .as_ref()?
-                    .project
-                    .tracks
-                    .iter()
-                    .position(|t| t.id == track)?;
-                let figures = self.figures.get(index)?;
-                SourceSettings {
-                    mastered_lufs: figures.mastered_lufs,
-                    mastered_true_peak_dbtp: figures.mastered_true_peak_dbtp,
-                    ..SourceSettings::default()
-                }
-            }
-        };
-        let (settings, words) = player::as_on(settings, Some(platform));
-        Some((settings.platform_gain_db, words))
     }
 
     fn set_monitor(&mut self, monitor: Monitor) {
