@@ -1,6 +1,7 @@
 //! The desk's main flows through iced_test's simulator (no display): open the demo album, select
 //! a track, nudge tilt and see the curve and the figures change, toggle A/B, reorder, start and
-//! cancel an export. Messages a click produces are fed back to `App::update`, as the runtime
+//! cancel an export, review the assistant's proposal beside the tone view (a track amount,
+//! Apply, Undo). Messages a click produces are fed back to `App::update`, as the runtime
 //! would. A tiny-skia snapshot pins the look (tests/snapshots/desk-tiny-skia.png; delete it to
 //! re-record).
 
@@ -187,6 +188,9 @@ fn desk_while_playing_snapshot() {
     use lathe::engine::{Meters, PlayPosition};
     let dir = tempfile::tempdir().unwrap();
     let mut app = analysed_app(dir.path(), Engine::disabled("no sound card found"));
+    // Before posing: a transport message reads the (silent) engine's position.
+    let spotify = lathe::ui::transport::Message::PlayAs(Some(lathe::assist::Platform::Spotify));
+    let _ = app.update(Message::Transport(spotify));
     let bands: Vec<f64> = (0..61).map(|k| 20.0 * 2f64.powf(k as f64 / 6.0)).collect();
     app.pose_playing(
         PlayPosition {
@@ -223,19 +227,106 @@ fn desk_while_playing_snapshot() {
     );
 }
 
+/// Records or compares the window with `tests/snapshots/NAME-tiny-skia.png`.
+fn assert_snapshot(app: &App, name: &str) {
+    let mut ui = simulator(app);
+    let snapshot = ui.snapshot(&app.theme()).unwrap();
+    let path = format!("{}/tests/snapshots/{name}", env!("CARGO_MANIFEST_DIR"));
+    assert!(
+        snapshot.matches_image(&path).unwrap(),
+        "window differs from {path}-tiny-skia.png"
+    );
+}
+
 #[test]
-fn assistant_panel_snapshot() {
+fn the_assistant_applies_a_track_amount_as_one_undo_step() {
+    use lathe::ui::assist;
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = analysed_app(dir.path(), Engine::disabled("test"));
+    let original = app.document().unwrap().project.clone();
+    click(&mut app, "Assist…");
+    let proposal = app
+        .assist_proposal()
+        .expect("the assistant proposes")
+        .clone();
+    let t = proposal
+        .tracks
+        .iter()
+        .position(|t| !t.moves.is_empty())
+        .unwrap();
+    // The first "50 %" on screen is the track amount of the first track with moves.
+    let messages = click(&mut app, "50 %");
+    assert!(
+        messages.iter().any(|m| matches!(
+            m,
+            Message::Assist(assist::Message::TrackAmount { track, amount })
+                if *track == t && *amount == 0.5
+        )),
+        "{messages:?}"
+    );
+    let proposal = app.assist_proposal().unwrap().clone();
+    assert_eq!(proposal.tracks[t].amount, 0.5);
+    let expected = lathe::assist::apply(&original, &assist::effective(&proposal));
+    let moves = proposal.tracks.iter().flat_map(|t| &t.moves).count();
+    click(&mut app, &format!("Apply {moves} moves"));
+    assert!(app.assist_proposal().is_none(), "the panel closes");
+    let project = &app.document().unwrap().project;
+    assert_eq!(*project, expected);
+    let mut at_full = proposal.clone();
+    at_full.tracks[t].amount = 1.0;
+    let full = lathe::assist::apply(&original, &at_full);
+    assert_ne!(
+        project.tracks[t].tone, full.tracks[t].tone,
+        "the track's moves at half their size"
+    );
+    click(&mut app, "Undo");
+    assert_eq!(app.document().unwrap().project, original, "one undo step");
+}
+
+#[test]
+fn assistant_panel_snapshots() {
+    use lathe::ui::assist::{Message as A, Tab};
     let dir = tempfile::tempdir().unwrap();
     let mut app = analysed_app(dir.path(), Engine::disabled("no sound card found"));
     click(&mut app, "Assist…");
-    let proposal = app.assist_proposal().expect("the assistant proposes");
-    let title = proposal.tracks[0].title.clone();
-    let mut ui = simulator(&app);
-    ui.find(title.as_str()).expect("tracks listed");
-    let snapshot = ui.snapshot(&app.theme()).unwrap();
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/assist");
-    assert!(
-        snapshot.matches_image(path).unwrap(),
-        "window differs from {path}-tiny-skia.png"
-    );
+    let proposal = app
+        .assist_proposal()
+        .expect("the assistant proposes")
+        .clone();
+    // The tone view shows the proposal of the track selected in the panel.
+    let t = proposal
+        .tracks
+        .iter()
+        .position(|t| t.moves.len() >= 2)
+        .unwrap();
+    let track = &proposal.tracks[t];
+    click(&mut app, &format!("{}  {}", track.number, track.title));
+    assert_eq!(app.selected(), Some(proposal.tracks[t].track_id));
+    assert!(app.tone_shown().unwrap().proposed.is_some());
+    {
+        let mut ui = simulator(&app);
+        ui.find("Proposed").ok();
+        ui.find("Reject all").expect("accept/reject all");
+        ui.find("Track amount").expect("per-track amounts");
+    }
+    assert_snapshot(&app, "assist");
+    // A narrower spread than the album's: the plan has something to apply, with its tick.
+    let _ = app.update(Message::Assist(A::Spread(2.0)));
+    let _ = app.update(Message::Assist(A::Tab(Tab::Headroom)));
+    assert!(app.assist_proposal().unwrap().headroom.accepted);
+    {
+        let mut ui = simulator(&app);
+        let reason = &app.assist_proposal().unwrap().headroom.tracks[0].reason;
+        ui.find(reason.as_str()).expect("reasons in words");
+        ui.find("Apply the loudness plan: album mode, spread at most 2 LU")
+            .expect("the plan's tick box");
+    }
+    assert_snapshot(&app, "assist-headroom");
+    let _ = app.update(Message::Assist(A::Tab(Tab::Translation)));
+    {
+        let mut ui = simulator(&app);
+        ui.find("Apple Music").expect("a column per platform");
+        ui.find("turned down").expect("why, in words");
+    }
+    assert_snapshot(&app, "assist-translation");
 }

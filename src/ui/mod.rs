@@ -2,7 +2,8 @@
 //!
 //! `app` holds the state and routes messages; each panel owns its messages and view: `album`
 //! (sequence and overview), `tone_view` (spectra and draggable EQ), `controls` (tone and
-//! headroom), `meters`, `transport` (with the loudness seek bar) and `export` (the dialog).
+//! headroom), `meters`, `transport` (with the loudness seek bar and "As on …"), `export` (the
+//! dialog) and `assist` (the album assistant's panel beside the tone view).
 //! Every project change is an `edit::Edit` applied through `history` (undo); `session` keeps
 //! recent projects and the autosave; `analysis` runs the album analysis in the background;
 //! `theme` is the one dark palette.
@@ -10,7 +11,7 @@
 pub mod album;
 mod analysis;
 mod app;
-pub mod assist_panel;
+pub mod assist;
 pub mod controls;
 #[doc(hidden)]
 pub mod demo;
@@ -27,6 +28,8 @@ mod view;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_assist;
 
 pub use analysis::{Event as AnalysisEvent, Outcome};
 pub use app::{App, Banner, Message, Pick, Shortcut};

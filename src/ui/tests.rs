@@ -16,11 +16,11 @@ fn app_with(engine: Engine) -> (App, tempfile::TempDir) {
     (App::new(document, engine), dir)
 }
 
-fn null_engine() -> (Engine, NullBackend) {
+pub(super) fn null_engine() -> (Engine, NullBackend) {
     Engine::with_null_backend(48_000, 2)
 }
 
-fn finish(app: &mut App, generation: u64, outcome: Outcome) {
+pub(super) fn finish(app: &mut App, generation: u64, outcome: Outcome) {
     let _ = app.update(Message::Analysis {
         generation,
         event: Event::Finished(Arc::new(outcome)),
@@ -141,7 +141,7 @@ fn a_missing_track_can_be_selected_and_says_so() {
     assert_eq!(app.tone_note(), Some("“The Long Field”: file missing"));
 }
 
-fn analysed(engine: Engine) -> (App, tempfile::TempDir) {
+pub(super) fn analysed(engine: Engine) -> (App, tempfile::TempDir) {
     let (mut app, dir) = app_with(engine);
     let _ = app.start_analysis();
     let generation = app.analysis_generation();
@@ -311,10 +311,19 @@ fn the_reference_monitor_without_a_reference_explains_and_stays_on_the_master() 
 
 /// A two-track album of real WAV files (a chord at two levels), analysed for real.
 fn real_album(engine: Engine) -> (App, tempfile::TempDir) {
+    real_album_with(engine, |_| {})
+}
+
+/// [`real_album`] with the project changed by `adjust` before the app opens it.
+pub(super) fn real_album_with(
+    engine: Engine,
+    adjust: impl FnOnce(&mut crate::project::Project),
+) -> (App, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let (mut document, _) = demo::album(dir.path()).unwrap();
     document.project.tracks.truncate(2);
     document.project.references.clear();
+    adjust(&mut document.project);
     let mut analyses = Vec::new();
     for (i, amplitude) in [0.3f32, 0.1].into_iter().enumerate() {
         let path = dir.path().join(format!("real{i}.wav"));
@@ -352,7 +361,11 @@ fn real_album(engine: Engine) -> (App, tempfile::TempDir) {
 }
 
 /// Renders and ticks until `done` holds (the loader prepares the master on its own thread).
-fn play_until(app: &mut App, backend: &mut NullBackend, done: impl Fn(&App) -> bool) -> Vec<f32> {
+pub(super) fn play_until(
+    app: &mut App,
+    backend: &mut NullBackend,
+    done: impl Fn(&App) -> bool,
+) -> Vec<f32> {
     let mut heard = Vec::new();
     for _ in 0..400 {
         heard.extend(backend.render(480));
@@ -365,7 +378,7 @@ fn play_until(app: &mut App, backend: &mut NullBackend, done: impl Fn(&App) -> b
     panic!("timed out; position {:?}", app.position());
 }
 
-fn integrated_lufs(interleaved: &[f32]) -> f64 {
+pub(super) fn integrated_lufs(interleaved: &[f32]) -> f64 {
     let mut meter = ebur128::EbuR128::new(2, 48_000, ebur128::Mode::I).unwrap();
     meter.add_frames_f32(interleaved).unwrap();
     meter.loudness_global().unwrap()
@@ -462,7 +475,7 @@ fn opening_a_recent_project_replaces_the_album_and_a_broken_one_keeps_the_curren
 
 #[test]
 fn the_assistant_proposes_applies_only_accepted_moves_and_undo_takes_them_back() {
-    use crate::ui::assist_panel;
+    use crate::ui::assist as assist_panel;
     let (mut app, _dir) = analysed(Engine::disabled("test"));
     let original = app.document().unwrap().project.clone();
     let _ = app.update(Message::OpenAssist);

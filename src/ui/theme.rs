@@ -124,6 +124,8 @@ pub const REFERENCE: Color = rgb(0xcc79a7);
 pub const EQ: Color = rgb(0x009e73);
 /// Okabe-Ito yellow, used translucent: the deviation from the match target.
 pub const DEVIATION: Color = rgb(0xf0e442);
+/// A light violet, apart from every other curve's hue: the assistant's proposed curve.
+pub const PROPOSED: Color = rgb(0xb4a7f5);
 /// A light neutral, used translucent: the live spectrum of what is playing.
 pub const LIVE: Color = rgb(0xc9ced8);
 

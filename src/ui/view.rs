@@ -1,6 +1,7 @@
 //! The window layout: banners and the recovery offer, the header (album, file actions, status),
 //! then the album panel and overview (left), the tone view and meters (centre), the tone and
-//! headroom controls (right), and the transport along the bottom. Pure: reads the app's state.
+//! headroom controls (right) — or the assistant's panel in place of both while it is open —
+//! and the transport along the bottom. Pure: reads the app's state.
 
 use super::app::{App, Message};
 use super::theme;
@@ -13,6 +14,9 @@ use iced::{Alignment, Element, Fill, Length};
 /// Width of the album column and of the controls column at any window size, logical pixels.
 const ALBUM_W: f32 = 410.0;
 const CONTROLS_W: f32 = 320.0;
+/// Width of the assistant's panel, which takes the album's and the controls' place while open
+/// (the tone view stays beside it, showing the proposal), logical pixels.
+const ASSIST_W: f32 = 640.0;
 
 pub(super) fn window(app: &App) -> Element<'_, Message> {
     let mut page = column![].spacing(10).padding(12);
@@ -45,7 +49,14 @@ pub(super) fn window(app: &App) -> Element<'_, Message> {
     page = page.push(header(app));
     let album = app.album_panel();
     let centre = column![spectrum(app), app.meters_panel()].spacing(10);
-    page = page.push(
+    let main = if app.assist.is_open() {
+        row![
+            container(app.assist.view(app.selected()).map(Message::Assist))
+                .width(Length::Fixed(ASSIST_W))
+                .height(Fill),
+            container(centre).width(Fill).height(Fill),
+        ]
+    } else {
         row![
             container(album).width(Length::Fixed(ALBUM_W)).height(Fill),
             container(centre).width(Fill).height(Fill),
@@ -53,9 +64,8 @@ pub(super) fn window(app: &App) -> Element<'_, Message> {
                 .width(Length::Fixed(CONTROLS_W))
                 .height(Fill),
         ]
-        .spacing(10)
-        .height(Fill),
-    );
+    };
+    page = page.push(main.spacing(10).height(Fill));
     page = page.push(app.transport_bar().map(Message::Transport));
     let desk: Element<'_, Message> = container(page).width(Fill).height(Fill).into();
     app.with_dialogs(desk)
@@ -260,6 +270,8 @@ impl App {
             step_s,
             duration_s,
             loop_region: self.playback.loop_region,
+            platform: self.playback.platform,
+            platform_gain: self.platform_gain(),
         })
     }
 
@@ -324,11 +336,9 @@ impl App {
         .into()
     }
 
-    /// The desk with the export dialog over it when open.
+    /// The desk with the export dialog over it when open (the assistant is beside the tone
+    /// view, not over the desk).
     fn with_dialogs<'a>(&'a self, desk: Element<'a, Message>) -> Element<'a, Message> {
-        if self.assist.is_open() {
-            return stack![desk, self.assist.view().map(Message::Assist)].into();
-        }
         match self.document().filter(|_| self.export.is_open()) {
             Some(document) => stack![
                 desk,

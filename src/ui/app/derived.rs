@@ -71,14 +71,22 @@ impl App {
     pub(crate) fn refresh(&mut self) {
         self.refresh_plan();
         self.refresh_figures();
-        match self.tone_input() {
-            Ok(input) => self.tone_view.set(input),
-            Err(note) => self.tone_view.set_note(note),
+        if let Some(document) = &self.document {
+            self.assist.set_project(&document.project);
         }
+        self.refresh_tone();
         let (loudness, duration_s) = self.playing_loudness();
         let points = loudness.len();
         let track = self.playback.current_track().or(self.selected).map(|t| t.0);
         self.transport.refresh(track, points, duration_s);
+    }
+
+    /// Hands the tone view the selected track (and the assistant's proposal for it).
+    pub(crate) fn refresh_tone(&mut self) {
+        match self.tone_input() {
+            Ok(input) => self.tone_view.set(input),
+            Err(note) => self.tone_view.set_note(note),
+        }
     }
 
     fn refresh_plan(&mut self) {
@@ -227,6 +235,7 @@ impl App {
             album: stats.average.clone(),
             references: self.references_average.clone(),
             tone: track.tone.clone(),
+            proposed: self.assist.proposed_tone(track.id).cloned(),
         })
     }
 

@@ -1,17 +1,19 @@
 //! The desk: the application state and the routing of messages. Panels own their messages and
 //! views; this module applies their actions. Project lifecycle (edits, undo, save, autosave) is
-//! in `project.rs`, the engine and background renders in `playback.rs`, the album analysis and
-//! the figures derived from it in `derived.rs`, shortcuts in `keys.rs`.
+//! in `project.rs`, the engine and background renders in `playback.rs` ("As on …" in
+//! `platform.rs`), the album analysis and the figures derived from it in `derived.rs`, the
+//! panels' actions in `panels.rs`, shortcuts in `keys.rs`.
 
 mod derived;
 pub mod keys;
 mod panels;
+mod platform;
 mod playback;
 mod project;
 
 use super::album::{self, Album};
 use super::analysis;
-use super::assist_panel::{self, AssistPanel};
+use super::assist::{self, AssistPanel};
 use super::controls::{self, Controls};
 use super::export::{self, ExportDialog};
 use super::figures::TrackFigures;
@@ -48,7 +50,7 @@ pub enum Message {
     Export(export::Message),
     /// Propose tone moves for the album and open the assistant's panel.
     OpenAssist,
-    Assist(assist_panel::Message),
+    Assist(assist::Message),
     Meters(meters::Message),
     Analysis {
         generation: u64,
@@ -280,20 +282,11 @@ impl App {
                 return self.on_controls(action);
             }
             Message::Export(message) => return self.export_message(message),
-            Message::OpenAssist => self.open_assist(),
-            Message::Assist(message) => match self.assist.update(message) {
-                assist_panel::Action::None => {}
-                assist_panel::Action::Apply(proposal) => {
-                    let Some(document) = &self.document else {
-                        return Task::none();
-                    };
-                    let assisted = crate::assist::apply(&document.project, &proposal);
-                    self.end_gesture();
-                    let task = self.apply_edit(crate::ui::edit::Edit::Assist(Box::new(assisted)));
-                    self.notice = Some("Applied the assistant's moves — Ctrl+Z to undo".into());
-                    return task;
-                }
-            },
+            Message::OpenAssist => self.open_assist(self.assist.options().clone()),
+            Message::Assist(message) => {
+                let action = self.assist.update(message);
+                return self.on_assist(action);
+            }
             Message::Tone(message) => match self.tone_view.update(message) {
                 tone_view::Action::None => {}
                 tone_view::Action::Edit(edit) => return self.apply_edit(edit),

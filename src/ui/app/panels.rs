@@ -1,9 +1,9 @@
 //! The panels' actions and the keyboard's shortcuts, turned into edits, dialogs and transport
 //! calls: the routing `App::update` delegates to.
 
-use super::{
-    album, assist_panel, controls, export, App, Message, Pick, Shortcut, DEFAULT_SETTINGS,
-};
+use super::{album, assist, controls, export, App, Message, Pick, Shortcut, DEFAULT_SETTINGS};
+use crate::assist::AssistOptions;
+use crate::project::MatchTarget;
 use crate::ui::transport;
 use iced::Task;
 
@@ -29,8 +29,10 @@ impl App {
         }
     }
 
-    /// Runs the assistant on the analyses at hand (no I/O) and shows its proposal.
-    pub(super) fn open_assist(&mut self) {
+    /// Runs the assistant on the analyses at hand (no I/O) with `options` and shows its
+    /// proposal. As `lathe assist` does, a target that needs references uses the project's
+    /// reference tracks, or the built-in curve when there are none.
+    pub(super) fn open_assist(&mut self, options: AssistOptions) {
         let Some(document) = &self.document else {
             return;
         };
@@ -46,15 +48,58 @@ impl App {
             .zip(&document.project.references)
             .filter_map(|(r, reference)| Some((r.as_ref().ok()?.clone(), reference.weight)))
             .collect();
+        let curve = match options.target {
+            MatchTarget::AlbumAverage => None,
+            _ => crate::assist::built_in(crate::assist::DEFAULT_CURVE).ok(),
+        };
+        let stand_in = match (&curve, references.is_empty()) {
+            (Some(curve), true) => Some(format!(
+                "The project has no reference tracks: the built-in curve “{}” stands in for them.",
+                curve.title
+            )),
+            _ => None,
+        };
         let input = crate::assist::AssistInput {
             project: &document.project,
             tracks: &tracks,
             references: &references,
-            curve: None,
+            curve: curve.as_ref(),
         };
-        let result = crate::assist::propose(&input, &crate::assist::AssistOptions::default())
-            .map_err(|e| e.to_string());
-        self.assist.show(result, &document.project);
+        let result = crate::assist::propose(&input, &options).map_err(|e| e.to_string());
+        self.assist
+            .show(result, &document.project, options, stand_in);
+        self.refresh_tone();
+    }
+
+    pub(super) fn on_assist(&mut self, action: assist::Action) -> Task<Message> {
+        match action {
+            assist::Action::None => Task::none(),
+            assist::Action::Changed => {
+                self.refresh_tone();
+                Task::none()
+            }
+            assist::Action::Propose(options) => {
+                self.open_assist(options);
+                Task::none()
+            }
+            assist::Action::Select(id) => {
+                if self.selected != Some(id) {
+                    self.selected = Some(id);
+                    self.refresh();
+                }
+                Task::none()
+            }
+            assist::Action::Apply(proposal) => {
+                let Some(document) = &self.document else {
+                    return Task::none();
+                };
+                let assisted = crate::assist::apply(&document.project, &proposal);
+                self.end_gesture();
+                let task = self.apply_edit(crate::ui::edit::Edit::Assist(Box::new(assisted)));
+                self.notice = Some("Applied the assistant's proposal — Ctrl+Z to undo".into());
+                task
+            }
+        }
     }
 
     pub(super) fn on_album(&mut self, action: album::Action) -> Task<Message> {
@@ -134,8 +179,8 @@ impl App {
             Shortcut::Open => self.pick(Pick::Open),
             Shortcut::Export => self.export_message(export::Message::Open),
             Shortcut::Escape if self.assist.is_open() => {
-                let _ = self.assist.update(assist_panel::Message::Close);
-                Task::none()
+                let action = self.assist.update(assist::Message::Close);
+                self.on_assist(action)
             }
             Shortcut::Escape if self.export.is_open() && !self.export.is_running() => {
                 self.export_message(export::Message::Close)

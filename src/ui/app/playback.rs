@@ -4,10 +4,14 @@
 //! - an edit is heard at once: the new settings go to the engine with the gain corrected by a
 //!   spectral prediction (`player::live`), and a re-solve a moment later replaces it with the
 //!   export's exact gain;
+//! - "As on …": every track source the engine plays carries the platform's normalisation gain
+//!   (`player::as_on`, the same rule as `lathe play --as`), recomputed whenever its loudness
+//!   changes; the original and the reference follow the master's loudness, so A/B stays matched;
 //! - "proofs": each track's master is rendered in the background (one at a time) so the album
 //!   panel shows measured loudness, true peak and gain reduction instead of the plan.
 
 use super::{App, Message};
+use crate::assist::Platform;
 use crate::dsp::MatchKernel;
 use crate::engine::{
     EngineEvent, LoadJob, Monitor, PlayPosition, Program, Provider, SourceKey, SourceSettings,
@@ -41,9 +45,11 @@ pub struct Playback {
     before_reference: Monitor,
     pub position: PlayPosition,
     pub loop_region: Option<(f64, f64)>,
+    /// The platform whose loudness normalisation playback applies (`None`: as exported).
+    pub platform: Option<Platform>,
     /// A program has been set (Play was pressed at least once since the last stop).
     started: bool,
-    sent: Sent,
+    pub(super) sent: Sent,
     /// The track whose exact gain must be re-solved, and when it was last edited.
     resolve: Option<(TrackId, Instant)>,
     resolve_generation: u64,
@@ -216,13 +222,17 @@ impl App {
 
     /// A provider that masters tracks (and prepares references) as the export does, and
     /// remembers what it gave the engine for live edits.
-    fn provider(&self, rate_hz: u32) -> Option<Provider> {
+    pub(super) fn provider(&self, rate_hz: u32) -> Option<Provider> {
         let (doc, plan) = self.planned().map(|(d, p)| (d.clone(), p.clone()))?;
         let sent = self.playback.sent.clone();
+        let platform = self.playback.platform;
         Some(Arc::new(move |key| -> LoadJob {
             let (doc, plan, sent) = (doc.clone(), plan.clone(), sent.clone());
             Box::new(move || {
-                let source = player::prepare(&doc, &plan, key, rate_hz)?;
+                let mut source = player::prepare(&doc, &plan, key, rate_hz)?;
+                if key < REFERENCE_KEY_BASE {
+                    source.settings = player::as_on(source.settings, platform).0;
+                }
                 let curve = curve_of(&doc, &plan, key);
                 if let Ok(mut sent) = sent.lock() {
                     sent.insert(key, (source.settings, curve));
@@ -273,6 +283,7 @@ impl App {
                 self.engine.set_loop(region);
             }
             T::Monitor(monitor) => self.set_monitor(monitor),
+            T::PlayAs(platform) => self.set_platform(platform),
             T::ToggleOriginal => {
                 let next = match self.playback.monitor {
                     Monitor::Original => Monitor::Mastered,
@@ -420,6 +431,8 @@ impl App {
                 fade_out_s: job.fade_out_s,
                 ..old
             };
+            // A new loudness changes what the platform does to it.
+            let settings = player::as_on(settings, self.playback.platform).0;
             if settings == old && new_curve == old_curve {
                 continue;
             }
@@ -510,6 +523,7 @@ impl App {
             Ok(solved) => (*solved).clone(),
             Err(reason) => return self.push_banner(reason),
         };
+        let settings = player::as_on(settings, self.playback.platform).0;
         let Ok(mut sent) = self.playback.sent.lock() else {
             return;
         };
@@ -527,10 +541,12 @@ impl App {
 /// What a re-solve answers: the exact settings and the match curve they were solved with.
 pub type Resolved = Result<Arc<(SourceSettings, Option<Vec<f64>>)>, String>;
 
-/// Whether two settings differ only in their gain (and measured loudness).
+/// Whether two settings differ only in their gain (and measured loudness, and so the
+/// platform's gain).
 fn same_but_gain(a: &SourceSettings, b: &SourceSettings) -> bool {
     let mut b = *b;
     b.params.gain_db = a.params.gain_db;
+    b.platform_gain_db = a.platform_gain_db;
     b.mastered_lufs = a.mastered_lufs;
     b.mastered_true_peak_dbtp = a.mastered_true_peak_dbtp;
     *a == b

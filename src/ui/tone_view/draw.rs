@@ -54,6 +54,16 @@ const RESPONSE: Look = Look {
     width: 2.0,
     dash: &[],
 };
+const PROPOSED: Look = Look {
+    color: theme::PROPOSED,
+    width: 2.5,
+    dash: &[12.0, 3.0],
+};
+const PROPOSED_RESPONSE: Look = Look {
+    color: theme::PROPOSED,
+    width: 1.6,
+    dash: &[6.0, 3.0],
+};
 const MATCH_PART: Look = Look {
     color: theme::EQ,
     width: 1.2,
@@ -287,10 +297,12 @@ fn legend_names(
     short: bool,
 ) -> Vec<(&'static str, Option<Look>)> {
     let name = |long: &'static str, brief: &'static str| if short { brief } else { long };
-    let mut entries = vec![
-        (name("Processed", "Master"), Some(PROCESSED)),
-        (name("Original", "Mix"), Some(ORIGINAL)),
-    ];
+    let mut entries = vec![(name("Processed", "Master"), Some(PROCESSED))];
+    if channel.proposed.is_some() {
+        // The same word in both forms: it is what the assistant's panel calls it.
+        entries.push(("Proposed", Some(PROPOSED)));
+    }
+    entries.push((name("Original", "Mix"), Some(ORIGINAL)));
     if channel.album.is_some() {
         entries.push((name("Album average", "Album"), Some(ALBUM)));
     }
@@ -378,6 +390,9 @@ pub fn curves(frame: &mut Frame, layout: &Layout, model: &Model, side: bool, ton
     }
     curve(frame, &scale, bands, &channel.original, ORIGINAL);
     curve(frame, &scale, bands, &channel.processed, PROCESSED);
+    if let Some(proposed) = &channel.proposed {
+        curve(frame, &scale, bands, proposed, PROPOSED);
+    }
 
     strip(frame, layout, model, tone);
 }
@@ -415,6 +430,16 @@ fn strip(frame: &mut Frame, layout: &Layout, model: &Model, tone: &ToneSettings)
     }
     if let Some(path) = polyline(points) {
         frame.stroke(&path, stroke(RESPONSE));
+    }
+    if let Some(proposed) = &model.dense_proposed_db {
+        let points = model
+            .dense_hz
+            .iter()
+            .zip(proposed)
+            .map(|(&f, &r)| Point::new(scale.x(f), scale.y(r)));
+        if let Some(path) = polyline(points) {
+            frame.stroke(&path, stroke(PROPOSED_RESPONSE));
+        }
     }
     for handle in handles::handles(tone) {
         let Some((freq_hz, gain_db)) = handles::position(tone, handle) else {

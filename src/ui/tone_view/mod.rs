@@ -19,6 +19,12 @@ mod tests;
 
 pub use handles::{Handle, MAX_BELLS};
 
+/// The chain parameters the tone view evaluates `tone`'s response with (its processed and
+/// proposed curves are the track's spectrum plus their response).
+pub fn params_of(tone: &ToneSettings) -> crate::dsp::ChainParams {
+    model::params(tone)
+}
+
 use super::edit::Edit;
 use super::theme;
 use crate::analysis::{SpectralBalance, TrackAnalysis};
@@ -42,6 +48,9 @@ pub struct ToneInput {
     pub references: Option<SpectralBalance>,
     /// The track's tone settings as in the project.
     pub tone: ToneSettings,
+    /// The tone settings the assistant's proposal would write (drawn as "Proposed"), while
+    /// its panel is open and the proposal changes this track.
+    pub proposed: Option<ToneSettings>,
 }
 
 /// The panel's messages. The canvas turns mouse gestures into these; frequencies and gains
@@ -213,8 +222,9 @@ impl ToneView {
         let channel = model.channel(self.side);
         let at = |values: &[f64]| model::interpolate(&model.bands_hz, values, freq_hz);
         let blend = model.target_kind == model::TargetKind::Blend;
-        let levels: [(&'static str, Option<&[f64]>, iced::Color); 6] = [
+        let levels: [(&'static str, Option<&[f64]>, iced::Color); 7] = [
             ("Processed", Some(&channel.processed), theme::TRACK),
+            ("Proposed", channel.proposed.as_deref(), theme::PROPOSED),
             ("Original", Some(&channel.original), theme::TRACK),
             ("Album average", channel.album.as_deref(), theme::ALBUM),
             (

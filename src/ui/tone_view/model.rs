@@ -7,7 +7,7 @@ use super::axes::{db_range, F_MAX_HZ, F_MIN_HZ};
 use super::ToneInput;
 use crate::analysis::SpectralBalance;
 use crate::dsp::ChainParams;
-use crate::project::{LimiterCharacter, MatchTarget, StereoSettings};
+use crate::project::{LimiterCharacter, MatchTarget, StereoSettings, ToneSettings};
 use crate::render::params::{chain_params, match_curve_db, match_target};
 
 /// The sample rate the response is evaluated at, Hz (the engine's usual rate; the biquads'
@@ -23,6 +23,8 @@ pub struct Channel {
     pub original: Vec<f64>,
     /// The track after its EQ: original + response, per band.
     pub processed: Vec<f64>,
+    /// The track after the EQ the assistant proposes: original + proposed response.
+    pub proposed: Option<Vec<f64>>,
     /// The album average (`None` when the album has no curve for this channel).
     pub album: Option<Vec<f64>>,
     /// The references average.
@@ -63,14 +65,18 @@ pub struct Model {
     pub dense_match_db: Vec<f64>,
     /// Whether the match stage contributes (amount > 0 and a usable target).
     pub match_active: bool,
+    /// The proposed EQ's total response per band, dB (while the assistant proposes).
+    pub proposed_response_db: Option<Vec<f64>>,
+    /// The proposed EQ's total response at `dense_hz`, dB.
+    pub dense_proposed_db: Option<Vec<f64>>,
     pub target_kind: TargetKind,
 }
 
 /// The chain parameters the track's tone settings give (stereo, gain and limiter do not
 /// change the tone response).
-pub fn params(input: &ToneInput) -> ChainParams {
+pub fn params(tone: &ToneSettings) -> ChainParams {
     chain_params(
-        &input.tone,
+        tone,
         &StereoSettings::default(),
         0.0,
         -1.0,
@@ -84,43 +90,21 @@ impl Model {
         let spectrum = &input.analysis.spectrum;
         let bands_hz = spectrum.bands_hz.clone();
         let n = bands_hz.len();
-        let params = params(input);
         let eq = &input.tone.match_eq;
+        let current = Response::new(input, &input.tone);
+        let match_active = current.match_active;
+        let (response_db, dense_hz, dense_db, dense_match_db) = (
+            current.bands_db,
+            current.dense_hz,
+            current.dense_db,
+            current.dense_match_db,
+        );
+        let proposed = input
+            .proposed
+            .as_ref()
+            .map(|tone| Response::new(input, tone));
         let target = match_target(eq.target, eq.blend, &input.album, input.references.as_ref());
         let target_usable = target.mid_db.len() == n;
-        let match_curve = match_curve_db(&input.analysis, &target, eq.max_db);
-        let match_active = params.match_amount > 0.0 && target_usable;
-        let response_db: Vec<f64> = bands_hz
-            .iter()
-            .zip(&match_curve)
-            .map(|(&f, &m)| {
-                params.tone_response_db(f, RESPONSE_RATE_HZ) + params.match_response_db(m)
-            })
-            .collect();
-        let dense_hz: Vec<f64> = (0..DENSE_POINTS)
-            .map(|i| {
-                let t = i as f64 / (DENSE_POINTS - 1) as f64;
-                F_MIN_HZ * (F_MAX_HZ / F_MIN_HZ).powf(t)
-            })
-            .collect();
-        // Between bands the match stage's curve is read linearly in log frequency, as the
-        // band values are what it is designed from.
-        let dense_match_db: Vec<f64> = dense_hz
-            .iter()
-            .map(|&f| {
-                if match_active {
-                    let curve_db = interpolate(&bands_hz, &match_curve, f).unwrap_or(0.0);
-                    params.match_response_db(curve_db)
-                } else {
-                    0.0
-                }
-            })
-            .collect();
-        let dense_db = dense_hz
-            .iter()
-            .zip(&dense_match_db)
-            .map(|(&f, m)| params.tone_response_db(f, RESPONSE_RATE_HZ) + m)
-            .collect();
 
         let refs_usable = input
             .references
@@ -135,9 +119,11 @@ impl Model {
         };
 
         let of_len = |v: &Vec<f64>| (v.len() == n).then(|| v.clone());
+        let proposed_db = proposed.as_ref().map(|p| p.bands_db.as_slice());
         let mid = channel(
             &spectrum.mid_db,
             &response_db,
+            proposed_db,
             of_len(&input.album.mid_db),
             input.references.as_ref().and_then(|r| of_len(&r.mid_db)),
             target_usable.then(|| target.mid_db.clone()),
@@ -157,6 +143,7 @@ impl Model {
         let side = channel(
             &spectrum.side_db,
             &response_db,
+            proposed_db,
             album_side,
             input.references.as_ref().and_then(|r| of_len(&r.side_db)),
             side_target,
@@ -171,6 +158,8 @@ impl Model {
             dense_match_db,
             match_active,
             target_kind,
+            dense_proposed_db: proposed.as_ref().map(|p| p.dense_db.clone()),
+            proposed_response_db: proposed.map(|p| p.bands_db),
         }
     }
 
@@ -189,26 +178,93 @@ impl Model {
     }
 }
 
+/// One EQ setting's response: per band (tone + match), and dense for the strip.
+struct Response {
+    bands_db: Vec<f64>,
+    dense_hz: Vec<f64>,
+    dense_db: Vec<f64>,
+    dense_match_db: Vec<f64>,
+    match_active: bool,
+}
+
+impl Response {
+    /// The response `tone` gives the track of `input` (its match curve designed against
+    /// `tone`'s own match target, as the export does).
+    fn new(input: &ToneInput, tone: &ToneSettings) -> Response {
+        let bands_hz = &input.analysis.spectrum.bands_hz;
+        let params = params(tone);
+        let eq = &tone.match_eq;
+        let target = match_target(eq.target, eq.blend, &input.album, input.references.as_ref());
+        let target_usable = target.mid_db.len() == bands_hz.len();
+        let match_curve = match_curve_db(&input.analysis, &target, eq.max_db);
+        let match_active = params.match_amount > 0.0 && target_usable;
+        let bands_db: Vec<f64> = bands_hz
+            .iter()
+            .zip(&match_curve)
+            .map(|(&f, &m)| {
+                params.tone_response_db(f, RESPONSE_RATE_HZ) + params.match_response_db(m)
+            })
+            .collect();
+        let dense_hz: Vec<f64> = (0..DENSE_POINTS)
+            .map(|i| {
+                let t = i as f64 / (DENSE_POINTS - 1) as f64;
+                F_MIN_HZ * (F_MAX_HZ / F_MIN_HZ).powf(t)
+            })
+            .collect();
+        // Between bands the match stage's curve is read linearly in log frequency, as the
+        // band values are what it is designed from.
+        let dense_match_db: Vec<f64> = dense_hz
+            .iter()
+            .map(|&f| {
+                if match_active {
+                    let curve_db = interpolate(bands_hz, &match_curve, f).unwrap_or(0.0);
+                    params.match_response_db(curve_db)
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let dense_db = dense_hz
+            .iter()
+            .zip(&dense_match_db)
+            .map(|(&f, m)| params.tone_response_db(f, RESPONSE_RATE_HZ) + m)
+            .collect();
+        Response {
+            bands_db,
+            dense_hz,
+            dense_db,
+            dense_match_db,
+            match_active,
+        }
+    }
+}
+
 fn channel(
     original: &[f64],
     response_db: &[f64],
+    proposed_db: Option<&[f64]>,
     album: Option<Vec<f64>>,
     references: Option<Vec<f64>>,
     target: Option<Vec<f64>>,
 ) -> Channel {
-    let processed: Vec<f64> = if original.len() == response_db.len() {
-        original
-            .iter()
-            .zip(response_db)
-            .map(|(o, r)| o + r)
-            .collect()
-    } else {
-        original.to_vec()
+    let after = |response_db: &[f64]| -> Vec<f64> {
+        if original.len() == response_db.len() {
+            original
+                .iter()
+                .zip(response_db)
+                .map(|(o, r)| o + r)
+                .collect()
+        } else {
+            original.to_vec()
+        }
     };
+    let processed = after(response_db);
+    let proposed = proposed_db.map(after);
     let range = db_range(
         [
             Some(original),
             Some(&processed[..]),
+            proposed.as_deref(),
             album.as_deref(),
             references.as_deref(),
             target.as_deref(),
@@ -219,6 +275,7 @@ fn channel(
     Channel {
         original: original.to_vec(),
         processed,
+        proposed,
         album,
         references,
         target,

@@ -73,6 +73,7 @@ fn input() -> ToneInput {
         album,
         references: Some(references),
         tone,
+        proposed: None,
     }
 }
 
@@ -390,7 +391,7 @@ fn the_wheel_over_a_bell_changes_its_q_and_nothing_elsewhere() {
 fn processed_is_the_original_plus_the_chains_response_at_each_band() {
     let input = input();
     let model = Model::new(&input);
-    let params = model::params(&input);
+    let params = model::params(&input.tone);
     let target = match_target(
         MatchTarget::Blend,
         0.5,

@@ -1,14 +1,16 @@
 //! The transport bar: play/pause, stop, previous/next, the loudness seek bar (click to seek,
 //! drag a loop), album playback, transition audition and the Original / Mastered / Reference
-//! switch. The panel only draws and reports; `app::playback` drives the engine.
+//! switch, and "As on …" (play as a streaming platform's loudness normalisation would). The panel
+//! only draws and reports; `app::playback` drives the engine.
 
 mod seek_bar;
 
 pub use seek_bar::{gesture, Scale};
 
 use super::theme;
+use crate::assist::Platform;
 use crate::engine::{EngineStatus, Monitor, PlayPosition};
-use iced::widget::{button, canvas, column, container, row, text, tooltip};
+use iced::widget::{button, canvas, column, container, pick_list, row, text, tooltip};
 use iced::{Alignment, Element, Fill, Length};
 
 /// Transport messages (buttons, seek bar and keyboard shortcuts).
@@ -36,6 +38,30 @@ pub enum Message {
     PlayAlbum,
     /// The end of the selected track, the gap, the start of the next.
     Transition,
+    /// Play everything as this platform's normalisation would (`None`: as exported).
+    PlayAs(Option<Platform>),
+}
+
+/// A choice of the "As on" list: a platform, or off (as exported).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlayAs(pub Option<Platform>);
+
+impl PlayAs {
+    /// Off, then every platform in the preview's order.
+    pub fn all() -> Vec<PlayAs> {
+        std::iter::once(PlayAs(None))
+            .chain(Platform::ALL.into_iter().map(|p| PlayAs(Some(p))))
+            .collect()
+    }
+}
+
+impl std::fmt::Display for PlayAs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(platform) => f.write_str(platform.label()),
+            None => f.write_str("Off"),
+        }
+    }
 }
 
 /// How the transport is playing.
@@ -71,6 +97,10 @@ pub struct View<'a> {
     /// Length of the track the seek bar shows, seconds (before playback starts too).
     pub duration_s: f64,
     pub loop_region: Option<(f64, f64)>,
+    /// The platform played as (`None`: as exported).
+    pub platform: Option<Platform>,
+    /// What it does to the track at the playhead (or the selected one): the gain and why.
+    pub platform_gain: Option<(f64, String)>,
 }
 
 /// The bar's own state: the seek bar's cached loudness picture and what it was drawn for.
@@ -176,6 +206,36 @@ impl Transport {
             ),
         ]
         .spacing(2);
+        let gain: Element<'a, Message> = match &v.platform_gain {
+            Some((gain_db, _)) => text(format!("{gain_db:+.1} dB").replace('-', "\u{2212}"))
+                .size(12)
+                .color(theme::ALBUM)
+                .into(),
+            None => iced::widget::space::horizontal().width(0).into(),
+        };
+        let as_on_tip = match &v.platform_gain {
+            Some((_, words)) => words.clone(),
+            None => "Off: as exported. Or hear the album as a streaming platform's loudness normalisation plays it (the original and the reference follow)".to_string(),
+        };
+        let as_on = tooltip(
+            row![
+                text("As on").size(12).color(theme::MUTED),
+                pick_list(PlayAs::all(), Some(PlayAs(v.platform)), |p: PlayAs| {
+                    Message::PlayAs(p.0)
+                })
+                .text_size(13)
+                .padding([4, 6])
+                .width(Length::Fixed(112.0)),
+                gain,
+            ]
+            .spacing(5)
+            .align_y(Alignment::Center),
+            container(text(as_on_tip).size(12))
+                .padding([4, 8])
+                .max_width(360)
+                .style(theme::panel),
+            tooltip::Position::Top,
+        );
 
         let status: Element<'a, Message> = match v.status {
             EngineStatus::NoDevice(reason) => column![
@@ -250,9 +310,10 @@ impl Transport {
             column![
                 row![
                     controls,
-                    container(status).width(Length::Fixed(230.0)),
+                    container(status).width(Length::Fixed(200.0)),
                     modes,
                     iced::widget::space::horizontal(),
+                    as_on,
                     monitors,
                 ]
                 .spacing(14)

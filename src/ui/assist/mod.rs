@@ -1,0 +1,309 @@
+//! The album assistant in the desk: "Assist…" proposes the smallest tone moves that bring each
+//! track toward a target (`assist::propose`, the same as `lathe assist`) and a loudness plan,
+//! lists them with their reasons and predicted effect, and previews what each streaming
+//! platform's normalisation will do. The user unticks moves, sets amounts (album × track),
+//! accepts the loudness plan or not, and applies all of it as one undoable edit.
+//!
+//! The panel sits beside the tone view rather than over it, so the selected track's proposed
+//! curve is visible while reviewing. Changing the options (target, largest move, spread) asks
+//! the app to propose again ([`Action::Propose`]): the panel has no analyses of its own.
+//!
+//! - `view.rs`: the layout, options and the tone tab; `tables.rs`: the headroom and
+//!   translation tabs; `preview.rs`: each track's EQ preview.
+
+mod preview;
+mod tables;
+#[cfg(test)]
+mod tests;
+mod view;
+
+pub use preview::{preview_hz, PREVIEW_POINTS};
+
+use crate::assist::{AlbumProposal, AssistOptions};
+use crate::project::{MatchTarget, Project, ToneSettings, TrackId};
+
+/// The album and track amounts offered, 0..=1.
+pub const AMOUNTS: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
+/// The largest single move offered, ± dB.
+pub const MAX_MOVES_DB: [f64; 6] = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+/// The album spreads offered, LU.
+pub const SPREADS_LU: [f64; 6] = [2.0, 4.0, 6.0, 8.0, 10.0, 12.0];
+
+/// Panel messages.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    /// Accept or reject move `mv` of track `track` (album order).
+    Toggle {
+        track: usize,
+        mv: usize,
+        accept: bool,
+    },
+    /// Accept or reject every move of track `track`.
+    ToggleTrack {
+        track: usize,
+        accept: bool,
+    },
+    /// Accept or reject every move of the album.
+    ToggleAll(bool),
+    /// The amount of track `track`'s moves, 0..=1 (multiplied with the album's).
+    TrackAmount {
+        track: usize,
+        amount: f64,
+    },
+    /// The album's amount of every move, 0..=1.
+    Amount(f64),
+    /// Accept or reject the loudness plan.
+    Headroom(bool),
+    /// Propose again toward this target.
+    Target(MatchTarget),
+    /// Move the blend between album (0) and references (1); proposes again on release.
+    Blend(f64),
+    /// The blend slider was released: propose again.
+    BlendReleased,
+    /// Propose again with moves bounded to ± this, dB.
+    MaxMove(f64),
+    /// Propose again with the album's loudness spread narrowed to this, LU.
+    Spread(f64),
+    /// Show this tab.
+    Tab(Tab),
+    /// Select track `track` (album order) in the desk.
+    Select(usize),
+    /// Write the accepted moves into the project.
+    Apply,
+    Close,
+}
+
+/// The panel's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    /// Tone moves per track.
+    #[default]
+    Tone,
+    /// The loudness plan.
+    Headroom,
+    /// What each platform's normalisation does to each track.
+    Translation,
+}
+
+/// What the app must do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    None,
+    /// Apply this proposal (its accepted moves and plan) to the project as one undo step.
+    Apply(Box<AlbumProposal>),
+    /// Propose again with these options and [`AssistPanel::show`] the result.
+    Propose(AssistOptions),
+    /// Select this track in the desk.
+    Select(TrackId),
+    /// The proposal changed (ticks, amounts): the tone view's proposed curve follows.
+    Changed,
+}
+
+/// The proposal as Apply hands it over: a track whose amount (album × track) is 0 has its
+/// moves unticked, so it keeps its tone settings instead of getting a neutral EQ at the
+/// moves' frequencies (`assist::apply` replaces the EQ of any track with a ticked move).
+pub fn effective(proposal: &AlbumProposal) -> AlbumProposal {
+    let mut out = proposal.clone();
+    for track in &mut out.tracks {
+        if out.amount * track.amount <= 0.0 {
+            track.moves.iter_mut().for_each(|m| m.accepted = false);
+        }
+    }
+    out
+}
+
+/// The panel: closed, a proposal being reviewed, or why there is none.
+#[derive(Debug, Default)]
+pub struct AssistPanel {
+    shown: Option<Result<AlbumProposal, String>>,
+    /// The options the shown proposal was made with.
+    options: AssistOptions,
+    /// Why the references are not what the user may think (a built-in curve stands in).
+    stand_in: Option<String>,
+    tab: Tab,
+    /// The project the proposal is for (the previews apply it to this).
+    project: Option<Project>,
+    /// The project as Apply would write it (accepted moves at their amounts).
+    applied: Option<Project>,
+    /// Per track: the EQ response the accepted moves would give, dB at `preview_hz()`.
+    previews: Vec<Vec<f64>>,
+}
+
+impl AssistPanel {
+    /// Opens the panel on a fresh proposal for `project` made with `options` (or the reason
+    /// there is none); `stand_in` says when a built-in curve stands in for the references.
+    pub fn show(
+        &mut self,
+        proposal: Result<AlbumProposal, String>,
+        project: &Project,
+        options: AssistOptions,
+        stand_in: Option<String>,
+    ) {
+        self.shown = Some(proposal);
+        self.options = options;
+        self.stand_in = stand_in;
+        self.project = Some(project.clone());
+        self.refresh();
+    }
+
+    /// The project changed under the open panel (an edit in the desk): previews and the
+    /// proposed curves follow it.
+    pub fn set_project(&mut self, project: &Project) {
+        if self.shown.is_none() || self.project.as_ref() == Some(project) {
+            return;
+        }
+        self.project = Some(project.clone());
+        self.refresh();
+    }
+
+    /// The EQ response the accepted moves at the current amounts give each track, dB at the
+    /// preview's frequencies (the chain's own analytic response).
+    pub fn previews(&self) -> &[Vec<f64>] {
+        &self.previews
+    }
+
+    /// The tone settings applying would give `track`, when they differ from its current ones.
+    pub fn proposed_tone(&self, track: TrackId) -> Option<&ToneSettings> {
+        let current = self
+            .project
+            .as_ref()?
+            .tracks
+            .iter()
+            .find(|t| t.id == track)?;
+        let applied = self
+            .applied
+            .as_ref()?
+            .tracks
+            .iter()
+            .find(|t| t.id == track)?;
+        (applied.tone != current.tone).then_some(&applied.tone)
+    }
+
+    fn refresh(&mut self) {
+        self.previews.clear();
+        self.applied = None;
+        let (Some(Ok(proposal)), Some(project)) = (&self.shown, &self.project) else {
+            return;
+        };
+        let applied = crate::assist::apply(project, &effective(proposal));
+        self.previews = applied
+            .tracks
+            .iter()
+            .map(|t| preview::response_db(&t.tone))
+            .collect();
+        self.applied = Some(applied);
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.shown.is_some()
+    }
+
+    /// The proposal under review.
+    pub fn proposal(&self) -> Option<&AlbumProposal> {
+        self.shown.as_ref()?.as_ref().ok()
+    }
+
+    /// The options the proposal under review was made with.
+    pub fn options(&self) -> &AssistOptions {
+        &self.options
+    }
+
+    /// The note shown when a built-in curve stands in for missing reference tracks.
+    pub fn stand_in(&self) -> Option<&str> {
+        self.stand_in.as_deref()
+    }
+
+    /// The tab shown.
+    pub fn tab(&self) -> Tab {
+        self.tab
+    }
+
+    pub fn update(&mut self, message: Message) -> Action {
+        match message {
+            Message::Toggle { track, mv, accept } => self.edit(|p| {
+                if let Some(m) = p.tracks.get_mut(track).and_then(|t| t.moves.get_mut(mv)) {
+                    m.accepted = accept;
+                }
+            }),
+            Message::ToggleTrack { track, accept } => self.edit(|p| {
+                if let Some(t) = p.tracks.get_mut(track) {
+                    t.moves.iter_mut().for_each(|m| m.accepted = accept);
+                }
+            }),
+            Message::ToggleAll(accept) => self.edit(|p| {
+                p.tracks
+                    .iter_mut()
+                    .flat_map(|t| &mut t.moves)
+                    .for_each(|m| m.accepted = accept);
+            }),
+            Message::TrackAmount { track, amount } => self.edit(|p| {
+                if let Some(t) = p.tracks.get_mut(track) {
+                    t.amount = amount.clamp(0.0, 1.0);
+                }
+            }),
+            Message::Amount(amount) => self.edit(|p| p.amount = amount.clamp(0.0, 1.0)),
+            Message::Headroom(accept) => self.edit(|p| p.headroom.accepted = accept),
+            Message::Target(target) => {
+                self.options.target = target;
+                self.propose_again()
+            }
+            Message::Blend(blend) => {
+                self.options.blend = blend.clamp(0.0, 1.0);
+                Action::None
+            }
+            Message::BlendReleased => self.propose_again(),
+            Message::MaxMove(db) => {
+                self.options.max_move_db = db.clamp(MAX_MOVES_DB[0], MAX_MOVES_DB[5]);
+                self.propose_again()
+            }
+            Message::Spread(lu) => {
+                self.options.max_spread_lu = lu.clamp(SPREADS_LU[0], SPREADS_LU[5]);
+                self.propose_again()
+            }
+            Message::Tab(tab) => {
+                self.tab = tab;
+                Action::None
+            }
+            Message::Select(track) => self
+                .proposal()
+                .and_then(|p| p.tracks.get(track))
+                .map_or(Action::None, |t| Action::Select(t.track_id)),
+            Message::Apply => match self.shown.take() {
+                Some(Ok(proposal)) => {
+                    self.forget();
+                    Action::Apply(Box::new(effective(&proposal)))
+                }
+                _ => Action::None,
+            },
+            Message::Close => {
+                self.shown = None;
+                self.forget();
+                Action::Changed
+            }
+        }
+    }
+
+    /// Changes the proposal under review and recomputes what depends on it.
+    fn edit(&mut self, change: impl FnOnce(&mut AlbumProposal)) -> Action {
+        let Some(Ok(proposal)) = &mut self.shown else {
+            return Action::None;
+        };
+        change(proposal);
+        self.refresh();
+        Action::Changed
+    }
+
+    /// Asks for a new proposal under the current options, keeping the album amount.
+    fn propose_again(&mut self) -> Action {
+        if let Some(p) = self.proposal() {
+            self.options.amount = p.amount;
+        }
+        Action::Propose(self.options.clone())
+    }
+
+    fn forget(&mut self) {
+        self.project = None;
+        self.applied = None;
+        self.previews.clear();
+    }
+}

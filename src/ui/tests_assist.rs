@@ -1,0 +1,316 @@
+//! The assistant in the desk and "As on …", at update level: options propose again within
+//! their bounds, amounts scale what is written, the loudness plan is written only when
+//! ticked, undo takes it all back, the tone view draws the proposal, and playback as on a
+//! platform is heard at the platform's loudness.
+
+use super::analysis::Outcome;
+use super::app::{App, Message, Shortcut};
+use super::assist::{Message as A, Tab};
+use super::tests::{analysed, finish, integrated_lufs, null_engine, play_until, real_album_with};
+use super::{demo, transport};
+use crate::assist::{Platform, ToneMoveKind};
+use crate::engine::{Engine, Monitor};
+use crate::project::MatchTarget;
+
+fn assist(app: &mut App, message: A) {
+    let _ = app.update(Message::Assist(message));
+}
+
+/// Every tone move's own largest response over 20 Hz–20 kHz, dB (match curves left out).
+fn largest_moves_db(app: &App) -> Vec<f64> {
+    let bands: Vec<f64> = (0..61).map(|k| 20.0 * 2f64.powf(k as f64 / 6.0)).collect();
+    app.assist_proposal()
+        .unwrap()
+        .tracks
+        .iter()
+        .flat_map(|t| &t.moves)
+        .filter(|m| !matches!(m.kind, ToneMoveKind::MatchCurve { .. }))
+        .map(|m| {
+            m.kind
+                .response_db(&bands, 48_000.0)
+                .iter()
+                .fold(0.0f64, |a, r| a.max(r.abs()))
+        })
+        .collect()
+}
+
+#[test]
+fn a_smaller_largest_move_proposes_again_within_it_and_resets_the_ticks() {
+    let (mut app, _dir) = analysed(Engine::disabled("test"));
+    let _ = app.update(Message::OpenAssist);
+    let at_three = largest_moves_db(&app);
+    assert!(
+        at_three.iter().any(|&db| db > 1.2),
+        "at ±3 dB some move is larger than ±1 dB: {at_three:?}"
+    );
+    assist(&mut app, A::ToggleAll(false));
+    assist(&mut app, A::Amount(0.5));
+    assist(&mut app, A::MaxMove(1.0));
+    let proposal = app.assist_proposal().unwrap();
+    assert_eq!(proposal.max_move_db, 1.0);
+    assert_eq!(proposal.amount, 0.5, "the album amount is kept");
+    let at_one = largest_moves_db(&app);
+    assert!(!at_one.is_empty());
+    assert!(
+        at_one.iter().all(|&db| db <= 1.0 + 1e-6),
+        "every move within ±1 dB: {at_one:?}"
+    );
+    assert!(
+        proposal
+            .tracks
+            .iter()
+            .flat_map(|t| &t.moves)
+            .all(|m| m.accepted),
+        "a new proposal starts with every move ticked"
+    );
+}
+
+#[test]
+fn the_references_target_without_reference_tracks_aims_at_the_built_in_curve() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut document, outcome) = demo::album(dir.path()).unwrap();
+    document.project.references.clear();
+    let outcome = Outcome {
+        references: Vec::new(),
+        references_average: None,
+        ..outcome
+    };
+    let mut app = App::new(document, Engine::disabled("test"));
+    let _ = app.start_analysis();
+    let generation = app.analysis_generation();
+    finish(&mut app, generation, outcome);
+    let _ = app.update(Message::OpenAssist);
+    let album_target = app.assist_proposal().unwrap().target.clone();
+    assert!(app.assist.stand_in().is_none());
+    assist(&mut app, A::Target(MatchTarget::References));
+    let proposal = app.assist_proposal().expect("the built-in curve stands in");
+    assert_ne!(proposal.target.mid_db, album_target.mid_db);
+    assert!(
+        proposal.target.corridor_db.is_some(),
+        "a reference curve has a corridor"
+    );
+    let curve = crate::assist::built_in(crate::assist::DEFAULT_CURVE).unwrap();
+    let note = app.assist.stand_in().expect("the panel says so");
+    assert!(note.contains(&curve.title), "{note}");
+}
+
+#[test]
+fn the_track_and_album_amounts_multiply_in_what_apply_writes_and_undo_restores() {
+    let (mut app, _dir) = analysed(Engine::disabled("test"));
+    let original = app.document().unwrap().project.clone();
+    let _ = app.update(Message::OpenAssist);
+    let proposal = app.assist_proposal().unwrap().clone();
+    let (t, tilt_db) = proposal
+        .tracks
+        .iter()
+        .enumerate()
+        .find_map(|(t, track)| {
+            track.moves.iter().find_map(|m| match m.kind {
+                ToneMoveKind::Tilt { gain_db, .. } if gain_db.abs() > 2.0 => Some((t, gain_db)),
+                _ => None,
+            })
+        })
+        .expect("the demo album has a tilt move");
+    assist(
+        &mut app,
+        A::TrackAmount {
+            track: t,
+            amount: 0.5,
+        },
+    );
+    assist(&mut app, A::Amount(0.5));
+    assist(&mut app, A::Apply);
+    let project = &app.document().unwrap().project;
+    let expected = (tilt_db * 0.25 * 10.0).trunc() / 10.0;
+    assert!(
+        (project.tracks[t].tone.tilt_db - expected).abs() < 1e-9,
+        "{} vs a quarter of {tilt_db}",
+        project.tracks[t].tone.tilt_db
+    );
+    let _ = app.update(Message::Undo);
+    assert_eq!(app.document().unwrap().project, original);
+}
+
+#[test]
+fn the_loudness_plan_is_written_only_when_ticked_and_undo_restores_the_settings() {
+    let (mut app, _dir) = analysed(Engine::disabled("test"));
+    let before = app.document().unwrap().project.settings.clone();
+    assert_eq!(before.album_spread_lu, None);
+    let _ = app.update(Message::OpenAssist);
+    assist(&mut app, A::Spread(2.0));
+    let h = &app.assist_proposal().unwrap().headroom;
+    assert!(h.narrowed && h.accepted, "the 3.6 LU album narrowed to 2");
+    assert!(h.tracks.iter().all(|t| !t.reason.is_empty()));
+    assist(&mut app, A::Tab(Tab::Headroom));
+    assist(&mut app, A::Apply);
+    let settings = &app.document().unwrap().project.settings;
+    assert_eq!(settings.album_spread_lu, Some(2.0));
+    assert_eq!(settings.loudness_mode, crate::project::LoudnessMode::Album);
+    let _ = app.update(Message::Undo);
+    assert_eq!(app.document().unwrap().project.settings, before);
+
+    let _ = app.update(Message::OpenAssist);
+    assert_eq!(
+        app.assist.options().max_spread_lu,
+        2.0,
+        "options remembered"
+    );
+    assist(&mut app, A::Headroom(false));
+    assist(&mut app, A::Apply);
+    let project = &app.document().unwrap().project;
+    assert_eq!(project.settings, before, "unticked: settings kept");
+    assert!(
+        project.tracks.iter().any(|t| t.tone != Default::default()),
+        "the tone moves are still written"
+    );
+}
+
+#[test]
+fn the_tone_view_draws_the_proposed_curve_of_the_track_selected_in_the_panel() {
+    use crate::render::params::{match_curve_db, match_target};
+    let (mut app, _dir) = analysed(Engine::disabled("test"));
+    let _ = app.update(Message::OpenAssist);
+    let proposal = app.assist_proposal().unwrap().clone();
+    assert_eq!(
+        app.tone_shown().unwrap().proposed.is_some(),
+        !proposal.tracks[0].moves.is_empty(),
+        "the first track, selected, shows its proposal if it has one"
+    );
+    let t = proposal
+        .tracks
+        .iter()
+        .rposition(|tr| !tr.moves.is_empty())
+        .unwrap();
+    assist(&mut app, A::Select(t));
+    assert_eq!(app.selected(), Some(proposal.tracks[t].track_id));
+    let input = app.tone_shown().unwrap().clone();
+    let proposed = input
+        .proposed
+        .clone()
+        .expect("the proposal changes this track");
+    let applied = crate::assist::apply(&app.document().unwrap().project, &proposal);
+    assert_eq!(proposed, applied.tracks[t].tone);
+    // Processed curve of the proposal = the track's curve + the chain's response of it.
+    let params = crate::ui::tone_view::params_of(&proposed);
+    let eq = &proposed.match_eq;
+    let target = match_target(eq.target, eq.blend, &input.album, input.references.as_ref());
+    let curve = match_curve_db(&input.analysis, &target, eq.max_db);
+    let bands = &input.analysis.spectrum.bands_hz;
+    let response = |k: usize| {
+        let m = if params.match_amount > 0.0 {
+            params.match_response_db(curve[k])
+        } else {
+            0.0
+        };
+        params.tone_response_db(bands[k], 48_000.0) + m
+    };
+    let k = (0..bands.len())
+        .max_by(|&a, &b| response(a).abs().total_cmp(&response(b).abs()))
+        .unwrap();
+    assert!(response(k).abs() > 0.5, "a visible move: {}", response(k));
+    let read = |app: &App, name: &str| {
+        app.tone_readout(bands[k])
+            .into_iter()
+            .find(|r| r.name == name)
+            .map(|r| r.level_db)
+    };
+    let expected = input.analysis.spectrum.mid_db[k] + response(k);
+    let shown = read(&app, "Proposed").expect("a Proposed reading");
+    assert!((shown - expected).abs() < 1e-9, "{shown} vs {expected}");
+    // Half the amount: the curve follows.
+    assist(
+        &mut app,
+        A::TrackAmount {
+            track: t,
+            amount: 0.5,
+        },
+    );
+    let half = read(&app, "Proposed").unwrap();
+    assert!((half - expected).abs() > 0.2, "{half} vs {expected}");
+    assist(&mut app, A::Close);
+    assert_eq!(app.tone_shown().unwrap().proposed, None);
+    assert_eq!(read(&app, "Proposed"), None);
+}
+
+#[test]
+fn as_on_spotify_a_master_planned_at_minus_9_is_heard_at_minus_14_and_the_original_follows() {
+    let (engine, mut backend) = null_engine();
+    let (mut app, _dir) = real_album_with(engine, |project| {
+        project.settings.target_lufs = -9.0;
+    });
+    assert!((app.figures()[0].mastered_lufs.unwrap() - -9.0).abs() < 1e-9);
+    let _ = app.update(Message::Shortcut(Shortcut::PlayPause));
+    play_until(&mut app, &mut backend, |app| {
+        app.position().playing && !app.position().waiting
+    });
+    backend.render(4_800);
+    let exported = integrated_lufs(&backend.render(48_000));
+    assert!((exported - -9.0).abs() < 0.2, "as exported {exported:.2}");
+
+    let spotify = Message::Transport(transport::Message::PlayAs(Some(Platform::Spotify)));
+    let _ = app.update(spotify);
+    let (gain_db, words) = app
+        .platform_gain()
+        .expect("the transport says what it does");
+    assert!((gain_db - -5.0).abs() < 0.1, "{words}");
+    assert!(words.contains("turned down"), "{words}");
+    backend.render(4_800);
+    let heard = integrated_lufs(&backend.render(48_000));
+    assert!(
+        (heard - -14.0).abs() <= 0.1,
+        "as on Spotify {heard:.2} LUFS"
+    );
+
+    let _ = app.update(Message::Shortcut(Shortcut::ToggleOriginal));
+    assert_eq!(app.monitor(), Monitor::Original);
+    backend.render(4_800);
+    let original = integrated_lufs(&backend.render(48_000));
+    assert!((original - heard).abs() <= 0.2, "original {original:.2}");
+
+    // A fresh program loads through the provider: still as on Spotify.
+    let _ = app.update(Message::Shortcut(Shortcut::ToggleOriginal));
+    let _ = app.update(Message::Transport(transport::Message::Stop));
+    backend.render(480); // the audio thread takes the stop before Space plays again
+    let _ = app.update(Message::Tick);
+    let _ = app.update(Message::Transport(transport::Message::PlayAs(None)));
+    let _ = app.update(Message::Transport(transport::Message::PlayAs(Some(
+        Platform::Youtube,
+    ))));
+    let _ = app.update(Message::Shortcut(Shortcut::PlayPause));
+    play_until(&mut app, &mut backend, |app| {
+        app.position().playing && !app.position().waiting
+    });
+    backend.render(4_800);
+    let youtube = integrated_lufs(&backend.render(48_000));
+    assert!((youtube - -14.0).abs() <= 0.1, "as on YouTube {youtube:.2}");
+    let _ = app.update(Message::Transport(transport::Message::PlayAs(None)));
+    backend.render(4_800);
+    let off = integrated_lufs(&backend.render(48_000));
+    assert!((off - -9.0).abs() <= 0.2, "as exported again {off:.2}");
+}
+
+#[test]
+fn a_live_edit_of_the_target_keeps_playing_at_the_platforms_loudness() {
+    let (engine, mut backend) = null_engine();
+    let (mut app, _dir) = real_album_with(engine, |project| {
+        project.settings.target_lufs = -9.0;
+    });
+    let spotify = Message::Transport(transport::Message::PlayAs(Some(Platform::Spotify)));
+    let _ = app.update(spotify);
+    let _ = app.update(Message::Shortcut(Shortcut::PlayPause));
+    play_until(&mut app, &mut backend, |app| {
+        app.position().playing && !app.position().waiting
+    });
+    backend.render(4_800);
+    let before = integrated_lufs(&backend.render(48_000));
+    assert!((before - -14.0).abs() <= 0.1, "{before:.2}");
+    // Mastered 2 dB quieter: Spotify turns it down 2 dB less, so it is heard as before.
+    let mut settings = app.document().unwrap().project.settings.clone();
+    settings.target_lufs = -11.0;
+    let _ = app.apply_edit(crate::ui::edit::Edit::Album(settings));
+    let (gain_db, words) = app.platform_gain().unwrap();
+    assert!((gain_db - -3.0).abs() < 0.1, "{words}");
+    backend.render(9_600); // the chain's gain glide
+    let after = integrated_lufs(&backend.render(48_000));
+    assert!((after - -14.0).abs() <= 0.15, "after the edit {after:.2}");
+}
