@@ -303,6 +303,16 @@ fn apply_scales_by_amount_saves_and_exports_a_consistent_album() {
         half.tracks[0], a.doc.project.tracks[0],
         "tracks with no move are untouched"
     );
+    // A track turned down to 0 % keeps its own tone, even with its moves ticked.
+    let mut zero = p.clone();
+    let mut own = a.doc.project.clone();
+    own.tracks[5].tone.tilt_db = 1.3;
+    zero.tracks[5].amount = 0.0;
+    assert!(zero.tracks[5].moves.iter().any(|m| m.accepted));
+    assert_eq!(assist::apply(&own, &zero).tracks[5], own.tracks[5]);
+    zero.tracks[5].amount = 1.0;
+    zero.amount = 0.0;
+    assert_eq!(assist::apply(&own, &zero).tracks[5], own.tracks[5]);
     assert_eq!(half.settings.album_spread_lu, Some(6.0));
     assert_eq!(half.settings.loudness_mode, LoudnessMode::Album);
 

@@ -4,8 +4,8 @@
 //! A track with at least one accepted move gets a new tone EQ: its tilt, shelves, bells and match
 //! curve are replaced by the accepted moves, each scaled by the album's amount times the track's
 //! (gains in dB are scaled; the match curve's amount is set). Its input trim, stereo and headroom
-//! settings are kept. Tracks with no accepted move are left exactly as they were. An accepted
-//! headroom proposal sets album mode and the largest spread.
+//! settings are kept. Tracks with no accepted move, or at an amount of 0 %, are left exactly as
+//! they were. An accepted headroom proposal sets album mode and the largest spread.
 
 use super::fit::ToneMoveKind;
 use super::headroom::planned_settings;
@@ -26,10 +26,11 @@ pub fn apply(project: &Project, proposal: &AlbumProposal) -> Project {
             .filter(|m| m.accepted)
             .map(|m| m.kind)
             .collect();
-        if accepted.is_empty() {
+        let a = album_amount * tp.amount.clamp(0.0, 1.0);
+        // At 0 % nothing is applied: the track keeps its own tone, not a flat EQ in its place.
+        if accepted.is_empty() || a <= 0.0 {
             continue;
         }
-        let a = album_amount * tp.amount.clamp(0.0, 1.0);
         track.tone = tone_with(&track.tone, &accepted, a);
     }
     if proposal.headroom.accepted {

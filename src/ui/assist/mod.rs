@@ -99,19 +99,6 @@ pub enum Action {
     Changed,
 }
 
-/// The proposal as Apply hands it over: a track whose amount (album × track) is 0 has its
-/// moves unticked, so it keeps its tone settings instead of getting a neutral EQ at the
-/// moves' frequencies (`assist::apply` replaces the EQ of any track with a ticked move).
-pub fn effective(proposal: &AlbumProposal) -> AlbumProposal {
-    let mut out = proposal.clone();
-    for track in &mut out.tracks {
-        if out.amount * track.amount <= 0.0 {
-            track.moves.iter_mut().for_each(|m| m.accepted = false);
-        }
-    }
-    out
-}
-
 /// The panel: closed, a proposal being reviewed, or why there is none.
 #[derive(Debug, Default)]
 pub struct AssistPanel {
@@ -185,7 +172,7 @@ impl AssistPanel {
         let (Some(Ok(proposal)), Some(project)) = (&self.shown, &self.project) else {
             return;
         };
-        let applied = crate::assist::apply(project, &effective(proposal));
+        let applied = crate::assist::apply(project, proposal);
         self.previews = applied
             .tracks
             .iter()
@@ -271,7 +258,7 @@ impl AssistPanel {
             Message::Apply => match self.shown.take() {
                 Some(Ok(proposal)) => {
                     self.forget();
-                    Action::Apply(Box::new(effective(&proposal)))
+                    Action::Apply(Box::new(proposal))
                 }
                 _ => Action::None,
             },

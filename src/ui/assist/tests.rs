@@ -102,7 +102,7 @@ fn the_track_amount_times_the_album_amount_scales_what_apply_writes_and_the_prev
     let (zero, _) = written(&panel);
     assert_eq!(zero, 0.0);
     assert_eq!(panel.proposed_tone(project.tracks[t].id), None);
-    let kept = assist::apply(&project, &super::effective(panel.proposal().unwrap()));
+    let kept = assist::apply(&project, panel.proposal().unwrap());
     assert_eq!(
         kept.tracks[t].tone, project.tracks[t].tone,
         "its tone settings stay as they were"
