@@ -20,6 +20,10 @@ pub const LOUDNESS_TOLERANCE_LU: f64 = 0.03;
 /// Gains smaller than this are treated as none, dB: far below what targeting needs (±0.1 LU), and
 /// it keeps a track that is already on target bit-identical.
 pub const GAIN_SNAP_DB: f64 = 0.01;
+/// Loudness gained per dB of gain, assumed for the first correction when the limiter is working
+/// (LU/dB). Measured on the corpus albums at 2-7 dB of peak reduction: 0.79-0.89. Assuming 1
+/// undershoots by about a fifth of the error and costs a third render on most limited tracks.
+pub const FIRST_SLOPE_WHEN_LIMITING: f64 = 0.85;
 /// The chain's gain range, dB.
 pub const MAX_GAIN_DB: f64 = 24.0;
 
@@ -242,6 +246,9 @@ pub fn render_track(
                     Some((g0, l0)) if (gain_db - g0).abs() > 1e-6 => {
                         ((now - l0) / (gain_db - g0)).clamp(0.1, 1.0)
                     }
+                    // One try so far: below the limiter's threshold loudness follows gain 1:1;
+                    // once it limits, each dB of gain adds less (limited peaks stay put).
+                    _ if gr.max_db > 0.0 => FIRST_SLOPE_WHEN_LIMITING,
                     _ => 1.0,
                 };
                 if error > 0.0 && gain_db >= cap_db - 1e-9 {
