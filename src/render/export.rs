@@ -1,6 +1,6 @@
 //! The mastered album folder: every track rendered through the chain, dithered, written, measured
-//! back from the written file, with `report.json`, `report.md`, a copy of the project and, for CD,
-//! an optional album WAV with a cue sheet. Written into `DIR.partial`, renamed when all succeeded.
+//! on the samples written (exactly as the file reads back), with `report.json`, `report.md`, a copy
+//! of the project and, for CD, an optional album WAV with a cue sheet. Written into `DIR.partial`, renamed when all succeeded.
 
 use super::album::{plan_album, AlbumPlan};
 use super::encode::{interleave, write_flac, write_wav_float, write_wav_int, EncodeError};
@@ -9,6 +9,7 @@ use super::report::{describe_moves, markdown, AlbumReport, Figures, TrackReport}
 use super::track::{render_track, RenderError};
 use crate::analysis::{analyze_loudness, AnalysisCache, TrackAnalysis};
 use crate::dsp::dither::{quantize_stereo, Tpdf};
+use crate::media::AudioBuffer;
 use crate::project::{AlbumSettings, BitDepth, Document, ExportFormat};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -279,6 +280,20 @@ fn figures(a: &TrackAnalysis) -> Figures {
     }
 }
 
+/// Interleaved stereo `bits`-bit integers as planar f32, the way a decoder converts them (a
+/// division by a power of two, exact in f32).
+fn integers_as_read(samples: &[i32], bits: u32, sample_rate_hz: u32) -> AudioBuffer {
+    let scale = (1u64 << (bits - 1)) as f32;
+    let (left, right) = samples
+        .chunks_exact(2)
+        .map(|f| (f[0] as f32 / scale, f[1] as f32 / scale))
+        .unzip();
+    AudioBuffer {
+        sample_rate_hz,
+        channels: [left, right],
+    }
+}
+
 /// Renders, writes and measures one track.
 fn export_one(
     doc: &Document,
@@ -330,8 +345,12 @@ fn export_one(
         BitDepth::Int24 => Some(24),
         BitDepth::Float32 => None,
     };
-    match bits {
-        None => write_wav_float(&path, output_rate_hz, &interleave(left, right))?,
+    // What the file holds, as a decoder will read it back: measured below.
+    let written = match bits {
+        None => {
+            write_wav_float(&path, output_rate_hz, &interleave(left, right))?;
+            rendered.audio
+        }
         Some(bits) => {
             // TPDF dither is the very last step, seeded per track so an export is reproducible.
             let mut tpdf = Tpdf::new(0x1a7e_0000 + number as u64);
@@ -342,19 +361,22 @@ fn export_one(
                 ExportFormat::Wav => write_wav_int(&path, output_rate_hz, bits as u16, &samples)?,
                 ExportFormat::Flac => write_flac(&path, output_rate_hz, bits as u16, &samples)?,
             }
+            drop(rendered.audio);
+            integers_as_read(&samples, bits, output_rate_hz)
         }
-    }
+    };
 
-    // Measured on the written file, decoded back: what the listener will get.
+    // Measured on the written samples, exactly as a decoder reads the file back (integer / 2^(bits-1),
+    // both exact in f32; `tests/render_export.rs` holds the report equal to a fresh decode and
+    // analysis of every written file): what the listener will get, without reading it again.
     progress(ExportProgress {
         track: i,
         total,
         stage: Stage::Measuring,
     });
-    let written = crate::media::decode_file(&path)
-        .map_err(|e| fail(format!("the written file does not read back: {e}")))?;
     // Loudness figures only: the written file's spectrum is not reported.
-    let after = analyze_loudness(&written.audio);
+    let after = analyze_loudness(&written);
+    drop(written);
     let mut warnings = decoded_notices;
     warnings.extend(rendered.warnings.iter().cloned());
     if let Some(tp) = after.true_peak_dbtp {
