@@ -538,3 +538,26 @@ fn the_assistant_proposes_applies_only_accepted_moves_and_undo_takes_them_back()
     let _ = app.update(Message::Undo);
     assert_eq!(app.document().unwrap().project, original, "one undo step");
 }
+
+#[test]
+fn space_right_after_stop_plays_again() {
+    let (engine, mut backend) = null_engine();
+    let (mut app, _dir) = real_album(engine);
+    let _ = app.update(Message::Shortcut(Shortcut::PlayPause));
+    play_until(&mut app, &mut backend, |app| {
+        app.position().playing && !app.position().waiting
+    });
+    let _ = app.update(Message::Transport(transport::Message::Stop));
+    assert!(
+        !app.position().playing,
+        "stopped at once, before the engine reports it: {:?}",
+        app.position()
+    );
+    // The audio thread has taken the stop; no tick has told the desk yet. Space plays.
+    backend.render(480);
+    let _ = app.update(Message::Shortcut(Shortcut::PlayPause));
+    let heard = play_until(&mut app, &mut backend, |app| {
+        app.position().playing && !app.position().waiting && app.position().position_s > 0.2
+    });
+    assert!(heard.iter().any(|s| s.abs() > 0.01), "it plays sound again");
+}

@@ -270,8 +270,9 @@ fn as_on_spotify_a_master_planned_at_minus_9_is_heard_at_minus_14_and_the_origin
     // A fresh program loads through the provider: still as on Spotify.
     let _ = app.update(Message::Shortcut(Shortcut::ToggleOriginal));
     let _ = app.update(Message::Transport(transport::Message::Stop));
-    backend.render(480); // the audio thread takes the stop before Space plays again
-    let _ = app.update(Message::Tick);
+    // The audio thread takes the stop before Space (no tick in between: the desk must not still
+    // believe it plays, or Space would pause).
+    backend.render(480);
     let _ = app.update(Message::Transport(transport::Message::PlayAs(None)));
     let _ = app.update(Message::Transport(transport::Message::PlayAs(Some(
         Platform::Youtube,

@@ -244,12 +244,16 @@ impl App {
 
     pub(crate) fn transport_message(&mut self, message: transport::Message) -> Task<Message> {
         use transport::Message as T;
+        // The engine reports a pause or stop on its next callback; until then the desk must not
+        // think it still plays (Space right after would pause instead of playing).
+        let mut halted = false;
         match message {
             T::PlayPause => {
                 let selected = self.selected;
                 let here = self.playback.current_track();
                 if self.playback.position.playing {
                     self.engine.pause();
+                    halted = true;
                 } else if self.playback.started && (here == selected || here.is_none()) {
                     self.engine.play();
                 } else {
@@ -259,6 +263,7 @@ impl App {
             T::Stop => {
                 self.engine.stop();
                 self.playback.started = false;
+                halted = true;
             }
             T::PlayAlbum => self.start(Mode::Album),
             T::Transition => self.start(Mode::Transition),
@@ -303,6 +308,10 @@ impl App {
             }
         }
         self.playback.position = self.engine.position();
+        if halted {
+            self.playback.position.playing = false;
+            self.playback.position.waiting = false;
+        }
         Task::none()
     }
 
