@@ -57,6 +57,10 @@ pub fn assist_on_albums(albums: &[(String, Vec<PathBuf>)]) {
         project.album.title = name.clone();
         let opts = AssistOptions {
             max_move_db: max_move_db(),
+            max_bells: std::env::var("LATHE_ASSIST_MAX_BELLS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(AssistOptions::default().max_bells),
             ..AssistOptions::default()
         };
         let start = std::time::Instant::now();

@@ -8,6 +8,36 @@ use std::f64::consts::PI;
 /// Biquad as `([b0, b1, b2], [a1, a2])` with `a0 = 1`.
 type Biquad = ([f64; 3], [f64; 2]);
 
+/// The K-weighting filter in the time domain: its two stages as transposed-direct-form-II
+/// biquads in f64, for the loudness meters (analysis and the render's gain search).
+#[derive(Debug, Clone, Copy)]
+pub struct KFilter {
+    stages: [(Biquad, [f64; 2]); 2],
+}
+
+impl KFilter {
+    /// The filter at `rate_hz`, at rest.
+    pub fn new(rate_hz: f64) -> KFilter {
+        let [a, b] = stages(rate_hz);
+        KFilter {
+            stages: [(a, [0.0; 2]), (b, [0.0; 2])],
+        }
+    }
+
+    /// Filters one sample.
+    #[inline]
+    pub fn tick(&mut self, x: f64) -> f64 {
+        let mut v = x;
+        for ((b, a), s) in self.stages.iter_mut() {
+            let y = b[0] * v + s[0];
+            s[0] = b[1] * v - a[0] * y + s[1];
+            s[1] = b[2] * v - a[1] * y;
+            v = y;
+        }
+        v
+    }
+}
+
 fn stages(rate_hz: f64) -> [Biquad; 2] {
     // Stage 1: high shelf (head acoustics).
     let (f0, gain_db, q) = (1681.974450955533, 3.999843853973347, 0.7071752369554196);

@@ -8,57 +8,8 @@
 //! only whole steps, blocks below -70 LUFS dropped, then the -10 LU relative gate. A test checks
 //! it agrees with ebur128 within 1e-6 LU.
 
-use std::f64::consts::PI;
-
-/// Absolute gate, LUFS.
-const ABSOLUTE_GATE_LUFS: f64 = -70.0;
-/// Relative gate, LU below the loudness of the blocks above the absolute gate.
-const RELATIVE_GATE_LU: f64 = -10.0;
-
-/// A transposed-direct-form-II biquad in f64, `a0 = 1`.
-#[derive(Clone, Copy)]
-struct Biquad {
-    b: [f64; 3],
-    a: [f64; 2],
-    s: [f64; 2],
-}
-
-impl Biquad {
-    #[inline]
-    fn tick(&mut self, x: f64) -> f64 {
-        let y = self.b[0] * x + self.s[0];
-        self.s[0] = self.b[1] * x - self.a[0] * y + self.s[1];
-        self.s[1] = self.b[2] * x - self.a[1] * y;
-        y
-    }
-}
-
-/// The K-weighting filter's two stages at `rate_hz`, from libebur128's analogue parameters.
-fn k_weighting(rate_hz: f64) -> [Biquad; 2] {
-    let (f0, gain_db, q) = (1681.974450955533, 3.999843853973347, 0.7071752369554196);
-    let k = (PI * f0 / rate_hz).tan();
-    let vh = 10f64.powf(gain_db / 20.0);
-    let vb = vh.powf(0.4996667741545416);
-    let a0 = 1.0 + k / q + k * k;
-    let shelf = Biquad {
-        b: [
-            (vh + vb * k / q + k * k) / a0,
-            2.0 * (k * k - vh) / a0,
-            (vh - vb * k / q + k * k) / a0,
-        ],
-        a: [2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0],
-        s: [0.0; 2],
-    };
-    let (f0, q) = (38.13547087602444, 0.5003270373238773);
-    let k = (PI * f0 / rate_hz).tan();
-    let a0 = 1.0 + k / q + k * k;
-    let highpass = Biquad {
-        b: [1.0, -2.0, 1.0],
-        a: [2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0],
-        s: [0.0; 2],
-    };
-    [shelf, highpass]
-}
+use crate::analysis::kweight::KFilter;
+use crate::analysis::loudness::integrated_from_steps;
 
 /// Integrated loudness of `gap_frames` of digital silence followed by `left`/`right` at
 /// `rate_hz`, LUFS; `None` when no 400 ms block is above the gates (silence, too short).
@@ -76,33 +27,14 @@ pub fn integrated_lufs_after_gap(
     // Energy (sum of squares over both channels) per whole 100 ms step. Silence filters to
     // silence, so the gap only shifts where the steps fall.
     let mut steps = vec![0.0f64; frames / step];
-    let [mut l1, mut l2] = k_weighting(rate_hz as f64);
-    let [mut r1, mut r2] = k_weighting(rate_hz as f64);
+    let (mut kl, mut kr) = (KFilter::new(rate_hz as f64), KFilter::new(rate_hz as f64));
     let whole = steps.len() * step;
     for (pos, (l, r)) in (gap_frames..whole).zip(left.iter().zip(right)) {
-        let yl = l2.tick(l1.tick(*l as f64));
-        let yr = r2.tick(r1.tick(*r as f64));
+        let yl = kl.tick(*l as f64);
+        let yr = kr.tick(*r as f64);
         steps[pos / step] += yl * yl + yr * yr;
     }
-    let gate = 10f64.powf((ABSOLUTE_GATE_LUFS + 0.691) / 10.0);
-    let block_frames = (4 * step) as f64;
-    let blocks: Vec<f64> = steps
-        .windows(4)
-        .map(|w| (w[0] + w[1] + w[2] + w[3]) / block_frames)
-        .filter(|&e| e >= gate)
-        .collect();
-    if blocks.is_empty() {
-        return None;
-    }
-    let relative =
-        blocks.iter().sum::<f64>() / blocks.len() as f64 * 10f64.powf(RELATIVE_GATE_LU / 10.0);
-    let (sum, count) = blocks
-        .iter()
-        .filter(|&&e| e >= relative)
-        .fold((0.0, 0usize), |(s, n), e| (s + e, n + 1));
-    (count > 0)
-        .then(|| 10.0 * (sum / count as f64).log10() - 0.691)
-        .filter(|l| l.is_finite())
+    integrated_from_steps(&steps, step)
 }
 
 #[cfg(test)]
