@@ -7,10 +7,11 @@
 //! 2. The engine's peak memory with a 16-track album loaded and played in album mode, every
 //!    track reached by skipping through it (the corpus from ../shared/corpus/fetch-albums.sh).
 
+#[path = "sections/corpus.rs"]
+mod corpus;
 use lathe::dsp::{Bell, Chain, ChainParams, MatchKernel};
 use lathe::engine::{Engine, Program, Source, SourceSettings};
 use lathe::media::AudioBuffer;
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 const RATE: u32 = 48_000;
@@ -153,30 +154,8 @@ fn rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-fn corpus_tracks() -> Vec<PathBuf> {
-    let root = std::env::var_os("LATHE_CORPUS")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache/lathe-corpus")))
-        .unwrap_or_default();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .flat_map(|album| {
-            std::fs::read_dir(album.path())
-                .into_iter()
-                .flatten()
-                .flatten()
-        })
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "flac"))
-        .collect();
-    files.sort();
-    files
-}
-
 fn album_memory() {
-    let files = corpus_tracks();
+    let files = corpus::tracks();
     if files.len() < 16 {
         println!(
             "\n== engine memory: needs the 16-track corpus (../shared/corpus/fetch-albums.sh)"

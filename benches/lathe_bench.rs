@@ -6,6 +6,8 @@
 
 #[path = "sections/assist.rs"]
 mod assist;
+#[path = "sections/corpus.rs"]
+mod corpus;
 
 use lathe::analysis::{analyze_batch, BatchProgress};
 use std::path::{Path, PathBuf};
@@ -21,7 +23,7 @@ fn main() {
         .filter(|a| !a.starts_with('-'))
         .collect();
     let wants = |name: &str| filter.is_empty() || filter.iter().any(|f| name.contains(f.as_str()));
-    let Some(albums) = corpus_albums() else {
+    let Some(albums) = corpus::albums() else {
         println!(
             "no corpus: run ../shared/corpus/fetch-albums.sh (or set LATHE_CORPUS) and try again"
         );
@@ -224,33 +226,6 @@ fn loudnorm_two_pass(files: &[PathBuf], tmp: &Path) -> (f64, Vec<Measured>) {
 }
 
 /// Albums (folders of FLAC files) in the corpus, sorted.
-fn corpus_albums() -> Option<Vec<(String, Vec<PathBuf>)>> {
-    let root = std::env::var_os("LATHE_CORPUS")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache/lathe-corpus")))?;
-    // fetch-albums.sh writes <root>/<album>/*.flac; ALBUMS.md names them albums/<album>.
-    let root = if root.join("albums").is_dir() {
-        root.join("albums")
-    } else {
-        root
-    };
-    let mut albums = Vec::new();
-    for entry in std::fs::read_dir(root).ok()?.flatten() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(entry.path())
-            .ok()?
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "flac"))
-            .collect();
-        files.sort();
-        if !files.is_empty() {
-            albums.push((entry.file_name().to_string_lossy().into_owned(), files));
-        }
-    }
-    albums.sort();
-    (!albums.is_empty()).then_some(albums)
-}
-
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
