@@ -67,11 +67,17 @@ impl LoudnessMeter {
     /// Feeds one chunk (both slices the same length, at most `chunk_frames()`) and takes a
     /// short-term reading. Samples must be finite.
     pub fn push(&mut self, left: &[f32], right: &[f32]) {
-        let [kl, kr] = &mut self.filters;
+        // The filters by value: their state stays in registers through the loop (behind a
+        // reference it went to memory every sample, about three times slower).
+        let [mut kl, mut kr] = self.filters;
         let mut chunk_energy = 0.0;
         let (mut energy, mut filled) = self.partial;
+        // A separate pass: it vectorises, and keeps the filter loop free of it.
+        self.sample_peak = left
+            .iter()
+            .chain(right)
+            .fold(self.sample_peak, |m, x| m.max(x.abs()));
         for (&l, &r) in left.iter().zip(right) {
-            self.sample_peak = self.sample_peak.max(l.abs()).max(r.abs());
             let (yl, yr) = (kl.tick(l as f64), kr.tick(r as f64));
             let e = yl * yl + yr * yr;
             energy += e;
@@ -92,6 +98,7 @@ impl LoudnessMeter {
             }
         }
         self.partial = (energy, filled);
+        self.filters = [kl, kr];
         let frames = left.len().min(right.len());
         if self.recent.len() == SHORT_TERM_CHUNKS {
             self.recent.pop_front();

@@ -60,21 +60,26 @@ pub fn quantize_stereo(
     left: &[f32],
     right: &[f32],
     bits: u32,
-    mut dither: Option<&mut Tpdf>,
+    dither: Option<&mut Tpdf>,
     out: &mut Vec<i32>,
 ) {
     let scale = full_scale(bits);
-    out.reserve(2 * left.len().min(right.len()));
-    for (&l, &r) in left.iter().zip(right) {
-        for s in [l, r] {
-            let q = if s == 0.0 {
-                0
-            } else {
-                let offset = dither.as_deref_mut().map_or(0.0, Tpdf::next_lsb);
-                quantize_scaled(s, scale, offset)
-            };
-            out.push(q);
+    let frames = left.len().min(right.len());
+    let start = out.len();
+    out.resize(start + 2 * frames, 0);
+    // The generator by value and the output as a slice: no call in the loop, so the state stays
+    // in registers (through the reference it went to memory every sample).
+    let mut tpdf = dither.as_deref().cloned();
+    for ((&l, &r), pair) in left.iter().zip(right).zip(out[start..].chunks_exact_mut(2)) {
+        for (s, q) in [l, r].into_iter().zip(pair) {
+            if s != 0.0 {
+                let offset = tpdf.as_mut().map_or(0.0, Tpdf::next_lsb);
+                *q = quantize_scaled(s, scale, offset);
+            }
         }
+    }
+    if let (Some(d), Some(t)) = (dither, tpdf) {
+        *d = t;
     }
 }
 
