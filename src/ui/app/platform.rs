@@ -6,8 +6,8 @@
 
 use super::App;
 use crate::assist::Platform;
-use crate::engine::{SourceKey, SourceSettings};
-use crate::player::{self, REFERENCE_KEY_BASE};
+use crate::engine::SourceSettings;
+use crate::player;
 
 impl App {
     /// Plays every track as `platform` would (`None`: as exported): loaded tracks change at
@@ -17,15 +17,7 @@ impl App {
         let Some(rate) = self.engine.output_rate_hz() else {
             return;
         };
-        if let Some(provider) = self.provider(rate) {
-            self.engine.set_provider(provider);
-        }
-        let resident: Vec<SourceKey> = self
-            .engine
-            .resident()
-            .into_iter()
-            .filter(|k| *k < REFERENCE_KEY_BASE)
-            .collect();
+        let resident = self.reprovide(rate);
         let Ok(mut sent) = self.playback.sent.lock() else {
             return;
         };

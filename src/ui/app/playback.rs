@@ -391,24 +391,30 @@ impl App {
         self.playback.started = true;
     }
 
+    /// Points the engine's provider at the current settings, so later loads follow them, and
+    /// returns the tracks already loaded (references excluded), whose settings the caller
+    /// changes at once.
+    pub(super) fn reprovide(&mut self, rate_hz: u32) -> Vec<SourceKey> {
+        if let Some(provider) = self.provider(rate_hz) {
+            self.engine.set_provider(provider);
+        }
+        self.engine
+            .resident()
+            .into_iter()
+            .filter(|k| *k < REFERENCE_KEY_BASE)
+            .collect()
+    }
+
     /// After an edit: later loads use the new settings; loaded tracks hear it at once (predicted
     /// gain), and the playing one is re-solved exactly once edits settle.
     pub(crate) fn follow_edit(&mut self) -> Task<Message> {
         let Some(rate) = self.engine.output_rate_hz() else {
             return Task::none();
         };
-        if let Some(provider) = self.provider(rate) {
-            self.engine.set_provider(provider);
-        }
+        let resident = self.reprovide(rate);
         let Some((doc, plan)) = self.planned().map(|(d, p)| (d.clone(), p.clone())) else {
             return Task::none();
         };
-        let resident: Vec<SourceKey> = self
-            .engine
-            .resident()
-            .into_iter()
-            .filter(|k| *k < REFERENCE_KEY_BASE)
-            .collect();
         for key in resident {
             let Some(index) = doc.project.tracks.iter().position(|t| t.id.0 == key) else {
                 continue;
