@@ -86,11 +86,16 @@ struct Album {
 }
 
 fn album() -> Album {
+    album_of(shapes())
+}
+
+/// An album of the base noise shaped by each of `shapes` (tone, level dB), written and analysed.
+fn album_of(shapes: Vec<(ChainParams, f64)>) -> Album {
     let dir = tempfile::tempdir().unwrap();
     let base = base_noise(12.0);
     let mut tracks = Vec::new();
     let mut analyses = Vec::new();
-    for (i, (params, level_db)) in shapes().into_iter().enumerate() {
+    for (i, (params, level_db)) in shapes.into_iter().enumerate() {
         let p = ChainParams {
             gain_db: level_db,
             ..params
@@ -202,7 +207,27 @@ fn proposals_undo_known_tone_differences_and_leave_close_tracks_alone() {
             t.moves
         );
         assert!(t.predicted_deviation_db.unwrap() < 0.3, "{t:#?}");
-        assert!(t.deviation_db.unwrap() > 1.0);
+        // The deviation found is the known shaping's own (RMS, level removed).
+        let shaping: Vec<f64> = bands
+            .iter()
+            .map(|&f| known.tone_response_db(f, RATE as f64))
+            .collect();
+        let idx: Vec<usize> = (0..bands.len())
+            .filter(|&i| (40.0..=16000.0).contains(&bands[i]))
+            .collect();
+        let mean = idx.iter().map(|&i| shaping[i]).sum::<f64>() / idx.len() as f64;
+        let known_rms = (idx
+            .iter()
+            .map(|&i| (shaping[i] - mean).powi(2))
+            .sum::<f64>()
+            / idx.len() as f64)
+            .sqrt();
+        let found = t.deviation_db.unwrap();
+        assert!(
+            (found - known_rms).abs() < 0.2,
+            "track {}: deviation {found:.2} dB, known shaping {known_rms:.2} dB",
+            n + 1
+        );
     }
     // Close tracks: no move, and the summary says why.
     assert!(
@@ -210,6 +235,89 @@ fn proposals_undo_known_tone_differences_and_leave_close_tracks_alone() {
         "{}",
         p.tracks[4].summary
     );
+}
+
+#[test]
+fn what_broad_moves_cannot_reach_goes_to_a_stored_curve_within_the_bound() {
+    // Four neutral tracks and one with +7 dB around 250 Hz and −7 dB around 4 kHz (one-octave
+    // bells): more than one move of ±3 dB can undo in either place.
+    let bell = |freq_hz: f64, gain_db: f64| lathe::dsp::Bell {
+        enabled: true,
+        freq_hz,
+        gain_db,
+        q: 1.41,
+    };
+    let neutral = ChainParams {
+        limiter_enabled: false,
+        ..ChainParams::default()
+    };
+    let mut odd = neutral;
+    odd.bells[0] = bell(250.0, 7.0);
+    odd.bells[1] = bell(4000.0, -7.0);
+    let shapes = vec![
+        (neutral, 0.0),
+        (neutral, -2.0),
+        (odd, -1.0),
+        (neutral, -3.0),
+        (neutral, -4.0),
+    ];
+    let a = album_of(shapes);
+    let bands = lathe::analysis::spectrum::band_centers_hz();
+    let p = proposal(&a, &AssistOptions::default());
+    let t = &p.tracks[2];
+    let curve = t
+        .moves
+        .iter()
+        .find_map(|m| match &m.kind {
+            ToneMoveKind::MatchCurve { max_db, points } => Some((max_db, points, &m.reason)),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("a stored curve follows the broad moves: {t:#?}"));
+    assert_eq!(*curve.0, 3.0);
+    assert!(
+        curve.1.iter().all(|q| q.gain_db.abs() <= 3.0),
+        "{:?}",
+        curve.1
+    );
+    assert!(curve.2.contains("match curve"), "{}", curve.2);
+    // Each move within ±3 dB on its own, the curve included.
+    for m in &t.moves {
+        let peak = match &m.kind {
+            ToneMoveKind::MatchCurve { points, .. } => {
+                points.iter().fold(0.0f64, |a, q| a.max(q.gain_db.abs()))
+            }
+            k => k
+                .response_db(&bands, RATE as f64)
+                .iter()
+                .fold(0.0f64, |a, r| a.max(r.abs())),
+        };
+        assert!(peak <= 3.0 + 0.06, "{m:?}: {peak}");
+    }
+    // Together they undo most of the 7 dB shaping; broad moves alone would not.
+    let before = t.deviation_db.unwrap();
+    let after = t.predicted_deviation_db.unwrap();
+    assert!(
+        after < 0.35 * before,
+        "{before:.2} → {after:.2}: {}",
+        t.summary
+    );
+    assert!(
+        t.summary.contains("broad moves alone would leave"),
+        "{}",
+        t.summary
+    );
+    // The neutral tracks stay as they are.
+    for n in [0, 1, 3, 4] {
+        assert!(p.tracks[n].moves.is_empty(), "{:#?}", p.tracks[n]);
+    }
+    // Applied, the project stores the curve as proposed, at the amount.
+    let mut half = p.clone();
+    half.amount = 0.5;
+    let applied = assist::apply(&a.doc.project, &half);
+    let eq = &applied.tracks[2].tone.match_eq;
+    assert_eq!(&eq.curve, curve.1);
+    assert_eq!(eq.amount, 0.5);
+    assert_eq!(eq.max_db, 3.0);
 }
 
 #[test]

@@ -166,6 +166,40 @@ fn invalid_values_are_refused_with_the_track_named() {
         .unwrap_err()
         .to_string()
         .contains("gap_before_s"));
+    // A stored match curve with a point at 0 Hz is refused, and the message says how to recover.
+    let p = write(
+        dir.path(),
+        "r.json",
+        r#"{"schema_version": 1, "album": {"title": "x"}, "tracks": [{"id": 1, "title": "One", "source": "a.wav",
+            "tone": {"match_eq": {"amount": 1, "curve": [{"freq_hz": 100, "gain_db": 2}, {"freq_hz": 0, "gain_db": 1}]}}}]}"#,
+    );
+    let msg = Document::load(&p).unwrap_err().to_string();
+    assert!(
+        msg.contains("track 1") && msg.contains("match curve") && msg.contains("0 Hz"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_stored_match_curve_survives_a_save_and_is_absent_when_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = Document::load(&golden()).unwrap();
+    doc.path = dir.path().join("album.json");
+    let empty = serde_json::to_string(&doc.project).unwrap();
+    assert!(!empty.contains("\"curve\""), "no stored curve, no key");
+    doc.project.tracks[0].tone.match_eq.curve = vec![
+        lathe::project::CurvePoint {
+            freq_hz: 63.0,
+            gain_db: -2.5,
+        },
+        lathe::project::CurvePoint {
+            freq_hz: 8000.0,
+            gain_db: 1.25,
+        },
+    ];
+    doc.save().unwrap();
+    let back = Document::load(&doc.path).unwrap();
+    assert_eq!(back.project, doc.project);
 }
 
 #[test]

@@ -572,3 +572,58 @@ fn cd_image_has_frame_aligned_indexes_and_the_same_samples() {
         "the image holds the track files' samples"
     );
 }
+
+#[test]
+fn a_stored_match_curve_is_what_the_export_applies() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = synthetic_album(dir.path());
+    doc.project.tracks.truncate(2);
+    doc.project.tracks[1].tone = ToneSettings::default();
+    // Quiet enough for no limiting: the spectra differ only by the curve.
+    let s = AlbumSettings {
+        target_lufs: -20.0,
+        ..AlbumSettings::default()
+    };
+    let plain = export(&doc, &options(dir.path().join("plain"), s.clone())).unwrap();
+    // +3 dB at 100 Hz and below, falling linearly in log frequency to 0 dB at 1 kHz and above.
+    doc.project.tracks[1].tone.match_eq.amount = 1.0;
+    doc.project.tracks[1].tone.match_eq.curve = vec![
+        CurvePoint {
+            freq_hz: 100.0,
+            gain_db: 3.0,
+        },
+        CurvePoint {
+            freq_hz: 1000.0,
+            gain_db: 0.0,
+        },
+    ];
+    let curved = export(&doc, &options(dir.path().join("curved"), s)).unwrap();
+    let spectrum = |summary: &lathe::render::export::ExportSummary| {
+        let file = summary.dir.join(&summary.report.tracks[1].file);
+        analyze_file(&file, &AtomicBool::new(false))
+            .unwrap()
+            .spectrum
+    };
+    let (a, b) = (spectrum(&plain), spectrum(&curved));
+    let diff: Vec<f64> = a.mid_db.iter().zip(&b.mid_db).map(|(x, y)| y - x).collect();
+    // The spectra are loudness-normalised: read the change against 2–8 kHz, where the curve is 0.
+    let at = |lo: f64, hi: f64| {
+        let v: Vec<f64> = a
+            .bands_hz
+            .iter()
+            .zip(&diff)
+            .filter(|(f, _)| (lo..=hi).contains(*f))
+            .map(|(_, d)| *d)
+            .collect();
+        v.iter().sum::<f64>() / v.len() as f64
+    };
+    let reference = at(2000.0, 8000.0);
+    let low = at(60.0, 80.0) - reference;
+    let mid = at(300.0, 330.0) - reference;
+    assert!((low - 3.0).abs() < 0.3, "below 100 Hz: {low:.2} dB");
+    let expected_mid = 3.0 * (1.0 - (315f64 / 100.0).log10());
+    assert!(
+        (mid - expected_mid).abs() < 0.3,
+        "at 315 Hz: {mid:.2} dB vs {expected_mid:.2}"
+    );
+}

@@ -24,7 +24,7 @@ pub fn apply(project: &Project, proposal: &AlbumProposal) -> Project {
             .moves
             .iter()
             .filter(|m| m.accepted)
-            .map(|m| m.kind)
+            .map(|m| m.kind.clone())
             .collect();
         let a = album_amount * tp.amount.clamp(0.0, 1.0);
         // At 0 % nothing is applied: the track keeps its own tone, not a flat EQ in its place.
@@ -74,16 +74,13 @@ fn tone_with(current: &ToneSettings, moves: &[ToneMoveKind], amount: f64) -> Ton
                 });
             }
             ToneMoveKind::Bell { .. } => {}
-            ToneMoveKind::MatchCurve {
-                target,
-                blend,
-                max_db,
-            } => {
+            ToneMoveKind::MatchCurve { max_db, ref points } => {
+                // The curve is stored as proposed (100 %); the stage's amount scales it.
                 tone.match_eq = MatchEq {
-                    target,
-                    blend,
                     amount: amount.clamp(0.0, 1.0),
                     max_db,
+                    curve: points.clone(),
+                    ..MatchEq::default()
                 };
             }
         }

@@ -11,7 +11,7 @@
 //! compared with their mean removed: loudness normalisation after the chain takes away any offset.
 
 use crate::dsp::{Bell as DspBell, ChainParams};
-use crate::project::MatchTarget;
+use crate::project::CurvePoint;
 use serde::{Deserialize, Serialize};
 
 /// A step of forward selection must lower the residual RMS by at least this, dB; a move that does
@@ -25,7 +25,7 @@ pub const MIN_BELL_SPACING_OCT: f64 = 1.0;
 pub const TILT_PIVOT_HZ: f64 = 1000.0;
 
 /// One tone move, in the units of the project's `ToneSettings`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ToneMoveKind {
     /// Tilt around `pivot_hz`; `gain_db` is the difference between the high and low asymptotes.
@@ -36,11 +36,11 @@ pub enum ToneMoveKind {
     HighShelf { freq_hz: f64, gain_db: f64 },
     /// Bell (RBJ peaking EQ), `q` ≤ √2 (one octave or wider).
     Bell { freq_hz: f64, gain_db: f64, q: f64 },
-    /// The linear-phase match curve toward `target`, bounded to ±`max_db`, at full amount.
+    /// A linear-phase match curve for what the broad moves leave, stored in the project as
+    /// proposed (at full amount): smoothed over an octave, within ±`max_db`.
     MatchCurve {
-        target: MatchTarget,
-        blend: f64,
         max_db: f64,
+        points: Vec<CurvePoint>,
     },
 }
 
@@ -57,8 +57,8 @@ impl ToneMoveKind {
     }
 
     /// The same move with another gain (the match curve is unchanged).
-    pub fn with_gain(self, g: f64) -> Self {
-        match self {
+    pub fn with_gain(&self, g: f64) -> Self {
+        match *self {
             ToneMoveKind::Tilt { pivot_hz, .. } => ToneMoveKind::Tilt {
                 gain_db: g,
                 pivot_hz,
@@ -76,7 +76,7 @@ impl ToneMoveKind {
                 gain_db: g,
                 q,
             },
-            m @ ToneMoveKind::MatchCurve { .. } => m,
+            ToneMoveKind::MatchCurve { .. } => self.clone(),
         }
     }
 
@@ -136,9 +136,9 @@ impl ToneMoveKind {
     }
 
     /// The same shape moved by `steps` grid steps (1/6 octave) in frequency, within its family's range.
-    fn shifted(self, steps: i32) -> Self {
+    fn shifted(&self, steps: i32) -> Self {
         let k = 2f64.powf(steps as f64 / 6.0);
-        match self {
+        match *self {
             ToneMoveKind::LowShelf { freq_hz, gain_db } => ToneMoveKind::LowShelf {
                 freq_hz: (freq_hz * k).clamp(LOW_SHELF_HZ.0, LOW_SHELF_HZ.1),
                 gain_db,
@@ -156,7 +156,7 @@ impl ToneMoveKind {
                 gain_db,
                 q,
             },
-            other => other,
+            _ => self.clone(),
         }
     }
 }
@@ -288,7 +288,7 @@ impl Fitter {
         f.candidates = prototypes()
             .into_iter()
             .map(|m| {
-                let (shape, limit) = f.shape_and_limit(m);
+                let (shape, limit) = f.shape_and_limit(&m);
                 (m, shape, limit)
             })
             .collect();
@@ -345,7 +345,7 @@ impl Fitter {
                 .take(SHORTLIST)
                 .map(|&(_, i)| {
                     let (m, shape, limit) = &self.candidates[i];
-                    self.solve(*m, shape, *limit, &resid)
+                    self.solve(m, shape, *limit, &resid)
                 })
                 .min_by(|a, b| a.2.total_cmp(&b.2));
             let Some((m, r, new_rms)) = best else { break };
@@ -373,8 +373,8 @@ impl Fitter {
                         })
                         .map(|s| {
                             let shifted = moves[j].shifted(s).with_gain(1.0);
-                            let (shape, limit) = self.shape_and_limit(shifted);
-                            self.solve(shifted, &shape, limit, &resid)
+                            let (shape, limit) = self.shape_and_limit(&shifted);
+                            self.solve(&shifted, &shape, limit, &resid)
                         })
                         .min_by(|a, b| a.2.total_cmp(&b.2))
                         .expect("the unshifted move is always a candidate");
@@ -409,7 +409,7 @@ impl Fitter {
 
     /// Response per dB of gain on the fit's bands, and the largest gain magnitude that keeps the
     /// move's own response within the bound over 20 Hz–20 kHz (and within the chain's range).
-    fn shape_and_limit(&self, m: ToneMoveKind) -> (Vec<f64>, f64) {
+    fn shape_and_limit(&self, m: &ToneMoveKind) -> (Vec<f64>, f64) {
         let probe = 2.0;
         let rate = self.lim.rate_hz;
         let shape = m
@@ -438,7 +438,7 @@ impl Fitter {
     /// The best gain for shape `m` against `resid`: (move, its response, the residual RMS left).
     fn solve(
         &self,
-        m: ToneMoveKind,
+        m: &ToneMoveKind,
         shape: &[f64],
         limit: f64,
         resid: &[f64],

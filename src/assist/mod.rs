@@ -13,6 +13,7 @@ pub mod fit;
 pub mod headroom;
 pub mod platforms;
 mod propose;
+pub mod residual;
 mod words;
 
 pub use apply::apply;
@@ -45,7 +46,7 @@ pub struct AssistOptions {
     pub goal_db: f64,
     /// Most bells per track (each one octave or wider).
     pub max_bells: usize,
-    /// Whether a match curve may be proposed where broad moves cannot reach the tolerance.
+    /// Whether a stored match curve may follow the broad moves where they cannot reach the tolerance.
     pub allow_match_curve: bool,
     /// Album mode: the largest loudness spread kept between tracks, LU.
     pub max_spread_lu: f64,

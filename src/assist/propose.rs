@@ -4,32 +4,42 @@
 //! **Which album average.** The album average moves when tracks change, so aiming every track at
 //! the average of the *sources* would be aiming at a point the album leaves as soon as the moves are
 //! applied: tracks that are already close get no move and keep pulling the new average toward
-//! themselves, while the corrected outliers stop pulling. The target is therefore the fixed point of
-//! "the power average of every track as it will be after its proposal": start from the per-band
-//! median of the tracks (robust: one odd track does not drag the start toward itself and so hide
-//! its own difference), fit, average the predicted results, fit again, until the target moves less
-//! than [`SETTLED_DB`] (a few passes). Tracks that get no move anchor the target; when every track
-//! moves, the fixed point stays near where it started (perfect moves would not shift it), so the
-//! album keeps its typical overall tone. References and built-in curves are fixed targets; a blend mixes the
-//! settled album average with them.
+//! themselves, while the corrected outliers stop pulling. The target is therefore sought as the
+//! fixed point of "the per-band mean (in dB) of every track as it will be after its proposal":
+//! start from the per-band median of the tracks (robust: one odd track does not drag the start
+//! toward itself and so hide its own difference), fit, average the predicted results, move half way
+//! there, fit again, until the target moves less than [`SETTLED_DB`] RMS or [`MAX_PASSES`] are done.
+//! Tracks that get no move anchor the target; when every track moves, the fixed point stays near
+//! where it started, so the album keeps its typical overall tone. References and built-in curves
+//! are fixed targets; a blend mixes the settled album average with them.
+//!
+//! **Moves.** Broad moves first (tilt, shelves, bells: [`super::fit`]); where they leave more than
+//! the tolerance, a stored match curve for what they leave ([`super::residual`]), itself within the
+//! bound. Each move stays within ±bound on its own; together they may reach further in one region
+//! (a tilt and a shelf both lifting the bass), as two moves an engineer makes would.
 
 use super::curves::GridCurve;
 use super::fit::{centered_rms, masked_mean, FitLimits, Fitter, ToneMoveKind};
 use super::headroom::plan_headroom;
 use super::platforms::{platform_gain_db, Platform};
+use super::residual::residual_curve;
 use super::words::tone_reason;
 use super::*;
 use crate::analysis::album::TONAL_DEVIATION_RANGE_HZ;
 use crate::analysis::kweight::k_weight_power;
 use crate::analysis::{album_stats, references_average, SpectralBalance};
-use crate::render::params::{match_curve_db, match_target, smooth_one_octave};
+use crate::render::params::smooth_one_octave;
 use std::collections::HashMap;
 
-/// The album-average target has settled when no band moves more than this between passes, dB.
+/// The album-average target has settled when it moves less than this between passes (RMS over the
+/// fitted bands, level removed), dB.
 pub const SETTLED_DB: f64 = 0.05;
+/// Fraction of the way to the predicted average each pass goes (below 1 so that discrete choices
+/// of moves, which can flip between passes, do not make the target oscillate).
+const DAMPING: f64 = 0.5;
 /// Most passes of the album-average fixed point.
 pub const MAX_PASSES: usize = 12;
-/// A match curve replaces broad moves only when it leaves at least this much less deviation, dB.
+/// A match curve is added to the broad moves only when it leaves at least this much less deviation, dB.
 pub const MATCH_CURVE_ADVANTAGE_DB: f64 = 0.3;
 
 /// The references side of the target.
@@ -91,17 +101,6 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
             ),
         ),
     };
-    // Match curves are designed at export against the sources' album average and the project's
-    // references, so one is only offered when that is the target.
-    let match_possible =
-        opts.allow_match_curve && !matches!(refs, Refs::Corridor(..) if w_refs > 0.0);
-    let export_target = match_target(
-        opts.target,
-        opts.blend,
-        &stats.average,
-        (user_refs.mid_db.len() == bands.len()).then_some(&user_refs),
-    );
-
     let rate_of = |i: usize| -> f64 {
         project
             .settings
@@ -213,18 +212,30 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
                     broad_after_db: None,
                     broad_db: broad,
                 };
-                if match_possible && out.after_db > opts.tolerance_db {
-                    let curve = match_curve_db(a, &export_target, opts.max_move_db.abs());
-                    let left: Vec<f64> = wanted.iter().zip(&curve).map(|(w, c)| w - c).collect();
-                    let after = centered_rms(&left, &mask);
+                // What the broad moves cannot follow (narrower shapes, or more than one move's
+                // bound in one region) goes to a stored match curve, itself within the bound.
+                if opts.allow_match_curve && out.after_db > opts.tolerance_db {
+                    let left: Vec<f64> = wanted
+                        .iter()
+                        .zip(&out.response_db)
+                        .map(|(w, r)| w - r)
+                        .collect();
+                    let (curve, points) =
+                        residual_curve(&bands, &left, &mask, opts.max_move_db.abs());
+                    let rest: Vec<f64> = left.iter().zip(&curve).map(|(l, c)| l - c).collect();
+                    let after = centered_rms(&rest, &mask);
                     if after + MATCH_CURVE_ADVANTAGE_DB < out.after_db {
                         out.broad_after_db = Some(out.after_db);
-                        out.moves = vec![ToneMoveKind::MatchCurve {
-                            target: opts.target,
-                            blend: opts.blend,
+                        out.moves.push(ToneMoveKind::MatchCurve {
                             max_db: opts.max_move_db.abs(),
-                        }];
-                        out.response_db = curve;
+                            points,
+                        });
+                        out.response_db = out
+                            .response_db
+                            .iter()
+                            .zip(&curve)
+                            .map(|(r, c)| r + c)
+                            .collect();
                         out.after_db = after;
                     }
                 }
@@ -242,15 +253,14 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
                 Some(after_moves(&a.spectrum, &o.response_db, rate_of(i)))
             })
             .collect();
-        let next = power_average_mid(&predicted);
+        let next = mean_mid_db(&predicted);
         let shift: Vec<f64> = next.iter().zip(&album).map(|(a, b)| a - b).collect();
-        let mean = masked_mean(&shift, &mask);
-        let moved = shift
+        let moved = centered_rms(&shift, &mask);
+        album = album
             .iter()
-            .zip(&mask)
-            .filter(|(_, &m)| m)
-            .fold(0.0f64, |acc, (s, _)| acc.max((s - mean).abs()));
-        album = next;
+            .zip(&next)
+            .map(|(a, n)| a + DAMPING * (n - a))
+            .collect();
         if moved < SETTLED_DB {
             break;
         }
@@ -284,7 +294,7 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
                 .moves
                 .iter()
                 .map(|m| ToneMove {
-                    kind: *m,
+                    kind: m.clone(),
                     reason: tone_reason(number, &target_words, m, &bands, &o.wanted_db, &mask),
                     accepted: true,
                 })
@@ -422,14 +432,14 @@ pub(super) fn after_moves(
     }
 }
 
-/// Power average of the mid curves (as the album statistics compute it).
-fn power_average_mid(curves: &[SpectralBalance]) -> Vec<f64> {
+/// Per-band mean of the mid curves in dB. Not the power average: a power average sits above the
+/// tracks wherever they disagree, by more the more they disagree, so a target chasing it drifts
+/// by that excess every pass and never settles; the mean in dB settles once what the moves cannot
+/// follow averages out over the tracks (and is the least-squares centre of the tracks).
+fn mean_mid_db(curves: &[SpectralBalance]) -> Vec<f64> {
     let n = curves.len().max(1) as f64;
     let len = curves.first().map_or(0, |c| c.mid_db.len());
     (0..len)
-        .map(|b| {
-            let p: f64 = curves.iter().map(|c| 10f64.powf(c.mid_db[b] / 10.0)).sum();
-            10.0 * (p / n).log10()
-        })
+        .map(|b| curves.iter().map(|c| c.mid_db[b]).sum::<f64>() / n)
         .collect()
 }

@@ -2,7 +2,6 @@
 
 use super::fit::{masked_mean, ToneMoveKind};
 use super::headroom::LimiterWork;
-use crate::project::MatchTarget;
 
 /// A frequency as people say it: "80 Hz", "1.2 kHz", "6 kHz".
 pub fn hz(f: f64) -> String {
@@ -18,6 +17,16 @@ pub fn hz(f: f64) -> String {
     } else {
         format!("{f:.0} Hz")
     }
+}
+
+/// A gain with its sign, one decimal: "+2.5", "−1.0" (a true minus sign, as the desk shows).
+fn signed_db(g: f64) -> String {
+    format!("{g:+.1}").replacen('-', "\u{2212}", 1)
+}
+
+/// A level, one decimal, negative with a true minus sign: "−14.0".
+fn level(x: f64) -> String {
+    format!("{x:.1}").replacen('-', "\u{2212}", 1)
 }
 
 /// Bandwidth in octaves between the half-gain points of an RBJ bell of quality `q`.
@@ -66,8 +75,9 @@ pub fn tone_reason(
             let across = if sxx > 0.0 { sxy / sxx * span } else { 0.0 };
             let word = if across > 0.0 { "darker" } else { "brighter" };
             format!(
-                "{track} is {:.1} dB {word} than {target} from bass to treble → {gain_db:+.1} dB tilt around {} (±{:.1} dB at the ends)",
+                "{track} is {:.1} dB {word} than {target} from bass to treble → {} dB tilt around {} (±{:.1} dB at the ends)",
                 across.abs(),
+                signed_db(gain_db),
                 hz(pivot_hz),
                 gain_db.abs() / 2.0
             )
@@ -76,9 +86,10 @@ pub fn tone_reason(
             let x = region(&|f| f >= freq_hz);
             let word = if x > 0.0 { "darker" } else { "brighter" };
             format!(
-                "{track} is {:.1} dB {word} than {target} above {} → {gain_db:+.1} dB high shelf at {}",
+                "{track} is {:.1} dB {word} than {target} above {} → {} dB high shelf at {}",
                 x.abs(),
                 hz(freq_hz),
+                signed_db(gain_db),
                 hz(freq_hz)
             )
         }
@@ -86,9 +97,10 @@ pub fn tone_reason(
             let x = region(&|f| f <= freq_hz);
             let word = if x > 0.0 { "less" } else { "more" };
             format!(
-                "{track} has {:.1} dB {word} bass than {target} below {} → {gain_db:+.1} dB low shelf at {}",
+                "{track} has {:.1} dB {word} bass than {target} below {} → {} dB low shelf at {}",
                 x.abs(),
                 hz(freq_hz),
+                signed_db(gain_db),
                 hz(freq_hz)
             )
         }
@@ -102,22 +114,26 @@ pub fn tone_reason(
             let x = region(&|f| f >= freq_hz / half && f <= freq_hz * half);
             let word = if x > 0.0 { "less" } else { "more" };
             format!(
-                "{track} has {:.1} dB {word} energy than {target} around {} → {gain_db:+.1} dB bell at {} ({oct:.1} octaves wide)",
+                "{track} has {:.1} dB {word} energy than {target} around {} → {} dB bell at {} ({oct:.1} octaves wide)",
                 x.abs(),
                 hz(freq_hz),
+                signed_db(gain_db),
                 hz(freq_hz)
             )
         }
-        ToneMoveKind::MatchCurve {
-            target: t, max_db, ..
-        } => {
-            let toward = match t {
-                MatchTarget::AlbumAverage => "the album average",
-                MatchTarget::References => "the references",
-                MatchTarget::Blend => "the album/references blend",
-            };
+        ToneMoveKind::MatchCurve { max_db, ref points } => {
+            let peak = points
+                .iter()
+                .max_by(|a, b| a.gain_db.abs().total_cmp(&b.gain_db.abs()));
+            let largest = peak.map_or(String::new(), |p| {
+                format!(
+                    " (largest {} dB at {})",
+                    signed_db(p.gain_db),
+                    hz(p.freq_hz)
+                )
+            });
             format!(
-                "{track} differs from {target} in more places than a few broad moves can follow → match curve toward {toward}, at most ±{max_db:.1} dB, smoothed over an octave"
+                "{track} differs from {target} in more places than a few broad moves can follow → match curve for what they leave, smoothed over an octave, within ±{max_db:.1} dB{largest}"
             )
         }
     }
@@ -133,12 +149,17 @@ pub fn loudness_reason(
     narrowed_to_lu: Option<f64>,
 ) -> String {
     if number == loudest_number {
-        return format!("Track {number} is the loudest → at {target_lufs:.1} LUFS");
+        return format!(
+            "Track {number} is the loudest → at {} LUFS",
+            level(target_lufs)
+        );
     }
     let spread = narrowed_to_lu.map_or(String::new(), |s| format!(" (album spread {s:.0} LU)"));
     format!(
-        "Track {number} is {:.1} LU quieter than track {loudest_number} → kept {:.1} LU quieter{spread}, at {target_lufs:.1} LUFS",
-        -source_offset_lu, -planned_offset_lu
+        "Track {number} is {:.1} LU quieter than track {loudest_number} → kept {:.1} LU quieter{spread}, at {} LUFS",
+        -source_offset_lu,
+        -planned_offset_lu,
+        level(target_lufs)
     )
 }
 
@@ -164,10 +185,13 @@ pub fn limiter_warning(
 ) -> Option<String> {
     match work {
         LimiterWork::HeldBack => Some(format!(
-            "Track {number} would need {gain_reduction_db:.1} dB of peak limiting to reach {target_lufs:.1} LUFS; the export holds it to {max_gain_reduction_db:.1} dB, at about {expected_lufs:.1} LUFS — consider a lower target or a wider spread"
+            "Track {number} would need {gain_reduction_db:.1} dB of peak limiting to reach {} LUFS; the export holds it to {max_gain_reduction_db:.1} dB, at about {} LUFS — consider a lower target or a wider spread",
+            level(target_lufs),
+            level(expected_lufs)
         )),
         LimiterWork::Heavy => Some(format!(
-            "Track {number} needs heavy limiting: about {gain_reduction_db:.1} dB off its highest peak at {target_lufs:.1} LUFS"
+            "Track {number} needs heavy limiting: about {gain_reduction_db:.1} dB off its highest peak at {} LUFS",
+            level(target_lufs)
         )),
         _ => None,
     }

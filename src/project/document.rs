@@ -194,6 +194,9 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Project, ProjectError> {
     Ok(project)
 }
 
+/// Largest gain of a stored match curve point, dB (the match stage's own range).
+const MAX_CURVE_DB: f64 = 24.0;
+
 fn validate(project: &Project, path: &Path) -> Result<(), ProjectError> {
     let mut ids = HashSet::new();
     for (i, t) in project.tracks.iter().enumerate() {
@@ -226,6 +229,17 @@ fn validate(project: &Project, path: &Path) -> Result<(), ProjectError> {
             return Err(invalid(
                 path,
                 &format!("track {n} (\"{}\"): at most 4 bell bands", t.title),
+            ));
+        }
+        if let Some(p) = t.tone.match_eq.curve.iter().find(|p| {
+            !(p.freq_hz.is_finite() && p.freq_hz > 0.0 && p.gain_db.abs() <= MAX_CURVE_DB)
+        }) {
+            return Err(invalid(
+                path,
+                &format!(
+                    "track {n} (\"{}\"): the stored match curve has a point at {} Hz, {} dB; points need a frequency above 0 Hz and a gain within ±{MAX_CURVE_DB} dB (delete \"curve\" to measure the curve again)",
+                    t.title, p.freq_hz, p.gain_db
+                ),
             ));
         }
     }

@@ -122,7 +122,9 @@ pub enum MatchTarget {
     Blend,
 }
 
-/// Match-EQ settings: the curve itself is computed from the analysis.
+/// Match-EQ settings. The curve is measured from the analysis (target − track, smoothed and
+/// bounded) unless a curve is stored: the assistant stores the curve it proposed, so what was
+/// proposed is what is applied, whatever the album average later does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct MatchEq {
@@ -133,6 +135,16 @@ pub struct MatchEq {
     pub amount: f64,
     /// Largest boost or cut of the curve, dB.
     pub max_db: f64,
+    /// A stored curve (at 100 % amount), used instead of the measured one when not empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub curve: Vec<CurvePoint>,
+}
+
+/// One point of a stored match curve; the chain interpolates linearly in dB over log frequency.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CurvePoint {
+    pub freq_hz: f64,
+    pub gain_db: f64,
 }
 
 impl Default for MatchEq {
@@ -142,6 +154,7 @@ impl Default for MatchEq {
             blend: 0.5,
             amount: 0.0,
             max_db: 4.0,
+            curve: Vec::new(),
         }
     }
 }

@@ -3,7 +3,7 @@
 //! Export and live playback both start here, so they master each track identically.
 
 use super::export::ExportError;
-use super::params::{chain_params, match_curve_db, match_target};
+use super::params::{chain_params, match_target, track_match_curve_db};
 use super::plan::{plan_loudness, TrackTarget};
 use super::track::TrackJob;
 use crate::analysis::{
@@ -146,7 +146,7 @@ impl AlbumPlan {
                 self.references_average.as_ref(),
             );
             (
-                match_curve_db(source, &target, track.tone.match_eq.max_db),
+                track_match_curve_db(&track.tone.match_eq, source, &target),
                 source.spectrum.bands_hz.clone(),
             )
         });

@@ -3,7 +3,9 @@
 
 use crate::analysis::{SpectralBalance, TrackAnalysis};
 use crate::dsp::{Bell as DspBell, ChainParams, LimiterCharacter as DspCharacter};
-use crate::project::{LimiterCharacter, MatchTarget, StereoSettings, ToneSettings};
+use crate::project::{
+    CurvePoint, LimiterCharacter, MatchEq, MatchTarget, StereoSettings, ToneSettings,
+};
 
 /// The chain's parameters for a track's tone and stereo settings, with `gain_db` before the limiter,
 /// the limiter's `ceiling_dbtp` and its `character`.
@@ -104,6 +106,55 @@ pub fn match_curve_db(track: &TrackAnalysis, target: &SpectralBalance, max_db: f
             g.clamp(-bound, bound) * fade
         })
         .collect()
+}
+
+/// The match curve a track's settings apply (amount 100 %), in dB on the track's analysis bands:
+/// the stored curve when there is one (read on the bands as the match stage reads it, linearly in
+/// log frequency, held beyond its ends), else the measured one toward `target`. Export, the live
+/// engine and the tone view all take it from here. Pure.
+pub fn track_match_curve_db(
+    eq: &MatchEq,
+    track: &TrackAnalysis,
+    target: &SpectralBalance,
+) -> Vec<f64> {
+    if eq.curve.is_empty() {
+        match_curve_db(track, target, eq.max_db)
+    } else {
+        track
+            .spectrum
+            .bands_hz
+            .iter()
+            .map(|&f| stored_curve_at(&eq.curve, f))
+            .collect()
+    }
+}
+
+/// A stored curve's gain at `freq_hz`: linear in dB over log frequency, held beyond its ends (as
+/// `MatchKernel::design` reads its points). Pure.
+pub fn stored_curve_at(points: &[CurvePoint], freq_hz: f64) -> f64 {
+    let mut pts: Vec<(f64, f64)> = points
+        .iter()
+        .filter(|p| p.freq_hz > 0.0 && p.freq_hz.is_finite() && p.gain_db.is_finite())
+        .map(|p| (p.freq_hz.log2(), p.gain_db))
+        .collect();
+    pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (Some(first), Some(last)) = (pts.first(), pts.last()) else {
+        return 0.0;
+    };
+    let x = freq_hz.max(1e-9).log2();
+    if x <= first.0 {
+        return first.1;
+    }
+    if x >= last.0 {
+        return last.1;
+    }
+    let k = pts.partition_point(|p| p.0 <= x);
+    let ((x0, y0), (x1, y1)) = (pts[k - 1], pts[k]);
+    if x1 - x0 < 1e-12 {
+        y1
+    } else {
+        y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+    }
 }
 
 /// Smooths a curve on the 1/6-octave analysis grid with a triangular window spanning one octave

@@ -3,7 +3,7 @@
 
 use super::Message;
 use crate::project::{LimiterCharacter, StereoSettings, ToneSettings};
-use crate::render::params::chain_params;
+use crate::render::params::{chain_params, stored_curve_at};
 use crate::ui::theme;
 use iced::widget::canvas::{self, Frame, Path, Stroke};
 use iced::{mouse, Point, Rectangle, Renderer, Theme};
@@ -20,8 +20,8 @@ pub fn preview_hz() -> impl Iterator<Item = f64> {
     (0..PREVIEW_POINTS).map(|i| 20.0 * 1000f64.powf(i as f64 / (PREVIEW_POINTS - 1) as f64))
 }
 
-/// The tone EQ's response of `tone` at the preview's frequencies, dB (the match stage, whose
-/// curve depends on the analysis, is left out: it shows in the tone view).
+/// The response of `tone` at the preview's frequencies, dB: the tone EQ plus a stored match curve
+/// at its amount (a measured match curve depends on the analysis and shows in the tone view).
 pub fn response_db(tone: &ToneSettings) -> Vec<f64> {
     let params = chain_params(
         tone,
@@ -30,8 +30,16 @@ pub fn response_db(tone: &ToneSettings) -> Vec<f64> {
         -1.0,
         LimiterCharacter::default(),
     );
+    let stored = &tone.match_eq.curve;
     preview_hz()
-        .map(|f| params.tone_response_db(f, RESPONSE_RATE_HZ))
+        .map(|f| {
+            let matched = if stored.is_empty() {
+                0.0
+            } else {
+                params.match_response_db(stored_curve_at(stored, f))
+            };
+            params.tone_response_db(f, RESPONSE_RATE_HZ) + matched
+        })
         .collect()
 }
 

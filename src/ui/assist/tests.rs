@@ -63,7 +63,7 @@ fn applied_gain(project: &Project, t: usize, kind: &ToneMoveKind) -> f64 {
 fn the_track_amount_times_the_album_amount_scales_what_apply_writes_and_the_preview_follows() {
     let (mut panel, project, _dir) = panel(AssistOptions::default());
     let (t, m, full_db) = gain_move(&panel);
-    let kind = panel.proposal().unwrap().tracks[t].moves[m].kind;
+    let kind = panel.proposal().unwrap().tracks[t].moves[m].kind.clone();
     let written = |panel: &AssistPanel| {
         let applied = assist::apply(&project, panel.proposal().unwrap());
         (applied_gain(&applied, t, &kind), applied)

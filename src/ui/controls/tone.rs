@@ -179,9 +179,16 @@ impl Param {
             Param::BellFreq(i) => tone.bells[i].freq_hz = v,
             Param::BellGain(i) => tone.bells[i].gain_db = v,
             Param::BellQ(i) => tone.bells[i].q = v,
-            Param::Blend => tone.match_eq.blend = v,
+            // Blend and largest move shape a measured curve: touching them measures again.
+            Param::Blend => {
+                tone.match_eq.blend = v;
+                tone.match_eq.curve.clear();
+            }
             Param::Amount => tone.match_eq.amount = v,
-            Param::MaxDb => tone.match_eq.max_db = v,
+            Param::MaxDb => {
+                tone.match_eq.max_db = v;
+                tone.match_eq.curve.clear();
+            }
             Param::Width => stereo.width = v,
             Param::MonoBassFreq => stereo.mono_bass_hz = Some(v),
         }
@@ -209,8 +216,10 @@ pub enum Message {
     Released,
     AddBell,
     RemoveBell(usize),
-    /// What the match curve aims at.
+    /// What the match curve aims at (a stored curve gives way to a measured one).
     Target(MatchTarget),
+    /// Drop the stored curve and measure the match curve toward the target again.
+    MeasureCurve,
     /// Mono bass on or off.
     MonoBass(bool),
 }
@@ -265,6 +274,15 @@ impl Tone {
                 }
                 let mut tone = track.tone.clone();
                 tone.match_eq.target = target;
+                tone.match_eq.curve.clear();
+                tone_commit(tone)
+            }
+            Message::MeasureCurve => {
+                if track.tone.match_eq.curve.is_empty() {
+                    return Action::None;
+                }
+                let mut tone = track.tone.clone();
+                tone.match_eq.curve.clear();
                 tone_commit(tone)
             }
             Message::MonoBass(on) => {
@@ -337,8 +355,13 @@ impl Tone {
         }
 
         let m = &track.tone.match_eq;
+        let stored = !m.curve.is_empty();
         let target = |name: &'a str, t: MatchTarget, possible: bool| {
-            (name, m.target == t, possible.then_some(Message::Target(t)))
+            (
+                name,
+                !stored && m.target == t,
+                possible.then_some(Message::Target(t)),
+            )
         };
         let mut matching = column![
             heading("Match"),
@@ -352,7 +375,22 @@ impl Tone {
             ),
         ]
         .spacing(ROW_SPACING);
-        if !has_references {
+        if stored {
+            let largest = m.curve.iter().fold(0.0f64, |a, p| a.max(p.gain_db.abs()));
+            matching = matching
+                .push(
+                    row![
+                        note(format!("The assistant's curve, up to ±{largest:.1} dB")),
+                        space::horizontal(),
+                        small_button("Measure instead", Some(Message::MeasureCurve)),
+                    ]
+                    .spacing(8)
+                    .align_y(Alignment::Center),
+                )
+                .push(note(
+                    "A target, blend or max move measures the curve again.",
+                ));
+        } else if !has_references {
             matching = matching.push(note(if m.target == MatchTarget::AlbumAverage {
                 "References: add a reference track to match toward it."
             } else {

@@ -8,7 +8,7 @@ use super::ToneInput;
 use crate::analysis::SpectralBalance;
 use crate::dsp::ChainParams;
 use crate::project::{LimiterCharacter, MatchTarget, StereoSettings, ToneSettings};
-use crate::render::params::{chain_params, match_curve_db, match_target};
+use crate::render::params::{chain_params, match_target, track_match_curve_db};
 
 /// The sample rate the response is evaluated at, Hz (the engine's usual rate; the biquads'
 /// warping differs from 44.1 kHz by a fraction of a dB only near 20 kHz).
@@ -195,8 +195,8 @@ impl Response {
         let params = params(tone);
         let eq = &tone.match_eq;
         let target = match_target(eq.target, eq.blend, &input.album, input.references.as_ref());
-        let target_usable = target.mid_db.len() == bands_hz.len();
-        let match_curve = match_curve_db(&input.analysis, &target, eq.max_db);
+        let target_usable = target.mid_db.len() == bands_hz.len() || !eq.curve.is_empty();
+        let match_curve = track_match_curve_db(eq, &input.analysis, &target);
         let match_active = params.match_amount > 0.0 && target_usable;
         let bands_db: Vec<f64> = bands_hz
             .iter()

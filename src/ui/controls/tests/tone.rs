@@ -1,7 +1,7 @@
 //! Tone and stereo controls: message → `Edit`, clamping, resets, bells, match target.
 
 use super::{project, tone_of};
-use crate::project::{Bell, MatchTarget, Track, TrackId};
+use crate::project::{Bell, CurvePoint, MatchTarget, Track, TrackId};
 use crate::ui::controls::tone::{self, Param, Tone};
 use crate::ui::controls::Action;
 use crate::ui::edit::Edit;
@@ -203,4 +203,46 @@ fn matching_toward_references_needs_references() {
     assert_eq!(tone_of(&a).match_eq.target, MatchTarget::AlbumAverage);
     let a = set(&mut t, track, Param::Blend, 1.5);
     assert_eq!(tone_of(&a).match_eq.blend, 1.0);
+}
+
+#[test]
+fn a_stored_curve_keeps_its_amount_and_gives_way_when_the_user_asks_for_a_measured_one() {
+    let (p, _dir) = project();
+    let mut track = p.tracks[0].clone();
+    track.tone.match_eq.amount = 1.0;
+    track.tone.match_eq.curve = vec![
+        CurvePoint {
+            freq_hz: 100.0,
+            gain_db: 2.0,
+        },
+        CurvePoint {
+            freq_hz: 8000.0,
+            gain_db: -1.5,
+        },
+    ];
+    let mut t = Tone::default();
+    // The amount scales the stored curve: it stays.
+    let a = set(&mut t, &track, Param::Amount, 0.5);
+    assert_eq!(tone_of(&a).match_eq.amount, 0.5);
+    assert_eq!(tone_of(&a).match_eq.curve, track.tone.match_eq.curve);
+    // A target, the blend or the largest move are settings of a measured curve: it is measured again.
+    let a = t.update(
+        tone::Message::Target(MatchTarget::AlbumAverage),
+        &track,
+        false,
+    );
+    assert!(tone_of(&a).match_eq.curve.is_empty());
+    assert_eq!(tone_of(&a).match_eq.amount, 1.0);
+    let a = set(&mut t, &track, Param::MaxDb, 3.0);
+    assert!(tone_of(&a).match_eq.curve.is_empty());
+    assert_eq!(tone_of(&a).match_eq.max_db, 3.0);
+    let a = t.update(tone::Message::MeasureCurve, &track, false);
+    assert!(matches!(a, Action::Commit(_)));
+    assert!(tone_of(&a).match_eq.curve.is_empty());
+    // Without a stored curve there is nothing to measure again.
+    track.tone.match_eq.curve.clear();
+    assert_eq!(
+        t.update(tone::Message::MeasureCurve, &track, false),
+        Action::None
+    );
 }

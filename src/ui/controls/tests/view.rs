@@ -144,3 +144,39 @@ fn controls_snapshot() {
         "controls differ from {path}-tiny-skia.png"
     );
 }
+
+#[test]
+fn a_stored_curve_is_named_and_can_be_measured_instead() {
+    let (mut p, figures, _dir) = realistic();
+    p.tracks[1].tone.match_eq.amount = 0.8;
+    p.tracks[1].tone.match_eq.curve = vec![
+        crate::project::CurvePoint {
+            freq_hz: 60.0,
+            gain_db: -2.4,
+        },
+        crate::project::CurvePoint {
+            freq_hz: 6000.0,
+            gain_db: 1.1,
+        },
+    ];
+    let controls = Controls::default();
+    let view = || {
+        controls.view(Context {
+            settings: &p.settings,
+            track: Some(&p.tracks[1]),
+            figures: Some(&figures),
+            has_references: false,
+            live_gain_reduction_db: 0.0,
+        })
+    };
+    let mut ui = simulator(view(), (360.0, 1400.0));
+    ui.find("The assistant's curve, up to ±2.4 dB")
+        .expect("the stored curve is named with its size");
+    let mut ui = simulator(view(), (360.0, 1400.0));
+    ui.click("Measure instead").unwrap();
+    let messages: Vec<Message> = ui.into_messages().collect();
+    assert!(matches!(
+        messages[..],
+        [Message::Tone(tone::Message::MeasureCurve)]
+    ));
+}

@@ -43,6 +43,43 @@ fn processed_is_the_original_plus_the_chains_response_at_each_band() {
 }
 
 #[test]
+fn a_stored_curve_is_drawn_in_place_of_the_measured_one_at_its_amount() {
+    let mut input = input();
+    // A stored curve: +3 dB at 50 Hz falling to −2 dB at 5 kHz, held beyond its ends.
+    input.tone.match_eq.amount = 0.5;
+    input.tone.match_eq.curve = vec![
+        crate::project::CurvePoint {
+            freq_hz: 50.0,
+            gain_db: 3.0,
+        },
+        crate::project::CurvePoint {
+            freq_hz: 5000.0,
+            gain_db: -2.0,
+        },
+    ];
+    let model = Model::new(&input);
+    let params = model::params(&input.tone);
+    let bands = &input.analysis.spectrum.bands_hz;
+    for (b, &f) in bands.iter().enumerate() {
+        let stored = if f <= 50.0 {
+            3.0
+        } else if f >= 5000.0 {
+            -2.0
+        } else {
+            3.0 - 5.0 * (f / 50.0).log2() / 100f64.log2()
+        };
+        let expected = input.analysis.spectrum.mid_db[b]
+            + params.tone_response_db(f, 48_000.0)
+            + params.match_response_db(stored);
+        assert!(
+            (model.mid.processed[b] - expected).abs() < 1e-9,
+            "{f} Hz: {} vs {expected}",
+            model.mid.processed[b]
+        );
+    }
+}
+
+#[test]
 fn the_readout_reads_every_curve_at_the_frequency_under_the_cursor() {
     let mut view = view();
     let input = input();

@@ -1,0 +1,174 @@
+//! The match curve for what the broad moves leave: the residual deviation smoothed over an octave
+//! (as the measured match curve is, so it follows balance, not detail) and bounded like every
+//! other move, stored in the project as proposed.
+//!
+//! **Why the level is free.** Loudness normalisation after the chain removes any constant offset,
+//! so a curve of +4 dB at the top and −1 dB at the bottom does the same as +2.5/−2.5. The bound is
+//! therefore spent on the shape: the offset that leaves the least deviation is searched before
+//! clipping at ±bound, instead of clipping the raw curve around 0 dB.
+
+use super::fit::centered_rms;
+use crate::project::CurvePoint;
+use crate::render::params::{smooth_one_octave, MATCH_HIGH_HZ, MATCH_LOW_HZ};
+
+/// Step of the offset search, dB.
+const OFFSET_STEP_DB: f64 = 0.05;
+/// Offsets whose deviation left differs by less than this are equally good, dB.
+const EQUAL_WITHIN_DB: f64 = 0.01;
+
+/// A bounded, octave-smoothed curve for `residual_db` (target − track after the broad moves, per
+/// band of `bands_hz`), fitted where `mask` is set: the gain per band (dB, within ±`max_db`, faded
+/// to 0 outside 30 Hz–16 kHz as the measured match curve is) and the points to store (one per band,
+/// 0.01 dB steps rounded toward zero, so the bound holds). Pure.
+pub fn residual_curve(
+    bands_hz: &[f64],
+    residual_db: &[f64],
+    mask: &[bool],
+    max_db: f64,
+) -> (Vec<f64>, Vec<CurvePoint>) {
+    let bound = max_db.abs();
+    // Only the fitted bands feed the smoothing: above 16 kHz a codec's cut-off reads as tens of dB
+    // "missing", which would otherwise drag the top octave to the bound.
+    let smoothed = smooth_one_octave(residual_db, |j| mask[j] && residual_db[j].is_finite());
+    let fade: Vec<f64> = bands_hz.iter().map(|&f| fade_at(f)).collect();
+    let shaped = |offset: f64| -> Vec<f64> {
+        smoothed
+            .iter()
+            .zip(&fade)
+            .map(|(g, w)| {
+                let g = ((g - offset).clamp(-bound, bound) * 100.0).trunc() / 100.0;
+                g * w
+            })
+            .collect()
+    };
+    let left = |curve: &[f64]| -> f64 {
+        let e: Vec<f64> = residual_db.iter().zip(curve).map(|(r, c)| r - c).collect();
+        centered_rms(&e, mask)
+    };
+    let (lo, hi) = smoothed
+        .iter()
+        .zip(mask)
+        .filter(|(_, &m)| m)
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (g, _)| {
+            (lo.min(*g), hi.max(*g))
+        });
+    // The best offset lies between (top − bound) and (bottom + bound) when the span exceeds the
+    // bound's width, else anywhere that clips nothing; search the range that covers both cases.
+    let (from, to) = if lo.is_finite() {
+        ((hi - bound).min(lo + bound), (hi - bound).max(lo + bound))
+    } else {
+        (0.0, 0.0)
+    };
+    let steps = ((to - from) / OFFSET_STEP_DB).ceil().max(0.0) as usize;
+    // Offsets that clip nothing leave the same deviation (to the 0.01 dB rounding); of those, the
+    // one nearest the middle of the range keeps the curve smallest.
+    let middle = if lo.is_finite() { 0.5 * (lo + hi) } else { 0.0 };
+    let tried: Vec<(f64, f64)> = (0..=steps)
+        .map(|k| from + k as f64 * OFFSET_STEP_DB)
+        .map(|c| (left(&shaped(c)), c))
+        .collect();
+    let best = tried.iter().map(|t| t.0).fold(f64::INFINITY, f64::min);
+    let offset = tried
+        .iter()
+        .filter(|t| t.0 <= best + EQUAL_WITHIN_DB)
+        .min_by(|a, b| (a.1 - middle).abs().total_cmp(&(b.1 - middle).abs()))
+        .map_or(0.0, |t| t.1);
+    let curve = shaped(offset);
+    let points = bands_hz
+        .iter()
+        .zip(&curve)
+        .map(|(&freq_hz, &gain_db)| CurvePoint { freq_hz, gain_db })
+        .collect();
+    (curve, points)
+}
+
+/// The measured match curve's fade outside 30 Hz–16 kHz, so a stored curve behaves the same.
+fn fade_at(f: f64) -> f64 {
+    if f < MATCH_LOW_HZ {
+        (f / MATCH_LOW_HZ).powi(2)
+    } else if f > MATCH_HIGH_HZ {
+        (MATCH_HIGH_HZ / f).powi(4)
+    } else {
+        1.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::spectrum::band_centers_hz;
+
+    fn setup() -> (Vec<f64>, Vec<bool>) {
+        let bands = band_centers_hz();
+        let mask = bands
+            .iter()
+            .map(|&f| (40.0..=16000.0).contains(&f))
+            .collect();
+        (bands, mask)
+    }
+
+    #[test]
+    fn a_broad_residual_within_the_bound_is_followed() {
+        let (bands, mask) = setup();
+        // A 2-octave-wide bump of +2 dB around 250 Hz, on a +5 dB level (the level is free).
+        let residual: Vec<f64> = bands
+            .iter()
+            .map(|&f| 5.0 + 2.0 * (-((f / 250.0).log2() / 1.0).powi(2)).exp())
+            .collect();
+        let (curve, points) = residual_curve(&bands, &residual, &mask, 3.0);
+        assert_eq!(points.len(), bands.len());
+        let before = centered_rms(&residual, &mask);
+        let e: Vec<f64> = residual.iter().zip(&curve).map(|(r, c)| r - c).collect();
+        let after = centered_rms(&e, &mask);
+        assert!(after < 0.25 * before, "{before} → {after}");
+        // The level is not spent: the curve is centred on the bump's range (about ±1 dB), not
+        // clipped at +3 dB everywhere.
+        let peak = curve
+            .iter()
+            .zip(&mask)
+            .filter(|(_, &m)| m)
+            .fold(0.0f64, |a, (c, _)| a.max(c.abs()));
+        assert!(peak < 1.1, "{peak}");
+    }
+
+    #[test]
+    fn the_bound_holds_and_is_spent_on_the_shape() {
+        let (bands, mask) = setup();
+        // 10 dB too little treble against too much bass: far past ±3 dB.
+        let residual: Vec<f64> = bands
+            .iter()
+            .map(|&f| 10.0 * ((f / 1000.0).log2() / 4.0).clamp(-1.0, 1.0))
+            .collect();
+        let (curve, points) = residual_curve(&bands, &residual, &mask, 3.0);
+        for (p, c) in points.iter().zip(&curve) {
+            assert!(p.gain_db.abs() <= 3.0, "{p:?}");
+            assert_eq!(p.gain_db, *c);
+        }
+        // Both ends use the whole bound: −3 dB at the bottom, +3 dB at the top.
+        let at = |hz: f64| curve[bands.iter().position(|&f| f >= hz).unwrap()];
+        assert!(
+            at(60.0) < -2.9 && at(12000.0) > 2.9,
+            "{} {}",
+            at(60.0),
+            at(12000.0)
+        );
+        // Outside 30 Hz–16 kHz the curve fades out, as the measured match curve does.
+        assert!(at(20000.0).abs() < 0.7 * 3.0, "{}", at(20000.0));
+    }
+
+    #[test]
+    fn detail_narrower_than_an_octave_is_not_followed() {
+        let (bands, mask) = setup();
+        // Alternate ±2 dB from one 1/6-octave band to the next.
+        let residual: Vec<f64> = (0..bands.len())
+            .map(|i| if i % 2 == 0 { 2.0 } else { -2.0 })
+            .collect();
+        let (curve, _) = residual_curve(&bands, &residual, &mask, 3.0);
+        let peak = curve
+            .iter()
+            .zip(&mask)
+            .filter(|(_, &m)| m)
+            .fold(0.0f64, |a, (c, _)| a.max(c.abs()));
+        assert!(peak < 0.5, "the curve stays smooth: {peak}");
+    }
+}
