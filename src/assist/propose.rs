@@ -179,69 +179,76 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
             }
         })
         .collect();
+    // One track's moves toward `album`. `realise`: the stored curve's response is the one its FIR
+    // really has (designing FIRs costs time, so the passes use the curve as drawn and only the
+    // final proposal is realised).
+    let outcome = |i: usize, album: &[f64], realise: bool| -> Option<Outcome> {
+        let a = input.tracks[i].as_ref().filter(|_| usable[i])?;
+        let mid = &a.spectrum.mid_db;
+        let target = target_for(album, mid);
+        let wanted: Vec<f64> = target.iter().zip(mid).map(|(t, m)| t - m).collect();
+        let before = centered_rms(&wanted, &mask);
+        let broad = broad_peak_db(&wanted, &mask);
+        if broad <= opts.tolerance_db {
+            return Some(Outcome {
+                moves: Vec::new(),
+                response_db: vec![0.0; bands.len()],
+                wanted_db: wanted,
+                before_db: before,
+                after_db: before,
+                broad_after_db: None,
+                broad_db: broad,
+            });
+        }
+        let fit = fitters[&rate_of(i).to_bits()].fit(&wanted);
+        let mut out = Outcome {
+            moves: fit.moves,
+            response_db: fit.response_db,
+            wanted_db: wanted.clone(),
+            before_db: before,
+            after_db: fit.residual_db,
+            broad_after_db: None,
+            broad_db: broad,
+        };
+        // What the broad moves cannot follow (narrower shapes, or more than one move's
+        // bound in one region) goes to a stored match curve, itself within the bound.
+        if opts.allow_match_curve && out.after_db > opts.tolerance_db {
+            let left: Vec<f64> = wanted
+                .iter()
+                .zip(&out.response_db)
+                .map(|(w, r)| w - r)
+                .collect();
+            let (curve, points) = residual_curve(
+                &bands,
+                &left,
+                &mask,
+                opts.max_move_db.abs(),
+                realise.then(|| rate_of(i)),
+            );
+            let rest: Vec<f64> = left.iter().zip(&curve).map(|(l, c)| l - c).collect();
+            let after = centered_rms(&rest, &mask);
+            if after + MATCH_CURVE_ADVANTAGE_DB < out.after_db {
+                out.broad_after_db = Some(out.after_db);
+                out.moves.push(ToneMoveKind::MatchCurve {
+                    max_db: opts.max_move_db.abs(),
+                    points,
+                });
+                out.response_db = out
+                    .response_db
+                    .iter()
+                    .zip(&curve)
+                    .map(|(r, c)| r + c)
+                    .collect();
+                out.after_db = after;
+            }
+        }
+        Some(out)
+    };
     let mut outcomes: Vec<Option<Outcome>>;
     let mut passes = 0;
     loop {
         passes += 1;
-        outcomes = (0..n)
-            .map(|i| {
-                let a = input.tracks[i].as_ref().filter(|_| usable[i])?;
-                let mid = &a.spectrum.mid_db;
-                let target = target_for(&album, mid);
-                let wanted: Vec<f64> = target.iter().zip(mid).map(|(t, m)| t - m).collect();
-                let before = centered_rms(&wanted, &mask);
-                let broad = broad_peak_db(&wanted, &mask);
-                if broad <= opts.tolerance_db {
-                    return Some(Outcome {
-                        moves: Vec::new(),
-                        response_db: vec![0.0; bands.len()],
-                        wanted_db: wanted,
-                        before_db: before,
-                        after_db: before,
-                        broad_after_db: None,
-                        broad_db: broad,
-                    });
-                }
-                let fit = fitters[&rate_of(i).to_bits()].fit(&wanted);
-                let mut out = Outcome {
-                    moves: fit.moves,
-                    response_db: fit.response_db,
-                    wanted_db: wanted.clone(),
-                    before_db: before,
-                    after_db: fit.residual_db,
-                    broad_after_db: None,
-                    broad_db: broad,
-                };
-                // What the broad moves cannot follow (narrower shapes, or more than one move's
-                // bound in one region) goes to a stored match curve, itself within the bound.
-                if opts.allow_match_curve && out.after_db > opts.tolerance_db {
-                    let left: Vec<f64> = wanted
-                        .iter()
-                        .zip(&out.response_db)
-                        .map(|(w, r)| w - r)
-                        .collect();
-                    let (curve, points) =
-                        residual_curve(&bands, &left, &mask, opts.max_move_db.abs());
-                    let rest: Vec<f64> = left.iter().zip(&curve).map(|(l, c)| l - c).collect();
-                    let after = centered_rms(&rest, &mask);
-                    if after + MATCH_CURVE_ADVANTAGE_DB < out.after_db {
-                        out.broad_after_db = Some(out.after_db);
-                        out.moves.push(ToneMoveKind::MatchCurve {
-                            max_db: opts.max_move_db.abs(),
-                            points,
-                        });
-                        out.response_db = out
-                            .response_db
-                            .iter()
-                            .zip(&curve)
-                            .map(|(r, c)| r + c)
-                            .collect();
-                        out.after_db = after;
-                    }
-                }
-                Some(out)
-            })
-            .collect();
+        outcomes = (0..n).map(|i| outcome(i, &album, false)).collect();
         if w_refs >= 1.0 || passes >= MAX_PASSES {
             break;
         }
@@ -266,6 +273,7 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
         }
     }
 
+    let outcomes: Vec<Option<Outcome>> = (0..n).map(|i| outcome(i, &album, true)).collect();
     let tracks: Vec<TrackProposal> = project
         .tracks
         .iter()

@@ -8,23 +8,31 @@
 //! clipping at ±bound, instead of clipping the raw curve around 0 dB.
 
 use super::fit::centered_rms;
+use crate::dsp::MatchKernel;
 use crate::project::CurvePoint;
 use crate::render::params::{smooth_one_octave, MATCH_HIGH_HZ, MATCH_LOW_HZ};
 
 /// Step of the offset search, dB.
 const OFFSET_STEP_DB: f64 = 0.05;
+/// Corrections of the stored points toward what the FIR realises.
+const REALISE_PASSES: usize = 3;
 /// Offsets whose deviation left differs by less than this are equally good, dB.
 const EQUAL_WITHIN_DB: f64 = 0.01;
 
 /// A bounded, octave-smoothed curve for `residual_db` (target − track after the broad moves, per
-/// band of `bands_hz`), fitted where `mask` is set: the gain per band (dB, within ±`max_db`, faded
-/// to 0 outside 30 Hz–16 kHz as the measured match curve is) and the points to store (one per band,
-/// 0.01 dB steps rounded toward zero, so the bound holds). Pure.
+/// band of `bands_hz`), fitted where `mask` is set: the gain per band (dB) and the points to store
+/// (one per band, within ±`max_db`, 0.01 dB steps rounded toward zero so the bound holds, faded to
+/// 0 outside 30 Hz–16 kHz as the measured match curve is).
+///
+/// With `realise_at_hz`, the points are corrected (a few passes) so that the FIR the chain designs
+/// from them at that rate comes as close as it can to the curve, and the gain returned is what that
+/// FIR really applies ([`MatchKernel::realised_db`]); without, the gain is the curve as drawn. Pure.
 pub fn residual_curve(
     bands_hz: &[f64],
     residual_db: &[f64],
     mask: &[bool],
     max_db: f64,
+    realise_at_hz: Option<f64>,
 ) -> (Vec<f64>, Vec<CurvePoint>) {
     let bound = max_db.abs();
     // Only the fitted bands feed the smoothing: above 16 kHz a codec's cut-off reads as tens of dB
@@ -73,13 +81,39 @@ pub fn residual_curve(
         .filter(|t| t.0 <= best + EQUAL_WITHIN_DB)
         .min_by(|a, b| (a.1 - middle).abs().total_cmp(&(b.1 - middle).abs()))
         .map_or(0.0, |t| t.1);
-    let curve = shaped(offset);
+    let goal = shaped(offset);
+    let (stored, applied) = match realise_at_hz {
+        Some(rate_hz) => realise(bands_hz, &goal, mask, bound, rate_hz),
+        None => (goal.clone(), goal),
+    };
     let points = bands_hz
         .iter()
-        .zip(&curve)
+        .zip(&stored)
         .map(|(&freq_hz, &gain_db)| CurvePoint { freq_hz, gain_db })
         .collect();
-    (curve, points)
+    (applied, points)
+}
+
+/// Points whose FIR at `rate_hz` comes closest to `goal_db` on the masked bands (the FIR cannot
+/// follow fast turns below ~100 Hz; pushing the points a little further there makes up part of
+/// it, within ±`bound`): (points, what the FIR applies), dB per band.
+fn realise(
+    bands_hz: &[f64],
+    goal_db: &[f64],
+    mask: &[bool],
+    bound: f64,
+    rate_hz: f64,
+) -> (Vec<f64>, Vec<f64>) {
+    let mut points = goal_db.to_vec();
+    let mut applied = MatchKernel::design(&points, bands_hz, rate_hz).realised_db(bands_hz);
+    for _ in 0..REALISE_PASSES {
+        for b in (0..points.len()).filter(|&b| mask[b]) {
+            let pushed = points[b] + (goal_db[b] - applied[b]);
+            points[b] = (pushed.clamp(-bound, bound) * 100.0).trunc() / 100.0;
+        }
+        applied = MatchKernel::design(&points, bands_hz, rate_hz).realised_db(bands_hz);
+    }
+    (points, applied)
 }
 
 /// The measured match curve's fade outside 30 Hz–16 kHz, so a stored curve behaves the same.
@@ -115,7 +149,7 @@ mod tests {
             .iter()
             .map(|&f| 5.0 + 2.0 * (-((f / 250.0).log2() / 1.0).powi(2)).exp())
             .collect();
-        let (curve, points) = residual_curve(&bands, &residual, &mask, 3.0);
+        let (curve, points) = residual_curve(&bands, &residual, &mask, 3.0, None);
         assert_eq!(points.len(), bands.len());
         let before = centered_rms(&residual, &mask);
         let e: Vec<f64> = residual.iter().zip(&curve).map(|(r, c)| r - c).collect();
@@ -139,7 +173,7 @@ mod tests {
             .iter()
             .map(|&f| 10.0 * ((f / 1000.0).log2() / 4.0).clamp(-1.0, 1.0))
             .collect();
-        let (curve, points) = residual_curve(&bands, &residual, &mask, 3.0);
+        let (curve, points) = residual_curve(&bands, &residual, &mask, 3.0, None);
         for (p, c) in points.iter().zip(&curve) {
             assert!(p.gain_db.abs() <= 3.0, "{p:?}");
             assert_eq!(p.gain_db, *c);
@@ -157,13 +191,52 @@ mod tests {
     }
 
     #[test]
+    fn realised_points_make_the_fir_closer_to_the_curve_and_keep_the_bound() {
+        let (bands, mask) = setup();
+        // Swings of ±4 dB an octave apart below 200 Hz, a gentle tilt above: the FIR at 44.1 kHz
+        // cannot follow the low swings exactly.
+        let residual: Vec<f64> = bands
+            .iter()
+            .map(|&f| {
+                if f < 200.0 {
+                    4.0 * (std::f64::consts::PI * (f / 40.0).log2()).cos()
+                } else {
+                    (f / 1000.0).log2() * 0.5
+                }
+            })
+            .collect();
+        let (drawn, _) = residual_curve(&bands, &residual, &mask, 3.0, None);
+        let (applied, points) = residual_curve(&bands, &residual, &mask, 3.0, Some(44_100.0));
+        let plain = MatchKernel::design(&drawn, &bands, 44_100.0).realised_db(&bands);
+        let error = |got: &[f64]| {
+            let e: Vec<f64> = got.iter().zip(&drawn).map(|(g, d)| g - d).collect();
+            centered_rms(&e, &mask)
+        };
+        assert!(
+            error(&applied) < 0.8 * error(&plain),
+            "{} vs {}",
+            error(&applied),
+            error(&plain)
+        );
+        // What is returned is what the FIR of the stored points applies, and it stays in bounds.
+        let stored: Vec<f64> = points.iter().map(|p| p.gain_db).collect();
+        let again = MatchKernel::design(&stored, &bands, 44_100.0).realised_db(&bands);
+        for (a, b) in applied.iter().zip(&again) {
+            assert!((a - b).abs() < 1e-9);
+        }
+        assert!(stored.iter().all(|g| g.abs() <= 3.0));
+        let peak = applied.iter().fold(0.0f64, |m, g| m.max(g.abs()));
+        assert!(peak <= 3.0 + 0.1, "{peak}");
+    }
+
+    #[test]
     fn detail_narrower_than_an_octave_is_not_followed() {
         let (bands, mask) = setup();
         // Alternate ±2 dB from one 1/6-octave band to the next.
         let residual: Vec<f64> = (0..bands.len())
             .map(|i| if i % 2 == 0 { 2.0 } else { -2.0 })
             .collect();
-        let (curve, _) = residual_curve(&bands, &residual, &mask, 3.0);
+        let (curve, _) = residual_curve(&bands, &residual, &mask, 3.0, None);
         let peak = curve
             .iter()
             .zip(&mask)

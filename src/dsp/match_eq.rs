@@ -128,6 +128,34 @@ impl MatchKernel {
         self.curve_db[i] + t * (self.curve_db[j] - self.curve_db[i])
     }
 
+    /// The gain the FIR really applies (not the curve it aims at), dB, averaged in power over each
+    /// band of 1/6 octave centred on `bands_hz` (as the analysis reads a spectrum): below ~100 Hz
+    /// the FIR's length (8191 taps at 44.1/48 kHz) cannot follow every turn of a curve, and this
+    /// says by how much. 0 dB for a flat kernel. Pure (allocates the result).
+    pub fn realised_db(&self, bands_hz: &[f64]) -> Vec<f64> {
+        if self.flat || self.spectrum.is_empty() {
+            return vec![0.0; bands_hz.len()];
+        }
+        let n = self.spectrum.len();
+        let bin_hz = self.sample_rate_hz / n as f64;
+        // The stored spectrum carries the inverse FFT's 1/n; undo it for the FIR's own gain.
+        let power = |k: usize| (self.spectrum[k.min(n / 2)].norm_sqr() as f64) * (n as f64).powi(2);
+        bands_hz
+            .iter()
+            .map(|&f| {
+                let edge = 2f64.powf(1.0 / 12.0);
+                let lo = (f / edge / bin_hz).ceil() as usize;
+                let hi = ((f * edge / bin_hz).floor() as usize).min(n / 2);
+                let p = if hi >= lo {
+                    (lo..=hi).map(power).sum::<f64>() / (hi + 1 - lo) as f64
+                } else {
+                    power((f / bin_hz).round() as usize)
+                };
+                10.0 * p.max(1e-30).log10()
+            })
+            .collect()
+    }
+
     /// True if the curve is flat (the stage then passes its delayed input unchanged). Pure.
     pub fn is_flat(&self) -> bool {
         self.flat
