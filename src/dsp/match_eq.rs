@@ -93,14 +93,22 @@ impl MatchKernel {
     }
 
     fn fir_spectrum(&self, p: usize, n: usize) -> Vec<Complex<f32>> {
-        let mut planner = FftPlanner::<f64>::new();
+        // Plans are kept per thread: planning the two FFTs cost more than designing with them.
+        thread_local! {
+            static PLANNER: std::cell::RefCell<FftPlanner<f64>> =
+                std::cell::RefCell::new(FftPlanner::new());
+        }
+        let (inverse, forward) = PLANNER.with(|planner| {
+            let mut planner = planner.borrow_mut();
+            (planner.plan_fft_inverse(p), planner.plan_fft_forward(n))
+        });
         let mut buf: Vec<Complex<f64>> = (0..p)
             .map(|k| {
                 let k = if k <= p / 2 { k } else { p - k };
                 Complex::new(10f64.powf(self.curve_db[k] / 20.0), 0.0)
             })
             .collect();
-        planner.plan_fft_inverse(p).process(&mut buf);
+        inverse.process(&mut buf);
         let taps = p - 1;
         let centre = (taps - 1) / 2;
         let mut h: Vec<Complex<f64>> = vec![Complex::new(0.0, 0.0); n];
@@ -110,7 +118,7 @@ impl MatchKernel {
             let w = 0.42 - 0.5 * x.cos() + 0.08 * (2.0 * x).cos();
             *slot = Complex::new(buf[src].re / p as f64 * w, 0.0);
         }
-        planner.plan_fft_forward(n).process(&mut h);
+        forward.process(&mut h);
         h.iter()
             .map(|c| Complex::new((c.re / n as f64) as f32, (c.im / n as f64) as f32))
             .collect()
@@ -191,30 +199,57 @@ fn interp_log(pts: &[(f64, f64)], freq_hz: f64) -> f64 {
 }
 
 /// Gaussian smoothing whose width is `CURVE_SMOOTHING_OCT` octaves (at least 3 bins) around each bin.
+///
+/// Cost: σ grows with the bin, so a plain sum is O(bins²) (~6 M taps at 44.1 kHz). Two savings,
+/// neither visible in the result (within 0.01 dB of the plain sum, tested):
+/// - the weights come from a recurrence (two `exp` per bin, not one per tap): exp(−½(d/σ)²) =
+///   exp(−½((d−1)/σ)²) · q_d with q_d = exp(−(2d−1)/(2σ²)) and q_{d+1} = q_d · exp(−1/σ²);
+/// - where σ is wide the smoothed curve cannot turn within σ/8 bins, so it is summed every
+///   σ/8 bins and read linearly in between.
 fn smooth(raw: &[f64]) -> Vec<f64> {
     let oct = std::f64::consts::LN_2 * CURVE_SMOOTHING_OCT;
-    (0..raw.len())
-        .map(|k| {
-            let sigma = (k as f64 * oct).max(3.0);
-            let half = (3.0 * sigma).ceil() as isize;
-            let (mut acc, mut wsum) = (0.0, 0.0);
-            for d in -half..=half {
-                // Mirror at DC and at Nyquist so the ends are not pulled.
-                let mut j = k as isize + d;
-                if j < 0 {
-                    j = -j;
-                }
-                let last = raw.len() as isize - 1;
-                if j > last {
-                    j = (2 * last - j).max(0);
-                }
-                let w = (-0.5 * (d as f64 / sigma).powi(2)).exp();
-                acc += w * raw[j as usize];
-                wsum += w;
+    let last = raw.len() as isize - 1;
+    // Mirror at DC and at Nyquist so the ends are not pulled.
+    let at = |j: isize| -> f64 {
+        let j = if j < 0 { -j } else { j };
+        let j = if j > last { (2 * last - j).max(0) } else { j };
+        raw[j as usize]
+    };
+    let sigma_at = |k: usize| (k as f64 * oct).max(3.0);
+    let sum_at = |k: usize| -> f64 {
+        let sigma = sigma_at(k);
+        let half = (3.0 * sigma).ceil() as isize;
+        let step = (-1.0 / (sigma * sigma)).exp();
+        let mut q = (-0.5 / (sigma * sigma)).exp();
+        let mut w = 1.0;
+        let (mut acc, mut wsum) = (raw[k], 1.0);
+        for d in 1..=half {
+            w *= q;
+            q *= step;
+            acc += w * (at(k as isize + d) + at(k as isize - d));
+            wsum += 2.0 * w;
+        }
+        acc / wsum
+    };
+    let mut out = vec![0.0; raw.len()];
+    let mut k = 0;
+    while k < raw.len() {
+        out[k] = sum_at(k);
+        let stride = ((sigma_at(k) / 8.0) as usize).max(1);
+        let next = (k + stride).min(raw.len() - 1);
+        if next > k + 1 {
+            out[next] = sum_at(next);
+            for j in k + 1..next {
+                let t = (j - k) as f64 / (next - k) as f64;
+                out[j] = out[k] + t * (out[next] - out[k]);
             }
-            acc / wsum
-        })
-        .collect()
+        }
+        if next == k {
+            break;
+        }
+        k = next;
+    }
+    out
 }
 
 /// The running match stage: overlap-save with stereo packed as `L + jR` into one complex FFT
@@ -440,5 +475,38 @@ mod tests {
         assert!(l[..lat].iter().all(|&x| x == 0.0));
         assert_eq!(&l[lat..], &l0[..n - lat]);
         assert_eq!(&r[lat..], &r0[..n - lat]);
+    }
+
+    #[test]
+    fn fast_smoothing_equals_the_gaussian_sum_within_a_hundredth_of_a_db() {
+        // The plain sum, one exp per tap, as the recurrence replaces it.
+        fn direct(raw: &[f64]) -> Vec<f64> {
+            let oct = std::f64::consts::LN_2 * CURVE_SMOOTHING_OCT;
+            let last = raw.len() as isize - 1;
+            (0..raw.len())
+                .map(|k| {
+                    let sigma = (k as f64 * oct).max(3.0);
+                    let half = (3.0 * sigma).ceil() as isize;
+                    let (mut acc, mut wsum) = (0.0, 0.0);
+                    for d in -half..=half {
+                        let mut j = (k as isize + d).abs();
+                        if j > last {
+                            j = (2 * last - j).max(0);
+                        }
+                        let w = (-0.5 * (d as f64 / sigma).powi(2)).exp();
+                        acc += w * raw[j as usize];
+                        wsum += w;
+                    }
+                    acc / wsum
+                })
+                .collect()
+        }
+        let raw: Vec<f64> = (0..4097)
+            .map(|k| 3.0 * ((k as f64).ln_1p() * 2.3).sin() + if k % 7 == 0 { 1.0 } else { 0.0 })
+            .collect();
+        let (fast, slow) = (smooth(&raw), direct(&raw));
+        for (k, (a, b)) in fast.iter().zip(&slow).enumerate() {
+            assert!((a - b).abs() < 0.01, "bin {k}: {a} vs {b}");
+        }
     }
 }
