@@ -26,6 +26,8 @@ fn max_move_db() -> f64 {
 /// Figures of one file as the bench compares them.
 struct Measured {
     deviation_db: f64,
+    /// The same with the track's mean offset over the bands removed (tone shape only).
+    level_removed_db: f64,
     lufs: Option<f64>,
     true_peak_dbtp: Option<f64>,
     plr_db: Option<f64>,
@@ -128,11 +130,13 @@ pub fn assist_on_albums(albums: &[(String, Vec<PathBuf>)]) {
             propose_s, proposal.target_passes
         );
         println!(
-            "  {:<32} {:>7} {:>7} {:>6} {:>5} {:>9} | {:>7} {:>7} {:>6} {:>5} {:>5} {:>5}{}",
+            "  {:<32} {:>7} {:>7} {:>6} {:>4} {:>11} {:>5} {:>9} | {:>7} {:>7} {:>6} {:>5} {:>5} {:>5}{}",
             "track",
             "dev src",
             "dev out",
             "ratio",
+            "aim",
+            "shape s→o",
             "moves",
             "max move",
             "I",
@@ -142,7 +146,7 @@ pub fn assist_on_albums(albums: &[(String, Vec<PathBuf>)]) {
             "srcPLR",
             "srcLRA",
             if matchering.as_ref().is_some_and(|m| m.is_some()) {
-                "  | Matchering 2: dev     I     TP   PLR   LRA"
+                "  | Matchering 2: dev shape     I     TP   PLR   LRA"
             } else {
                 ""
             }
@@ -159,8 +163,9 @@ pub fn assist_on_albums(albums: &[(String, Vec<PathBuf>)]) {
             let opt = |v: Option<f64>| v.map_or("—".into(), |v| format!("{v:.1}"));
             let mg = match &matchering {
                 Some(Some((central, m))) => format!(
-                    "  | {:>17} {:>5} {:>6} {:>5} {:>5.1}{}",
+                    "  | {:>17} {:>5.2} {:>5} {:>6} {:>5} {:>5.1}{}",
                     format!("{:.2}", m[i].deviation_db),
+                    m[i].level_removed_db,
                     opt(m[i].lufs),
                     opt(m[i].true_peak_dbtp),
                     opt(m[i].plr_db),
@@ -170,11 +175,13 @@ pub fn assist_on_albums(albums: &[(String, Vec<PathBuf>)]) {
                 _ => String::new(),
             };
             println!(
-                "  {:<32} {:>7.2} {:>7.2} {:>6.2} {:>5} {:>8.1}  | {:>7} {:>7} {:>6} {:>5.1} {:>5} {:>5.1}{mg}",
+                "  {:<32} {:>7.2} {:>7.2} {:>6.2} {:>4} {:>11} {:>5} {:>8.1}  | {:>7} {:>7} {:>6} {:>5.1} {:>5} {:>5.1}{mg}",
                 t.title.chars().take(32).collect::<String>(),
                 b.deviation_db,
                 a.deviation_db,
                 a.deviation_db / b.deviation_db,
+                if meets_aim(b.deviation_db, a.deviation_db) { "yes" } else { "no" },
+                format!("{:.2}→{:.2}", b.level_removed_db, a.level_removed_db),
                 t.moves.len(),
                 largest,
                 opt(a.lufs),
@@ -185,6 +192,11 @@ pub fn assist_on_albums(albums: &[(String, Vec<PathBuf>)]) {
                 b.lra_lu,
             );
         }
+        let met = before
+            .iter()
+            .zip(&after)
+            .filter(|(b, a)| meets_aim(b.deviation_db, a.deviation_db))
+            .count();
         let mean = |m: &[Measured]| m.iter().map(|x| x.deviation_db).sum::<f64>() / m.len() as f64;
         let max = |m: &[Measured]| m.iter().map(|x| x.deviation_db).fold(0.0, f64::max);
         let max_tp = |m: &[Measured]| {
@@ -193,7 +205,8 @@ pub fn assist_on_albums(albums: &[(String, Vec<PathBuf>)]) {
                 .fold(f64::NEG_INFINITY, f64::max)
         };
         println!(
-            "  mean/max deviation: source {:.2}/{:.2} dB → Lathe {:.2}/{:.2} dB{}; largest move {:.2} dB (bound {:.1}); max true peak {:.2} dBTP",
+            "  aim (halved and ≤ 2 dB) met by {met} of {} tracks; mean/max deviation: source {:.2}/{:.2} dB → Lathe {:.2}/{:.2} dB{}; largest move {:.2} dB (bound {:.1}); max true peak {:.2} dBTP",
+            before.len(),
             mean(&before),
             max(&before),
             mean(&after),
@@ -214,6 +227,11 @@ pub fn assist_on_albums(albums: &[(String, Vec<PathBuf>)]) {
         );
     }
     let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// Issue 6's aim for one track: its deviation at least halves and ends at or below 2 dB.
+fn meets_aim(before_db: f64, after_db: f64) -> bool {
+    after_db <= 0.5 * before_db && after_db <= 2.0
 }
 
 /// 1/3-octave band levels from the analysis' 1/6-octave bands: the 1/3-octave band centred on the
@@ -244,18 +262,20 @@ fn measure(tracks: &[TrackAnalysis]) -> Vec<Measured> {
     tracks
         .iter()
         .zip(&curves)
-        .map(|(t, c)| Measured {
-            deviation_db: (c
-                .iter()
-                .zip(&avg)
-                .map(|(x, a)| (x - a).powi(2))
-                .sum::<f64>()
-                / bands as f64)
-                .sqrt(),
-            lufs: t.loudness.integrated_lufs,
-            true_peak_dbtp: t.loudness.true_peak_dbtp,
-            plr_db: t.loudness.plr_db,
-            lra_lu: t.loudness.lra_lu,
+        .map(|(t, c)| {
+            let d: Vec<f64> = c.iter().zip(&avg).map(|(x, a)| x - a).collect();
+            let mean = d.iter().sum::<f64>() / bands as f64;
+            let rms = |offset: f64| {
+                (d.iter().map(|x| (x - offset).powi(2)).sum::<f64>() / bands as f64).sqrt()
+            };
+            Measured {
+                deviation_db: rms(0.0),
+                level_removed_db: rms(mean),
+                lufs: t.loudness.integrated_lufs,
+                true_peak_dbtp: t.loudness.true_peak_dbtp,
+                plr_db: t.loudness.plr_db,
+                lra_lu: t.loudness.lra_lu,
+            }
         })
         .collect()
 }
@@ -264,7 +284,17 @@ fn measure(tracks: &[TrackAnalysis]) -> Vec<Measured> {
 fn move_peak_db(kind: &ToneMoveKind, source: &TrackAnalysis) -> f64 {
     let grid = lathe::analysis::spectrum::band_centers_hz();
     match kind {
-        ToneMoveKind::MatchCurve { max_db, .. } => *max_db,
+        // What the FIR designed from the stored points really applies.
+        ToneMoveKind::MatchCurve { points, .. } => {
+            let gains: Vec<f64> = points.iter().map(|p| p.gain_db).collect();
+            let freqs: Vec<f64> = points.iter().map(|p| p.freq_hz).collect();
+            lathe::dsp::MatchKernel::design(&gains, &freqs, source.sample_rate_hz as f64)
+                .realised_db(&grid)
+                .iter()
+                .zip(&grid)
+                .filter(|(_, f)| (20.0..=20_000.0).contains(*f))
+                .fold(0.0, |a, (g, _)| a.max(g.abs()))
+        }
         k => {
             let mut p = ChainParams::default();
             k.write_into(&mut p, &mut 0);
