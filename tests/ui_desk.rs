@@ -44,9 +44,41 @@ fn click(app: &mut App, label: &str) -> Vec<Message> {
         ui.into_messages().collect()
     };
     for message in &messages {
-        let _ = app.update(message.clone());
+        // The assistant proposes on another thread: run its task as the runtime would.
+        let proposes = match message {
+            Message::OpenAssist => true,
+            Message::Assist(m) => !matches!(m, lathe::ui::assist::Message::Apply),
+            _ => false,
+        };
+        if proposes {
+            update_and_settle(app, message.clone());
+        } else {
+            let _ = app.update(message.clone());
+        }
     }
     messages
+}
+
+/// Sends `message` and then what its task answers.
+fn update_and_settle(app: &mut App, message: Message) {
+    let task = app.update(message);
+    let Some(stream) = iced_runtime::task::into_stream(task) else {
+        return;
+    };
+    use iced::futures::StreamExt;
+    let answers: Vec<Message> = iced::futures::executor::block_on(
+        stream
+            .filter_map(|action| async move {
+                match action {
+                    iced_runtime::Action::Output(message) => Some(message),
+                    _ => None,
+                }
+            })
+            .collect(),
+    );
+    for answer in answers {
+        update_and_settle(app, answer);
+    }
 }
 
 fn processed_db(app: &App, freq_hz: f64) -> f64 {
@@ -311,7 +343,7 @@ fn assistant_panel_snapshots() {
     }
     assert_snapshot(&app, "assist");
     // A narrower spread than the album's: the plan has something to apply, with its tick.
-    let _ = app.update(Message::Assist(A::Spread(2.0)));
+    update_and_settle(&mut app, Message::Assist(A::Spread(2.0)));
     let _ = app.update(Message::Assist(A::Tab(Tab::Headroom)));
     assert!(app.assist_proposal().unwrap().headroom.accepted);
     {

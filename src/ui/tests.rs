@@ -141,6 +141,33 @@ fn a_missing_track_can_be_selected_and_says_so() {
     assert_eq!(app.tone_note(), Some("“The Long Field”: file missing"));
 }
 
+/// What `task` answers, run to the end on this thread as the runtime would run it.
+pub(super) fn task_answers(task: iced::Task<Message>) -> Vec<Message> {
+    let Some(stream) = iced_runtime::task::into_stream(task) else {
+        return Vec::new();
+    };
+    use iced::futures::StreamExt;
+    iced::futures::executor::block_on(
+        stream
+            .filter_map(|action| async move {
+                match action {
+                    iced_runtime::Action::Output(message) => Some(message),
+                    _ => None,
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Sends `message` and then what its task answers (used for the assistant, whose proposal is
+/// made on another thread and comes back as a message).
+pub(super) fn update_and_settle(app: &mut App, message: Message) {
+    let task = app.update(message);
+    for answer in task_answers(task) {
+        update_and_settle(app, answer);
+    }
+}
+
 pub(super) fn analysed(engine: Engine) -> (App, tempfile::TempDir) {
     let (mut app, dir) = app_with(engine);
     let _ = app.start_analysis();
@@ -479,6 +506,8 @@ fn the_assistant_proposes_applies_only_accepted_moves_and_undo_takes_them_back()
     let (mut app, _dir) = analysed(Engine::disabled("test"));
     let original = app.document().unwrap().project.clone();
     let _ = app.update(Message::OpenAssist);
+    assert!(app.assist_proposal().is_none(), "made on another thread");
+    update_and_settle(&mut app, Message::OpenAssist);
     let proposal = app.assist_proposal().expect("a proposal").clone();
     assert_eq!(proposal.tracks.len(), 6);
     let moves: Vec<(usize, usize)> = proposal

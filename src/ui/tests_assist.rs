@@ -6,14 +6,23 @@
 use super::analysis::Outcome;
 use super::app::{App, Message, Shortcut};
 use super::assist::{Message as A, Tab};
-use super::tests::{analysed, finish, integrated_lufs, null_engine, play_until, real_album_with};
+use super::tests::{
+    analysed, finish, integrated_lufs, null_engine, play_until, real_album_with, task_answers,
+    update_and_settle,
+};
 use super::{demo, transport};
 use crate::assist::{Platform, ToneMoveKind};
 use crate::engine::{Engine, Monitor};
 use crate::project::MatchTarget;
 
+/// Sends a panel message; options that propose again are answered before it returns (Apply's
+/// task, the edit's follow-up work, is not run).
 fn assist(app: &mut App, message: A) {
-    let _ = app.update(Message::Assist(message));
+    if matches!(message, A::Apply) {
+        let _ = app.update(Message::Assist(message));
+    } else {
+        update_and_settle(app, Message::Assist(message));
+    }
 }
 
 /// Every tone move's own largest response over 20 Hz–20 kHz, dB (match curves left out).
@@ -37,7 +46,7 @@ fn largest_moves_db(app: &App) -> Vec<f64> {
 #[test]
 fn a_smaller_largest_move_proposes_again_within_it_and_resets_the_ticks() {
     let (mut app, _dir) = analysed(Engine::disabled("test"));
-    let _ = app.update(Message::OpenAssist);
+    update_and_settle(&mut app, Message::OpenAssist);
     let at_three = largest_moves_db(&app);
     assert!(
         at_three.iter().any(|&db| db > 1.2),
@@ -79,7 +88,7 @@ fn the_references_target_without_reference_tracks_aims_at_the_built_in_curve() {
     let _ = app.start_analysis();
     let generation = app.analysis_generation();
     finish(&mut app, generation, outcome);
-    let _ = app.update(Message::OpenAssist);
+    update_and_settle(&mut app, Message::OpenAssist);
     let album_target = app.assist_proposal().unwrap().target.clone();
     assert!(app.assist.stand_in().is_none());
     assist(&mut app, A::Target(MatchTarget::References));
@@ -98,7 +107,7 @@ fn the_references_target_without_reference_tracks_aims_at_the_built_in_curve() {
 fn the_track_and_album_amounts_multiply_in_what_apply_writes_and_undo_restores() {
     let (mut app, _dir) = analysed(Engine::disabled("test"));
     let original = app.document().unwrap().project.clone();
-    let _ = app.update(Message::OpenAssist);
+    update_and_settle(&mut app, Message::OpenAssist);
     let proposal = app.assist_proposal().unwrap().clone();
     let (t, tilt_db) = proposal
         .tracks
@@ -136,7 +145,7 @@ fn the_loudness_plan_is_written_only_when_ticked_and_undo_restores_the_settings(
     let (mut app, _dir) = analysed(Engine::disabled("test"));
     let before = app.document().unwrap().project.settings.clone();
     assert_eq!(before.album_spread_lu, None);
-    let _ = app.update(Message::OpenAssist);
+    update_and_settle(&mut app, Message::OpenAssist);
     assist(&mut app, A::Spread(2.0));
     let h = &app.assist_proposal().unwrap().headroom;
     assert!(h.narrowed && h.accepted, "the 3.6 LU album narrowed to 2");
@@ -149,7 +158,7 @@ fn the_loudness_plan_is_written_only_when_ticked_and_undo_restores_the_settings(
     let _ = app.update(Message::Undo);
     assert_eq!(app.document().unwrap().project.settings, before);
 
-    let _ = app.update(Message::OpenAssist);
+    update_and_settle(&mut app, Message::OpenAssist);
     assert_eq!(
         app.assist.options().max_spread_lu,
         2.0,
@@ -169,7 +178,7 @@ fn the_loudness_plan_is_written_only_when_ticked_and_undo_restores_the_settings(
 fn the_tone_view_draws_the_proposed_curve_of_the_track_selected_in_the_panel() {
     use crate::render::params::{match_curve_db, match_target};
     let (mut app, _dir) = analysed(Engine::disabled("test"));
-    let _ = app.update(Message::OpenAssist);
+    update_and_settle(&mut app, Message::OpenAssist);
     let proposal = app.assist_proposal().unwrap().clone();
     assert_eq!(
         app.tone_shown().unwrap().proposed.is_some(),
@@ -314,4 +323,32 @@ fn a_live_edit_of_the_target_keeps_playing_at_the_platforms_loudness() {
     backend.render(9_600); // the chain's gain glide
     let after = integrated_lufs(&backend.render(48_000));
     assert!((after - -14.0).abs() <= 0.15, "after the edit {after:.2}");
+}
+
+#[test]
+fn only_the_latest_proposal_is_shown_and_one_for_other_tracks_is_made_again() {
+    let (mut app, _dir) = analysed(Engine::disabled("test"));
+    update_and_settle(&mut app, Message::OpenAssist);
+    // Two option changes in quick succession; the first one's answer arrives last.
+    let first = app.update(Message::Assist(A::MaxMove(1.0)));
+    let second = app.update(Message::Assist(A::MaxMove(2.0)));
+    assert!(app.assist_is_busy(), "the panel says a proposal is coming");
+    let (first, second) = (task_answers(first), task_answers(second));
+    for answer in second.into_iter().chain(first) {
+        update_and_settle(&mut app, answer);
+    }
+    assert_eq!(app.assist_proposal().unwrap().max_move_db, 2.0);
+    assert!(!app.assist_is_busy());
+    // A proposal for a track list the album no longer has is made again for the album as it is.
+    let asked = app.update(Message::Assist(A::MaxMove(3.0)));
+    let tracks = app.document().unwrap().project.tracks.len();
+    let removed = app.document().unwrap().project.tracks[0].id;
+    let _ = app.apply_edit(crate::ui::edit::Edit::Remove { track: removed });
+    for answer in task_answers(asked) {
+        update_and_settle(&mut app, answer);
+    }
+    let proposal = app.assist_proposal().unwrap();
+    assert_eq!(proposal.tracks.len(), tracks - 1);
+    assert!(proposal.tracks.iter().all(|t| t.track_id != removed));
+    assert_eq!(proposal.max_move_db, 3.0);
 }

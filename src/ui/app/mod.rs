@@ -50,6 +50,8 @@ pub enum Message {
     Export(export::Message),
     /// Propose tone moves for the album and open the assistant's panel.
     OpenAssist,
+    /// A proposal made on another thread (`panels.rs`).
+    AssistReady(Arc<panels::AssistReady>),
     Assist(assist::Message),
     Meters(meters::Message),
     Analysis {
@@ -139,6 +141,8 @@ pub struct App {
     pub(super) meter_strip: MeterStrip,
     pub(super) export: ExportDialog,
     pub(super) assist: AssistPanel,
+    /// The latest proposal asked for (older ones coming back are dropped).
+    assist_generation: u64,
     pub(super) tone_view: ToneView,
     /// Ticks with meters read (the live spectrum is passed on every third).
     pub(super) live_frames: u64,
@@ -202,6 +206,7 @@ impl App {
             meter_strip: MeterStrip::default(),
             export: ExportDialog::default(),
             assist: AssistPanel::default(),
+            assist_generation: 0,
             tone_view: ToneView::default(),
             live_frames: 0,
             transport: Transport::default(),
@@ -282,7 +287,8 @@ impl App {
                 return self.on_controls(action);
             }
             Message::Export(message) => return self.export_message(message),
-            Message::OpenAssist => self.open_assist(self.assist.options().clone()),
+            Message::OpenAssist => return self.open_assist(self.assist.options().clone()),
+            Message::AssistReady(ready) => return self.on_assist_ready(&ready),
             Message::Assist(message) => {
                 let action = self.assist.update(message);
                 return self.on_assist(action);
@@ -423,6 +429,11 @@ impl App {
         self.tone_view.readout(freq_hz)
     }
     /// The assistant's proposal under review, if its panel is open.
+    /// Whether a proposal is being made on another thread.
+    pub fn assist_is_busy(&self) -> bool {
+        self.assist.is_busy()
+    }
+
     pub fn assist_proposal(&self) -> Option<&crate::assist::AlbumProposal> {
         self.assist.proposal()
     }

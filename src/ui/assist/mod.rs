@@ -114,6 +114,8 @@ pub struct AssistPanel {
     applied: Option<Project>,
     /// Per track: the EQ response the accepted moves would give, dB at `preview_hz()`.
     previews: Vec<Vec<f64>>,
+    /// A new proposal is being made on another thread.
+    busy: bool,
 }
 
 impl AssistPanel {
@@ -127,6 +129,7 @@ impl AssistPanel {
         stand_in: Option<String>,
     ) {
         self.shown = Some(proposal);
+        self.busy = false;
         self.options = options;
         self.stand_in = stand_in;
         self.project = Some(project.clone());
@@ -183,6 +186,16 @@ impl AssistPanel {
 
     pub fn is_open(&self) -> bool {
         self.shown.is_some()
+    }
+
+    /// Marks a proposal in the making (the panel says so; the one shown stays until it comes).
+    pub fn set_busy(&mut self, busy: bool) {
+        self.busy = busy;
+    }
+
+    /// Whether a proposal is being made.
+    pub fn is_busy(&self) -> bool {
+        self.busy
     }
 
     /// The proposal under review.

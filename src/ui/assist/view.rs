@@ -81,7 +81,7 @@ impl AssistPanel {
                 column![tab, apply_bar(proposal, close)].spacing(10).into()
             }
         };
-        let options = options_view(&self.options, self.stand_in.as_deref());
+        let options = options_view(&self.options, self.stand_in.as_deref(), self.busy);
         container(column![heading, options, body].spacing(10))
             .padding([10, 12])
             .width(Fill)
@@ -92,7 +92,11 @@ impl AssistPanel {
 }
 
 /// Target, blend, largest move and spread: each change proposes again.
-fn options_view<'a>(options: &AssistOptions, stand_in: Option<&'a str>) -> Element<'a, Message> {
+fn options_view<'a>(
+    options: &AssistOptions,
+    stand_in: Option<&'a str>,
+    busy: bool,
+) -> Element<'a, Message> {
     let target = |label: &str, which: MatchTarget| {
         segment(
             label.to_string(),
@@ -153,6 +157,9 @@ fn options_view<'a>(options: &AssistOptions, stand_in: Option<&'a str>) -> Eleme
     );
     if let Some(stand_in) = stand_in {
         note = format!("{stand_in} {note}");
+    }
+    if busy {
+        note = format!("Proposing again… {note}");
     }
     column![targets, bounds, caption(note)].spacing(6).into()
 }
