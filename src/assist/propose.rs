@@ -314,7 +314,7 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
                 )
             } else {
                 let broad = o.broad_after_db.map_or(String::new(), |b| {
-                    format!("; broad moves alone would leave {b:.1} dB")
+                    format!("; {b:.1} dB without the curve")
                 });
                 format!(
                     "Track {number} is {:.1} dB from {target_words} → {} move{}, {:.1} dB left{broad}",

@@ -133,7 +133,7 @@ pub fn tone_reason(
                 )
             });
             format!(
-                "{track} differs from {target} in more places than a few broad moves can follow → match curve for what they leave, smoothed over an octave, within ±{max_db:.1} dB{largest}"
+                "{track} differs from {target} in more places than a few broad moves can follow → match curve, smoothed over an octave, within ±{max_db:.1} dB{largest}"
             )
         }
     }
