@@ -6,7 +6,7 @@
 use super::axes::{db_range, F_MAX_HZ, F_MIN_HZ};
 use super::ToneInput;
 use crate::analysis::SpectralBalance;
-use crate::dsp::ChainParams;
+use crate::dsp::{ChainParams, MatchKernel};
 use crate::project::{LimiterCharacter, MatchTarget, StereoSettings, ToneSettings};
 use crate::render::params::{chain_params, match_target, track_match_curve_db};
 
@@ -198,31 +198,30 @@ impl Response {
         let target_usable = target.mid_db.len() == bands_hz.len() || !eq.curve.is_empty();
         let match_curve = track_match_curve_db(eq, &input.analysis, &target);
         let match_active = params.match_amount > 0.0 && target_usable;
-        let bands_db: Vec<f64> = bands_hz
-            .iter()
-            .zip(&match_curve)
-            .map(|(&f, &m)| {
-                params.tone_response_db(f, RESPONSE_RATE_HZ) + params.match_response_db(m)
-            })
-            .collect();
         let dense_hz: Vec<f64> = (0..DENSE_POINTS)
             .map(|i| {
                 let t = i as f64 / (DENSE_POINTS - 1) as f64;
                 F_MIN_HZ * (F_MAX_HZ / F_MIN_HZ).powf(t)
             })
             .collect();
-        // Between bands the match stage's curve is read linearly in log frequency, as the
-        // band values are what it is designed from.
-        let dense_match_db: Vec<f64> = dense_hz
+        // The match stage as its FIR really applies the curve (below ~100 Hz it cannot follow
+        // every turn), read per 1/6-octave band as the analysis reads a spectrum.
+        let (band_match_db, dense_curve_db) = if match_active {
+            let kernel = MatchKernel::design(&match_curve, bands_hz, RESPONSE_RATE_HZ);
+            (kernel.realised_db(bands_hz), kernel.realised_db(&dense_hz))
+        } else {
+            (vec![0.0; bands_hz.len()], vec![0.0; dense_hz.len()])
+        };
+        let bands_db: Vec<f64> = bands_hz
             .iter()
-            .map(|&f| {
-                if match_active {
-                    let curve_db = interpolate(bands_hz, &match_curve, f).unwrap_or(0.0);
-                    params.match_response_db(curve_db)
-                } else {
-                    0.0
-                }
+            .zip(&band_match_db)
+            .map(|(&f, &m)| {
+                params.tone_response_db(f, RESPONSE_RATE_HZ) + params.match_response_db(m)
             })
+            .collect();
+        let dense_match_db: Vec<f64> = dense_curve_db
+            .iter()
+            .map(|&m| params.match_response_db(m))
             .collect();
         let dense_db = dense_hz
             .iter()

@@ -15,10 +15,15 @@ fn processed_is_the_original_plus_the_chains_response_at_each_band() {
     );
     let curve = match_curve_db(&input.analysis, &target, input.tone.match_eq.max_db);
     let bands = &input.analysis.spectrum.bands_hz;
+    // The match stage as its FIR applies the curve: the curve itself wherever it is smooth.
+    let realised = crate::dsp::MatchKernel::design(&curve, bands, 48_000.0).realised_db(bands);
     let mut largest_match: f64 = 0.0;
     for (b, &f) in bands.iter().enumerate() {
+        if (300.0..12_000.0).contains(&f) {
+            assert!((realised[b] - curve[b]).abs() < 0.1, "{f} Hz");
+        }
         let tone_db = params.tone_response_db(f, 48_000.0);
-        let match_db = params.match_response_db(curve[b]);
+        let match_db = params.match_response_db(realised[b]);
         largest_match = largest_match.max(match_db.abs());
         let expected = input.analysis.spectrum.mid_db[b] + tone_db + match_db;
         assert!((model.mid.processed[b] - expected).abs() < 1e-9, "{f} Hz");
@@ -60,17 +65,28 @@ fn a_stored_curve_is_drawn_in_place_of_the_measured_one_at_its_amount() {
     let model = Model::new(&input);
     let params = model::params(&input.tone);
     let bands = &input.analysis.spectrum.bands_hz;
+    let stored: Vec<f64> = bands
+        .iter()
+        .map(|&f| {
+            if f <= 50.0 {
+                3.0
+            } else if f >= 5000.0 {
+                -2.0
+            } else {
+                3.0 - 5.0 * (f / 50.0).log2() / 100f64.log2()
+            }
+        })
+        .collect();
+    // As the FIR designed from the stored points applies them: the points themselves along the
+    // ramp, not the measured curve.
+    let realised = crate::dsp::MatchKernel::design(&stored, bands, 48_000.0).realised_db(bands);
     for (b, &f) in bands.iter().enumerate() {
-        let stored = if f <= 50.0 {
-            3.0
-        } else if f >= 5000.0 {
-            -2.0
-        } else {
-            3.0 - 5.0 * (f / 50.0).log2() / 100f64.log2()
-        };
+        if (100.0..4000.0).contains(&f) {
+            assert!((realised[b] - stored[b]).abs() < 0.1, "{f} Hz");
+        }
         let expected = input.analysis.spectrum.mid_db[b]
             + params.tone_response_db(f, 48_000.0)
-            + params.match_response_db(stored);
+            + params.match_response_db(realised[b]);
         assert!(
             (model.mid.processed[b] - expected).abs() < 1e-9,
             "{f} Hz: {} vs {expected}",
