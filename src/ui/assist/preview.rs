@@ -2,8 +2,9 @@
 //! tone settings Apply would write, on a log axis 20 Hz–20 kHz.
 
 use super::Message;
+use crate::dsp::MatchKernel;
 use crate::project::{LimiterCharacter, StereoSettings, ToneSettings};
-use crate::render::params::{chain_params, stored_curve_at};
+use crate::render::params::chain_params;
 use crate::ui::theme;
 use iced::widget::canvas::{self, Frame, Path, Stroke};
 use iced::{mouse, Point, Rectangle, Renderer, Theme};
@@ -30,16 +31,20 @@ pub fn response_db(tone: &ToneSettings) -> Vec<f64> {
         -1.0,
         LimiterCharacter::default(),
     );
+    let freqs: Vec<f64> = preview_hz().collect();
+    // A stored curve as its FIR applies it (as the tone view draws it).
     let stored = &tone.match_eq.curve;
-    preview_hz()
-        .map(|f| {
-            let matched = if stored.is_empty() {
-                0.0
-            } else {
-                params.match_response_db(stored_curve_at(stored, f))
-            };
-            params.tone_response_db(f, RESPONSE_RATE_HZ) + matched
-        })
+    let matched: Vec<f64> = if stored.is_empty() {
+        vec![0.0; freqs.len()]
+    } else {
+        let gains: Vec<f64> = stored.iter().map(|p| p.gain_db).collect();
+        let centres: Vec<f64> = stored.iter().map(|p| p.freq_hz).collect();
+        MatchKernel::design(&gains, &centres, RESPONSE_RATE_HZ).realised_db(&freqs)
+    };
+    freqs
+        .iter()
+        .zip(&matched)
+        .map(|(&f, &m)| params.tone_response_db(f, RESPONSE_RATE_HZ) + params.match_response_db(m))
         .collect()
 }
 

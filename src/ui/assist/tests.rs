@@ -194,3 +194,27 @@ fn headroom_tick_selecting_tabs_and_tracks_and_closing() {
     assert!(!panel.is_open());
     assert!(panel.previews().is_empty());
 }
+
+#[test]
+fn a_stored_curve_shows_in_the_preview_at_its_amount() {
+    let mut tone = crate::project::ToneSettings::default();
+    tone.match_eq.curve = [(100.0, 2.0), (10_000.0, 2.0)]
+        .into_iter()
+        .map(|(freq_hz, gain_db)| crate::project::CurvePoint { freq_hz, gain_db })
+        .collect();
+    let at_1k = |tone: &crate::project::ToneSettings| {
+        let i = preview::preview_hz().position(|f| f >= 1000.0).unwrap();
+        preview::response_db(tone)[i]
+    };
+    // Off (amount 0) it is flat; at 100 % the curve's +2 dB; at 50 % the mix of dry and +2 dB.
+    assert!(at_1k(&tone).abs() < 1e-9);
+    tone.match_eq.amount = 1.0;
+    assert!((at_1k(&tone) - 2.0).abs() < 0.1, "{}", at_1k(&tone));
+    tone.match_eq.amount = 0.5;
+    let half = 20.0 * (0.5 + 0.5 * 10f64.powf(2.0 / 20.0)).log10();
+    assert!(
+        (at_1k(&tone) - half).abs() < 0.1,
+        "{} vs {half}",
+        at_1k(&tone)
+    );
+}
