@@ -10,7 +10,7 @@
 use super::fit::centered_rms;
 use crate::dsp::MatchKernel;
 use crate::project::CurvePoint;
-use crate::render::params::{smooth_one_octave, MATCH_HIGH_HZ, MATCH_LOW_HZ};
+use crate::render::params::{match_fade, smooth_one_octave};
 
 /// Step of the offset search, dB.
 const OFFSET_STEP_DB: f64 = 0.05;
@@ -38,7 +38,7 @@ pub fn residual_curve(
     // Only the fitted bands feed the smoothing: above 16 kHz a codec's cut-off reads as tens of dB
     // "missing", which would otherwise drag the top octave to the bound.
     let smoothed = smooth_one_octave(residual_db, |j| mask[j] && residual_db[j].is_finite());
-    let fade: Vec<f64> = bands_hz.iter().map(|&f| fade_at(f)).collect();
+    let fade: Vec<f64> = bands_hz.iter().map(|&f| match_fade(f)).collect();
     let shaped = |offset: f64| -> Vec<f64> {
         smoothed
             .iter()
@@ -114,17 +114,6 @@ fn realise(
         applied = MatchKernel::design(&points, bands_hz, rate_hz).realised_db(bands_hz);
     }
     (points, applied)
-}
-
-/// The measured match curve's fade outside 30 Hz–16 kHz, so a stored curve behaves the same.
-fn fade_at(f: f64) -> f64 {
-    if f < MATCH_LOW_HZ {
-        (f / MATCH_LOW_HZ).powi(2)
-    } else if f > MATCH_HIGH_HZ {
-        (MATCH_HIGH_HZ / f).powi(4)
-    } else {
-        1.0
-    }
 }
 
 #[cfg(test)]

@@ -65,13 +65,7 @@ impl MatchKernel {
     /// flat and bypassed. NOT real-time safe (allocates, plans FFTs): call it off the audio thread.
     pub fn design(gains_db: &[f64], centres_hz: &[f64], sample_rate_hz: f64) -> Self {
         let (p, _, n) = layout(sample_rate_hz);
-        let mut pts: Vec<(f64, f64)> = gains_db
-            .iter()
-            .zip(centres_hz)
-            .filter(|(g, f)| g.is_finite() && f.is_finite() && **f > 0.0)
-            .map(|(&g, &f)| (f.log2(), g.clamp(-24.0, 24.0)))
-            .collect();
-        pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let pts = log_points(gains_db, centres_hz);
         let bins = p / 2 + 1;
         let bin_hz = sample_rate_hz / p as f64;
         let raw: Vec<f64> = (0..bins)
@@ -173,6 +167,26 @@ impl MatchKernel {
     pub fn sample_rate_hz(&self) -> f64 {
         self.sample_rate_hz
     }
+}
+
+/// The points a curve is designed from: (log2 frequency, gain clamped to ±24 dB), sorted, with
+/// non-finite or non-positive entries skipped.
+fn log_points(gains_db: &[f64], centres_hz: &[f64]) -> Vec<(f64, f64)> {
+    let mut pts: Vec<(f64, f64)> = gains_db
+        .iter()
+        .zip(centres_hz)
+        .filter(|(g, f)| g.is_finite() && f.is_finite() && **f > 0.0)
+        .map(|(&g, &f)| (f.log2(), g.clamp(-24.0, 24.0)))
+        .collect();
+    pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    pts
+}
+
+/// The gain [`MatchKernel::design`] reads from `gains_db[i]` at `centres_hz[i]` at `freq_hz`
+/// before smoothing: linear in dB over log frequency, held beyond the first and last centre
+/// (0 dB without points). Pure.
+pub fn curve_point_db(gains_db: &[f64], centres_hz: &[f64], freq_hz: f64) -> f64 {
+    interp_log(&log_points(gains_db, centres_hz), freq_hz)
 }
 
 fn interp_log(pts: &[(f64, f64)], freq_hz: f64) -> f64 {

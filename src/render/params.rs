@@ -3,9 +3,7 @@
 
 use crate::analysis::{SpectralBalance, TrackAnalysis};
 use crate::dsp::{Bell as DspBell, ChainParams, LimiterCharacter as DspCharacter};
-use crate::project::{
-    CurvePoint, LimiterCharacter, MatchEq, MatchTarget, StereoSettings, ToneSettings,
-};
+use crate::project::{LimiterCharacter, MatchEq, MatchTarget, StereoSettings, ToneSettings};
 
 /// The chain's parameters for a track's tone and stereo settings, with `gain_db` before the limiter,
 /// the limiter's `ceiling_dbtp` and its `character`.
@@ -95,16 +93,7 @@ pub fn match_curve_db(track: &TrackAnalysis, target: &SpectralBalance, max_db: f
     bands
         .iter()
         .zip(smoothed)
-        .map(|(&f, g)| {
-            let fade = if f < MATCH_LOW_HZ {
-                (f / MATCH_LOW_HZ).powi(2)
-            } else if f > MATCH_HIGH_HZ {
-                (MATCH_HIGH_HZ / f).powi(4)
-            } else {
-                1.0
-            };
-            g.clamp(-bound, bound) * fade
-        })
+        .map(|(&f, g)| g.clamp(-bound, bound) * match_fade(f))
         .collect()
 }
 
@@ -118,42 +107,28 @@ pub fn track_match_curve_db(
     target: &SpectralBalance,
 ) -> Vec<f64> {
     if eq.curve.is_empty() {
-        match_curve_db(track, target, eq.max_db)
-    } else {
-        track
-            .spectrum
-            .bands_hz
-            .iter()
-            .map(|&f| stored_curve_at(&eq.curve, f))
-            .collect()
+        return match_curve_db(track, target, eq.max_db);
     }
+    let gains: Vec<f64> = eq.curve.iter().map(|p| p.gain_db).collect();
+    let centres: Vec<f64> = eq.curve.iter().map(|p| p.freq_hz).collect();
+    track
+        .spectrum
+        .bands_hz
+        .iter()
+        .map(|&f| crate::dsp::match_eq::curve_point_db(&gains, &centres, f))
+        .collect()
 }
 
-/// A stored curve's gain at `freq_hz`: linear in dB over log frequency, held beyond its ends (as
-/// `MatchKernel::design` reads its points). Pure.
-pub fn stored_curve_at(points: &[CurvePoint], freq_hz: f64) -> f64 {
-    let mut pts: Vec<(f64, f64)> = points
-        .iter()
-        .filter(|p| p.freq_hz > 0.0 && p.freq_hz.is_finite() && p.gain_db.is_finite())
-        .map(|p| (p.freq_hz.log2(), p.gain_db))
-        .collect();
-    pts.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let (Some(first), Some(last)) = (pts.first(), pts.last()) else {
-        return 0.0;
-    };
-    let x = freq_hz.max(1e-9).log2();
-    if x <= first.0 {
-        return first.1;
-    }
-    if x >= last.0 {
-        return last.1;
-    }
-    let k = pts.partition_point(|p| p.0 <= x);
-    let ((x0, y0), (x1, y1)) = (pts[k - 1], pts[k]);
-    if x1 - x0 < 1e-12 {
-        y1
+/// How much of the match curve applies at `freq_hz`: 1 over 30 Hz–16 kHz, fading to 0 outside
+/// (with the square below, the fourth power above), where the long-term spectrum says more about
+/// rumble and codec cut-offs than about balance. Pure.
+pub fn match_fade(freq_hz: f64) -> f64 {
+    if freq_hz < MATCH_LOW_HZ {
+        (freq_hz / MATCH_LOW_HZ).powi(2)
+    } else if freq_hz > MATCH_HIGH_HZ {
+        (MATCH_HIGH_HZ / freq_hz).powi(4)
     } else {
-        y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+        1.0
     }
 }
 
