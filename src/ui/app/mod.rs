@@ -482,3 +482,20 @@ impl App {
         }
     }
 }
+
+/// Runs `work` on its own thread and answers with its result (a panic becomes an error naming
+/// `what` stopped: "the background render stopped unexpectedly").
+fn background<T: Send + 'static>(
+    what: &'static str,
+    work: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Task<Result<T, String>> {
+    Task::future(async move {
+        let (sender, receiver) = iced::futures::channel::oneshot::channel();
+        std::thread::spawn(move || {
+            let _ = sender.send(work());
+        });
+        receiver
+            .await
+            .unwrap_or_else(|_| Err(format!("the background {what} stopped unexpectedly")))
+    })
+}

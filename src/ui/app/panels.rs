@@ -1,12 +1,13 @@
 //! The panels' actions and the keyboard's shortcuts, turned into edits, dialogs and transport
 //! calls: the routing `App::update` delegates to.
 
-use super::{album, assist, controls, export, App, Message, Pick, Shortcut, DEFAULT_SETTINGS};
+use super::{
+    album, assist, background, controls, export, App, Message, Pick, Shortcut, DEFAULT_SETTINGS,
+};
 use crate::assist::{AlbumProposal, AssistInput, AssistOptions, ReferenceCurve};
 use crate::project::MatchTarget;
 use crate::project::Project;
 use crate::ui::transport;
-use iced::futures::channel::oneshot;
 use iced::Task;
 use std::sync::Arc;
 
@@ -41,14 +42,9 @@ impl App {
             return Task::none();
         };
         self.assist.set_busy(true);
-        Task::future(async move {
-            let (sender, receiver) = oneshot::channel();
-            std::thread::spawn(move || {
-                let _ = sender.send(job.run());
-            });
-            receiver.await.ok()
-        })
-        .and_then(|ready| Task::done(Message::AssistReady(Arc::new(ready))))
+        background("proposal", move || Ok(job.run()))
+            .map(Result::ok)
+            .and_then(|ready| Task::done(Message::AssistReady(Arc::new(ready))))
     }
 
     /// Everything a proposal needs, copied, tagged with a new generation (so only the latest

@@ -10,7 +10,7 @@
 //! - "proofs": each track's master is rendered in the background (one at a time) so the album
 //!   panel shows measured loudness, true peak and gain reduction instead of the plan.
 
-use super::{App, Message};
+use super::{background, App, Message};
 use crate::assist::Platform;
 use crate::dsp::MatchKernel;
 use crate::engine::{
@@ -20,7 +20,6 @@ use crate::player::{self, live::predicted_loudness_change_db, REFERENCE_KEY_BASE
 use crate::project::{Document, TrackId};
 use crate::render::album::AlbumPlan;
 use crate::ui::transport::{self, Mode};
-use iced::futures::channel::oneshot;
 use iced::Task;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -172,7 +171,7 @@ impl App {
             .export
             .sample_rate_hz
             .unwrap_or(plan.analyses[index].sample_rate_hz);
-        background(move || {
+        background("render", move || {
             let live = player::prepare_live(&doc, &plan, track.0, rate_hz)?;
             Ok(Proof {
                 mastered_lufs: live.mastered_lufs,
@@ -516,7 +515,7 @@ impl App {
         };
         self.playback.resolve_generation += 1;
         let generation = self.playback.resolve_generation;
-        background(move || {
+        background("render", move || {
             let live = player::prepare_live(&doc, &plan, track.0, rate)?;
             let curve = curve_of(&doc, &plan, track.0);
             Ok(Arc::new((player::source(track.0, live).settings, curve)))
@@ -573,19 +572,4 @@ fn curve_of(doc: &Document, plan: &AlbumPlan, key: SourceKey) -> Option<Vec<f64>
     plan.track_job(doc, index, 48_000)
         .match_curve
         .map(|(gains, _)| gains)
-}
-
-/// Runs `work` on its own thread and answers with its result (a panic becomes an error).
-fn background<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, String> + Send + 'static,
-) -> Task<Result<T, String>> {
-    Task::future(async move {
-        let (sender, receiver) = oneshot::channel();
-        std::thread::spawn(move || {
-            let _ = sender.send(work());
-        });
-        receiver
-            .await
-            .unwrap_or_else(|_| Err("the background render stopped unexpectedly".into()))
-    })
 }
