@@ -423,14 +423,18 @@ impl Fitter {
             .response_db(&self.grid, rate)
             .iter()
             .fold(0.0f64, |a, r| a.max(r.abs()));
-        let chain_range = match m {
-            ToneMoveKind::Tilt { .. } => 6.0,
-            _ => 12.0,
+        // The gain the user reads is within the bound too: a low shelf's own response at 20 Hz
+        // falls a little short of its gain, which would otherwise let "+3.1 dB" through a ±3 bound.
+        // A tilt's gain is the span between its ends, so twice the bound.
+        let (chain_range, stated) = match m {
+            ToneMoveKind::Tilt { .. } => (6.0f64, 2.0 * self.lim.max_move_db),
+            _ => (12.0, self.lim.max_move_db),
         };
+        let cap = chain_range.min(stated);
         let limit = if peak > 1e-9 {
-            (self.lim.max_move_db * probe / peak).min(chain_range)
+            (self.lim.max_move_db * probe / peak).min(cap)
         } else {
-            chain_range
+            cap
         };
         (shape, limit)
     }
@@ -595,5 +599,31 @@ mod tests {
             }
         }
         assert!(fit.residual_db < centered_rms(&wanted, &mask));
+    }
+
+    #[test]
+    fn a_low_shelf_reads_within_the_bound_too() {
+        let (bands, mask, lim) = setup();
+        // 9 dB too little deep bass: a low shelf with its corner near 45 Hz, whose own response
+        // at 20 Hz falls short of its gain (it read "+3.3 dB" under a ±3 dB bound).
+        let wanted: Vec<f64> = bands
+            .iter()
+            .map(|&f| 9.0 / (1.0 + (f / 50.0).powi(2)))
+            .collect();
+        let fit = fit_moves(&bands, &wanted, &mask, &lim);
+        assert!(
+            fit.moves
+                .iter()
+                .any(|m| matches!(m, ToneMoveKind::LowShelf { .. })),
+            "{:?}",
+            fit.moves
+        );
+        for m in &fit.moves {
+            let stated = match m {
+                ToneMoveKind::Tilt { gain_db, .. } => gain_db / 2.0,
+                other => other.gain_db(),
+            };
+            assert!(stated.abs() <= 3.0 + 1e-9, "{m:?}");
+        }
     }
 }
