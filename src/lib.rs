@@ -9,3 +9,4 @@ pub mod player;
 pub mod project;
 pub mod render;
 pub mod ui;
+pub mod units;

@@ -652,3 +652,55 @@ fn headroom_plan_estimates_limiting_and_warns_when_heavy() {
     ));
     assert!(near(p.translation[0].platforms[0].gain_db, 0.0));
 }
+
+#[test]
+fn a_later_move_is_explained_by_what_the_moves_above_it_leave() {
+    let neutral = ChainParams {
+        limiter_enabled: false,
+        ..ChainParams::default()
+    };
+    // Track 3 is 6 dB brighter across the range and 2 dB short in the presence: in the source the
+    // two nearly cancel around 3 kHz, so only once the tilt is undone does the presence dip show.
+    let mut odd = neutral;
+    odd.tilt_db = 6.0;
+    odd.bells[0] = lathe::dsp::Bell {
+        enabled: true,
+        freq_hz: 3000.0,
+        gain_db: -2.5,
+        q: 0.7,
+    };
+    let a = album_of(vec![
+        (neutral, 0.0),
+        (neutral, -1.0),
+        (odd, -2.0),
+        (neutral, -3.0),
+        (neutral, -1.5),
+    ]);
+    let p = proposal(&a, &AssistOptions::default());
+    let t = &p.tracks[2];
+    let reasons: Vec<&str> = t.moves.iter().map(|m| m.reason.as_str()).collect();
+    assert!(matches!(t.moves[0].kind, ToneMoveKind::Tilt { gain_db, .. } if gain_db < 0.0));
+    assert!(reasons[0].starts_with("Track 3 is") && reasons[0].contains("brighter"));
+    let (k, bell) = t
+        .moves
+        .iter()
+        .enumerate()
+        .find(|(_, m)| matches!(m.kind, ToneMoveKind::Bell { freq_hz, gain_db, .. } if gain_db > 0.0 && (2000.0..4500.0).contains(&freq_hz)))
+        .unwrap_or_else(|| panic!("{reasons:#?}"));
+    assert!(k > 0);
+    assert!(
+        bell.reason.starts_with("With the moves above, track 3 has"),
+        "{}",
+        bell.reason
+    );
+    // The figure is the dip the tilt leaves (about 2 dB), not the source's near-zero difference.
+    let stated: f64 = bell
+        .reason
+        .split(" has ")
+        .nth(1)
+        .and_then(|s| s.split(" dB").next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("{}", bell.reason));
+    assert!(bell.reason.contains("dB less energy"), "{}", bell.reason);
+    assert!((1.2..3.0).contains(&stated), "{stated}: {}", bell.reason);
+}

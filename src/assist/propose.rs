@@ -298,13 +298,24 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
                     ..base
                 };
             };
+            // Each reason speaks of what the moves above it leave, in the order the user reads
+            // them: a bell that gives back what a tilt took is explained by the tilt, not by a
+            // deviation the source never had.
+            let mut left = o.wanted_db.clone();
             let moves: Vec<ToneMove> = o
                 .moves
                 .iter()
-                .map(|m| ToneMove {
-                    kind: m.clone(),
-                    reason: tone_reason(number, &target_words, m, &bands, &o.wanted_db, &mask),
-                    accepted: true,
+                .enumerate()
+                .map(|(k, m)| {
+                    let reason = tone_reason(number, &target_words, m, &bands, &left, &mask, k > 0);
+                    for (l, r) in left.iter_mut().zip(m.response_db(&bands, rate_of(i))) {
+                        *l -= r;
+                    }
+                    ToneMove {
+                        kind: m.clone(),
+                        reason,
+                        accepted: true,
+                    }
                 })
                 .collect();
             let summary = if moves.is_empty() {

@@ -1,7 +1,8 @@
 //! Reasons in words: every proposed move says what it answers, with the numbers.
 
-use super::fit::{masked_mean, ToneMoveKind};
+use super::fit::{centered_rms, masked_mean, ToneMoveKind};
 use super::headroom::LimiterWork;
+use crate::units::{signed, unsigned};
 
 /// A frequency as people say it: "80 Hz", "1.2 kHz", "6 kHz".
 pub fn hz(f: f64) -> String {
@@ -19,23 +20,14 @@ pub fn hz(f: f64) -> String {
     }
 }
 
-/// A gain with its sign, one decimal: "+2.5", "−1.0" (a true minus sign, as the desk shows).
-fn signed_db(g: f64) -> String {
-    format!("{g:+.1}").replacen('-', "\u{2212}", 1)
-}
-
-/// A level, one decimal, negative with a true minus sign: "−14.0".
-fn level(x: f64) -> String {
-    format!("{x:.1}").replacen('-', "\u{2212}", 1)
-}
-
 /// Bandwidth in octaves between the half-gain points of an RBJ bell of quality `q`.
 pub fn bell_octaves(q: f64) -> f64 {
     2.0 / std::f64::consts::LN_2 * (1.0 / (2.0 * q)).asinh()
 }
 
 /// Describes one move. `wanted_db` is target − track per band (level removed by the caller's
-/// mask mean), so positive means the track has too little there.
+/// mask mean), so positive means the track has too little there; `after_moves_above`: it is what
+/// the moves listed before this one leave, and the reason says so.
 pub fn tone_reason(
     number: usize,
     target: &str,
@@ -43,6 +35,7 @@ pub fn tone_reason(
     bands_hz: &[f64],
     wanted_db: &[f64],
     mask: &[bool],
+    after_moves_above: bool,
 ) -> String {
     let level = masked_mean(wanted_db, mask);
     let region = |keep: &dyn Fn(f64) -> bool| -> f64 {
@@ -53,7 +46,11 @@ pub fn tone_reason(
             .collect();
         masked_mean(wanted_db, &m) - level
     };
-    let track = format!("Track {number}");
+    let track = if after_moves_above {
+        format!("With the moves above, track {number}")
+    } else {
+        format!("Track {number}")
+    };
     match *kind {
         ToneMoveKind::Tilt { gain_db, pivot_hz } => {
             // The deviation's straight-line slope over the fitted range, as dB across it.
@@ -77,7 +74,7 @@ pub fn tone_reason(
             format!(
                 "{track} is {:.1} dB {word} than {target} from bass to treble → {} dB tilt around {} (±{:.1} dB at the ends)",
                 across.abs(),
-                signed_db(gain_db),
+                signed(gain_db, 1),
                 hz(pivot_hz),
                 gain_db.abs() / 2.0
             )
@@ -89,7 +86,7 @@ pub fn tone_reason(
                 "{track} is {:.1} dB {word} than {target} above {} → {} dB high shelf at {}",
                 x.abs(),
                 hz(freq_hz),
-                signed_db(gain_db),
+                signed(gain_db, 1),
                 hz(freq_hz)
             )
         }
@@ -100,7 +97,7 @@ pub fn tone_reason(
                 "{track} has {:.1} dB {word} bass than {target} below {} → {} dB low shelf at {}",
                 x.abs(),
                 hz(freq_hz),
-                signed_db(gain_db),
+                signed(gain_db, 1),
                 hz(freq_hz)
             )
         }
@@ -117,7 +114,7 @@ pub fn tone_reason(
                 "{track} has {:.1} dB {word} energy than {target} around {} → {} dB bell at {} ({oct:.1} octaves wide)",
                 x.abs(),
                 hz(freq_hz),
-                signed_db(gain_db),
+                signed(gain_db, 1),
                 hz(freq_hz)
             )
         }
@@ -128,12 +125,14 @@ pub fn tone_reason(
             let largest = peak.map_or(String::new(), |p| {
                 format!(
                     " (largest {} dB at {})",
-                    signed_db(p.gain_db),
+                    signed(p.gain_db, 1),
                     hz(p.freq_hz)
                 )
             });
             format!(
-                "{track} differs from {target} in more places than a few broad moves can follow → match curve, smoothed over an octave, within ±{max_db:.1} dB{largest}"
+                "{track} {}differs from {target} by {:.1} dB RMS, in more places than a few broad moves can follow → match curve, smoothed over an octave, within ±{max_db:.1} dB{largest}",
+                if after_moves_above { "still " } else { "" },
+                centered_rms(wanted_db, mask)
             )
         }
     }
@@ -151,7 +150,7 @@ pub fn loudness_reason(
     if number == loudest_number {
         return format!(
             "Track {number} is the loudest → at {} LUFS",
-            level(target_lufs)
+            unsigned(target_lufs, 1)
         );
     }
     let spread = narrowed_to_lu.map_or(String::new(), |s| format!(" (album spread {s:.0} LU)"));
@@ -159,7 +158,7 @@ pub fn loudness_reason(
         "Track {number} is {:.1} LU quieter than track {loudest_number} → kept {:.1} LU quieter{spread}, at {} LUFS",
         -source_offset_lu,
         -planned_offset_lu,
-        level(target_lufs)
+        unsigned(target_lufs, 1)
     )
 }
 
@@ -186,12 +185,12 @@ pub fn limiter_warning(
     match work {
         LimiterWork::HeldBack => Some(format!(
             "Track {number} would need {gain_reduction_db:.1} dB of peak limiting to reach {} LUFS; the export holds it to {max_gain_reduction_db:.1} dB, at about {} LUFS — consider a lower target or a wider spread",
-            level(target_lufs),
-            level(expected_lufs)
+            unsigned(target_lufs, 1),
+            unsigned(expected_lufs, 1)
         )),
         LimiterWork::Heavy => Some(format!(
             "Track {number} needs heavy limiting: about {gain_reduction_db:.1} dB off its highest peak at {} LUFS",
-            level(target_lufs)
+            unsigned(target_lufs, 1)
         )),
         _ => None,
     }

@@ -4,6 +4,7 @@
 use crate::analysis::{AnalysisCache, TrackAnalysis};
 use crate::assist::{self, AlbumProposal, AssistInput, AssistOptions, Platform};
 use crate::project::{DeliveryPreset, Document, MatchTarget};
+use crate::units::{signed, unsigned};
 use anyhow::{bail, Context};
 use std::path::PathBuf;
 
@@ -188,10 +189,10 @@ fn print_proposal(p: &AlbumProposal) {
     }
     let h = &p.headroom;
     println!(
-        "\nHeadroom ({}; loudest at {:.1} LUFS, ceiling {:.1} dBTP; source spread {:.1} LU{}):",
+        "\nHeadroom ({}; loudest at {} LUFS, ceiling {} dBTP; source spread {:.1} LU{}):",
         h.preset.spec().label,
-        h.loudest_lufs,
-        h.ceiling_dbtp,
+        unsigned(h.loudest_lufs, 1),
+        unsigned(h.ceiling_dbtp, 1),
         h.source_spread_lu,
         if h.narrowed {
             format!(", narrowed to {:.0} LU", h.max_spread_lu)
@@ -212,7 +213,7 @@ fn print_proposal(p: &AlbumProposal) {
     }
     println!();
     for t in &p.translation {
-        let f = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.1}"));
+        let f = |v: Option<f64>| v.map_or("—".to_string(), |v| unsigned(v, 1));
         print!(
             "  {:>2}  {:>10} {:>9}",
             t.number,
@@ -225,7 +226,7 @@ fn print_proposal(p: &AlbumProposal) {
                 assist::GainReason::NotRaised { .. } => "ⁿ",
                 _ => " ",
             };
-            print!(" {:>11}{mark}", format!("{:+.1}", g.gain_db));
+            print!(" {:>11}{mark}", signed(g.gain_db, 1));
         }
         println!();
     }

@@ -11,7 +11,7 @@
 use super::widgets::{
     cell, field_style, grip, muted, row_style, small_button, tip, tone, PlayMarker,
 };
-use super::{db_text, duration_text, slot_at, Album, Message, RENAME_INPUT};
+use super::{duration_text, slot_at, Album, Message, RENAME_INPUT};
 use crate::project::{Project, Track, TrackId};
 use crate::ui::figures::{TrackFigures, TrackState};
 use crate::ui::theme;
@@ -355,10 +355,13 @@ impl<'a> Row<'a> {
     /// "−9.8 → −14.0": measured figures plain, a plan muted with "≈", held back in warning
     /// colour with a "!" that explains.
     fn loudness(&self, figures: &TrackFigures) -> Element<'a, Message> {
-        let source = cell(figures.source_lufs.map(db_text), IN_W);
+        let source = cell(
+            figures.source_lufs.map(|v| crate::units::unsigned(v, 1)),
+            IN_W,
+        );
         let (out, color) = match figures.mastered_lufs {
-            Some(v) if figures.measured => (db_text(v), theme::TEXT),
-            Some(v) => (format!("≈{}", db_text(v)), theme::MUTED),
+            Some(v) if figures.measured => (crate::units::unsigned(v, 1), theme::TEXT),
+            Some(v) => (format!("≈{}", crate::units::unsigned(v, 1)), theme::MUTED),
             None => ("—".to_string(), theme::MUTED),
         };
         let color = if figures.held_back {
@@ -376,7 +379,7 @@ impl<'a> Row<'a> {
                 tip(format!(
                     "Held back: reaching the target needed more than the {} dB of limiting \
                      allowed, so this track stays quieter",
-                    db_text(self.project.settings.max_gain_reduction_db)
+                    crate::units::unsigned(self.project.settings.max_gain_reduction_db, 1)
                 )),
                 tooltip::Position::Bottom,
             )
@@ -407,9 +410,12 @@ impl<'a> Row<'a> {
     /// The master's true peak once measured; before that the ceiling it will not pass.
     fn peak(&self, figures: &TrackFigures) -> Element<'a, Message> {
         let (content, color) = match figures.mastered_true_peak_dbtp {
-            Some(v) => (db_text(v), theme::TEXT),
+            Some(v) => (crate::units::unsigned(v, 1), theme::TEXT),
             None if figures.mastered_lufs.is_some() => (
-                format!("≤{}", db_text(self.project.settings.ceiling_dbtp)),
+                format!(
+                    "≤{}",
+                    crate::units::unsigned(self.project.settings.ceiling_dbtp, 1)
+                ),
                 theme::MUTED,
             ),
             None => ("—".to_string(), theme::MUTED),

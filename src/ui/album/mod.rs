@@ -442,13 +442,6 @@ pub fn parse_seconds(text: &str, max_s: f64) -> Result<f64, GapError> {
     Ok((seconds * 10.0).round() / 10.0 + 0.0)
 }
 
-/// A level in dB or LUFS with one decimal and a true minus sign ("−14.0"); never "−0.0".
-pub(crate) fn db_text(value: f64) -> String {
-    let rounded = (value * 10.0).round() / 10.0;
-    let text = format!("{:.1}", rounded + 0.0);
-    text.replace('-', "\u{2212}")
-}
-
 /// `m:ss` for a duration in seconds.
 pub(crate) fn duration_text(seconds: f64) -> String {
     let total = seconds.max(0.0).round() as u64;

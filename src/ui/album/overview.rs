@@ -6,7 +6,7 @@
 //! and clears the cache only when that chart differs from the one last drawn, so the app has
 //! nothing to remember to call and the chart can never show stale figures.
 
-use super::{db_text, Message};
+use super::Message;
 use crate::ui::figures::{TrackFigures, TrackState};
 use crate::ui::theme;
 use iced::widget::canvas::{self, Frame, Path, Stroke, Text};
@@ -307,7 +307,9 @@ fn draw_chart(frame: &mut Frame, chart: &Chart) {
             grid,
         );
         frame.fill_text(label(
-            db_text(lufs).trim_end_matches(".0").to_string(),
+            crate::units::unsigned(lufs, 1)
+                .trim_end_matches(".0")
+                .to_string(),
             Point::new(LEFT - 6.0, y),
             theme::MUTED,
             alignment::Horizontal::Right,
@@ -412,7 +414,10 @@ fn draw_legend(frame: &mut Frame, chart: &Chart) {
         theme::MUTED,
         alignment::Horizontal::Right,
     ));
-    let target = format!("target {} LUFS", db_text(chart.target_lufs));
+    let target = format!(
+        "target {} LUFS",
+        crate::units::unsigned(chart.target_lufs, 1)
+    );
     // Laid out right to left with widths estimated for 12 px Fira Sans (≈6.2 px per glyph).
     let text_w = |s: &str| s.chars().count() as f32 * 6.2;
     let mut x = frame.width() - RIGHT;

@@ -2,7 +2,7 @@
 //! compact buttons, tooltips, the row and field styles, and the drawn ▶.
 
 use super::list::{GRIP_W, ROW_H, SIZE, SMALL, TONE_W};
-use super::{db_text, Message};
+use super::Message;
 use crate::project::TrackId;
 use crate::ui::theme;
 use iced::widget::text::Wrapping;
@@ -93,7 +93,10 @@ pub(super) fn tone<'a>(deviation_db: Option<f64>) -> Element<'a, Message> {
     .align_y(Alignment::Center);
     tooltip(
         content,
-        tip(format!("{} dB from the album's average tone", db_text(db))),
+        tip(format!(
+            "{} dB from the album's average tone",
+            crate::units::unsigned(db, 1)
+        )),
         tooltip::Position::Bottom,
     )
     .into()

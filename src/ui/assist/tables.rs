@@ -13,12 +13,7 @@ const PLATFORM_W: f32 = 70.0;
 
 /// A level with one decimal and a true minus sign, or a dash when unknown.
 fn lufs(v: Option<f64>) -> String {
-    v.map_or("—".to_string(), crate::ui::album::db_text)
-}
-
-/// A gain with its sign ("+0.9", "−1.1"), one decimal.
-fn gain_text(db: f64) -> String {
-    format!("{:+.1}", (db * 10.0).round() / 10.0 + 0.0).replace('-', "\u{2212}")
+    v.map_or("—".to_string(), |v| crate::units::unsigned(v, 1))
 }
 
 /// The limiter's work in words, with its peak gain reduction.
@@ -150,7 +145,7 @@ pub fn translation_tab(proposal: &AlbumProposal) -> Element<'_, Message> {
             let (words, color) = reason_words(&gain.reason);
             let gain_db = match gain.reason {
                 GainReason::NoLoudness => "—".to_string(),
-                _ => format!("{} dB", gain_text(gain.gain_db)),
+                _ => format!("{} dB", crate::units::signed(gain.gain_db, 1)),
             };
             let cell = column![text(gain_db).size(12), text(words).size(11).color(color),]
                 .width(PLATFORM_W);

@@ -127,14 +127,14 @@ pub fn limiter_warning(figures: &TrackFigures, settings: &AlbumSettings) -> Opti
     (gr >= WARN_GAIN_REDUCTION_DB).then(|| {
         format!(
             "{} dB peak reduction: consider a lower target",
-            scale::unsigned(-gr, 1)
+            crate::units::unsigned(-gr, 1)
         )
     })
 }
 
 /// "6", "4.5": a setting's figure without a needless ".0".
 fn trim_zero(value: f64) -> String {
-    let text = scale::unsigned(value, 1);
+    let text = crate::units::unsigned(value, 1);
     text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
 }
 

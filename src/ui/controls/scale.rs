@@ -5,8 +5,7 @@
 //! octave, as the ear hears them); everything else is linear. Values are rounded to what their
 //! text shows, so the number on screen is the number in the project.
 
-/// The minus sign used in every figure (U+2212, as wide as the plus sign; a hyphen looks thin).
-pub const MINUS: char = '\u{2212}';
+use crate::units::{signed, unsigned};
 
 /// How values spread along a slider.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -141,28 +140,6 @@ impl Unit {
             Unit::Q if v < 1.0 => format!("Q {v:.2}"),
             Unit::Q => format!("Q {v:.1}"),
         }
-    }
-}
-
-/// "−3.0", "2.5" (no plus sign), with a true minus sign and never "−0.0".
-pub fn unsigned(value: f64, decimals: usize) -> String {
-    let text = format!("{value:.decimals$}");
-    match text.strip_prefix('-') {
-        Some(rest) if rest.chars().any(|c| c.is_ascii_digit() && c != '0') => {
-            format!("{MINUS}{rest}")
-        }
-        Some(rest) => rest.to_string(),
-        None => text,
-    }
-}
-
-/// "+1.5", "−3.0", "0.0": a sign on everything but zero, as gains are read.
-pub fn signed(value: f64, decimals: usize) -> String {
-    let text = unsigned(value, decimals);
-    if text.starts_with(MINUS) || text.chars().all(|c| !c.is_ascii_digit() || c == '0') {
-        text
-    } else {
-        format!("+{text}")
     }
 }
 

@@ -4,6 +4,7 @@
 
 use crate::project::{AlbumSettings, BitDepth, DeliveryPreset, Document, ExportFormat};
 use crate::render::names::safe_title;
+use crate::units::trimmed;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -49,11 +50,11 @@ pub fn preset_label(preset: DeliveryPreset) -> String {
         _ => {
             let mut label = format!(
                 "{name} — {} LUFS, {} dBTP",
-                number(spec.target_lufs, 1),
-                number(spec.ceiling_dbtp, 1)
+                trimmed(spec.target_lufs, 1),
+                trimmed(spec.ceiling_dbtp, 1)
             );
             if let Some(loudest) = spec.album_loudest_lufs {
-                label += &format!(" (loudest track {} LUFS)", number(loudest, 1));
+                label += &format!(" (loudest track {} LUFS)", trimmed(loudest, 1));
             }
             if spec.format == ExportFormat::Flac {
                 label += ", FLAC";
@@ -68,36 +69,6 @@ pub fn preset_label(preset: DeliveryPreset) -> String {
             label
         }
     }
-}
-
-/// A number with a true minus sign and at most `decimals` decimals, trailing zeros dropped
-/// ("−14", "−0.3"): for labels. Figures use [`figure`].
-pub fn number(value: f64, decimals: usize) -> String {
-    let text = format!("{value:.decimals$}");
-    let text = if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        text
-    };
-    minus(&text)
-}
-
-/// A measured figure with a fixed number of decimals and a true minus sign: "−14.0".
-pub fn figure(value: f64, decimals: usize) -> String {
-    // `+ 0.0` keeps a tiny negative from printing as "−0.0".
-    let rounded = format!("{:.decimals$}", value + 0.0);
-    if rounded
-        .trim_start_matches('-')
-        .chars()
-        .all(|c| c == '0' || c == '.')
-    {
-        return rounded.trim_start_matches('-').to_string();
-    }
-    minus(&rounded)
-}
-
-fn minus(text: &str) -> String {
-    text.replace('-', "\u{2212}")
 }
 
 /// "WAV" / "FLAC".
@@ -121,7 +92,7 @@ pub fn depth_label(depth: BitDepth) -> &'static str {
 pub fn rate_label(rate_hz: Option<u32>) -> String {
     match rate_hz {
         None => "Source rate".to_string(),
-        Some(hz) => format!("{} kHz", number(hz as f64 / 1000.0, 1)),
+        Some(hz) => format!("{} kHz", trimmed(hz as f64 / 1000.0, 1)),
     }
 }
 
@@ -218,9 +189,6 @@ mod tests {
         assert_eq!(preset_choices().len(), DeliveryPreset::ALL.len());
         assert_eq!(rate_label(Some(88_200)), "88.2 kHz");
         assert_eq!(rate_label(Some(48_000)), "48 kHz");
-        assert_eq!(figure(-14.04, 1), "−14.0");
-        assert_eq!(figure(-0.01, 1), "0.0");
-        assert_eq!(figure(2.25, 2), "2.25");
     }
 
     #[test]

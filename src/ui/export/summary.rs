@@ -1,6 +1,5 @@
 //! The end of an export: each written track's measured figures, formatted once for the table.
 
-use super::form;
 use crate::render::export::ExportSummary;
 use std::sync::Arc;
 
@@ -42,7 +41,7 @@ pub const HELD_BACK_LU: f64 = 0.2;
 pub(super) fn finished(summary: Arc<ExportSummary>) -> Finished {
     let unit = |value: Option<f64>, unit: &str| {
         value.map_or("—".to_string(), |v| {
-            format!("{} {unit}", form::figure(v, 1))
+            format!("{} {unit}", crate::units::unsigned(v, 1))
         })
     };
     let rows = summary
@@ -61,8 +60,12 @@ pub(super) fn finished(summary: Arc<ExportSummary>) -> Finished {
                 lufs: unit(t.integrated_lufs, "LUFS"),
                 target: unit(t.target_lufs, "LUFS"),
                 true_peak: unit(t.true_peak_dbtp, "dBTP"),
-                gain_reduction: format!("{} dB", form::figure(t.max_gain_reduction_db, 1)),
-                held_back: shortfall.map(|lu| format!("held back {} LU", form::figure(lu, 1))),
+                gain_reduction: format!(
+                    "{} dB",
+                    crate::units::unsigned(t.max_gain_reduction_db, 1)
+                ),
+                held_back: shortfall
+                    .map(|lu| format!("held back {} LU", crate::units::unsigned(lu, 1))),
                 warnings: t.warnings.clone(),
             }
         })

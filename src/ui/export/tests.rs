@@ -316,7 +316,10 @@ fn a_small_export_finishes_with_measured_figures_at_the_target() {
             "track {} measures {lufs:.2} LUFS",
             track.number
         );
-        assert_eq!(row.lufs, format!("{} LUFS", form::figure(lufs, 1)));
+        assert_eq!(
+            row.lufs,
+            format!("{} LUFS", crate::units::unsigned(lufs, 1))
+        );
         assert!(row.true_peak.ends_with(" dBTP") && row.gain_reduction.ends_with(" dB"));
         assert_eq!(row.held_back, None);
     }

@@ -56,8 +56,8 @@ impl ExportDialog {
         };
         let headroom = format!(
             "Target {} LUFS · ceiling {} dBTP · {mode}",
-            form::figure(settings.target_lufs, 1),
-            form::figure(settings.ceiling_dbtp, 1),
+            crate::units::unsigned(settings.target_lufs, 1),
+            crate::units::unsigned(settings.ceiling_dbtp, 1),
         );
 
         let formats = [ExportFormat::Wav, ExportFormat::Flac].map(|f| {

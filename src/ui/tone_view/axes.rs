@@ -179,19 +179,7 @@ pub fn format_hz(freq_hz: f64) -> String {
 
 /// "+1.5 dB", "−3.0 dB" (a real minus sign), "0.0 dB".
 pub fn format_db(level_db: f64) -> String {
-    format!("{} dB", signed(level_db))
-}
-
-/// A level with its sign and one decimal, no unit: "+1.5", "−3.0", "0.0".
-pub fn signed(value: f64) -> String {
-    let rounded = (value * 10.0).round() / 10.0;
-    if rounded > 0.0 {
-        format!("+{rounded:.1}")
-    } else if rounded < 0.0 {
-        format!("\u{2212}{:.1}", -rounded)
-    } else {
-        "0.0".to_string()
-    }
+    format!("{} dB", crate::units::signed(level_db, 1))
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Strokes and fills of the tone view's cached layers (grid, curves and strip, live). They
 //! read the precomputed [`Model`](super::model::Model): nothing is computed here but positions.
 
-use super::axes::{signed, Layout, Scale, GRID_HZ, STRIP_DB};
+use super::axes::{Layout, Scale, GRID_HZ, STRIP_DB};
 use super::handles;
 use super::model::{Channel, Model, TargetKind};
 use super::theme;
@@ -185,7 +185,7 @@ pub fn grid(frame: &mut Frame, layout: &Layout, range: Option<(f64, f64, f64)>) 
         while level_db <= db_max + 1e-9 {
             let y = scale.y(level_db);
             hairlines.push(across(plot, y));
-            let text = signed(level_db);
+            let text = crate::units::signed(level_db, 1);
             frame.fill_text(aligned(
                 label(
                     text.trim_end_matches(".0"),
@@ -207,7 +207,7 @@ pub fn grid(frame: &mut Frame, layout: &Layout, range: Option<(f64, f64, f64)>) 
         let y = strip.y(level_db);
         hairlines.push(across(rect, y));
         if level_db.abs() != 6.0 {
-            let text = signed(level_db);
+            let text = crate::units::signed(level_db, 1);
             frame.fill_text(aligned(
                 label(
                     text.trim_end_matches(".0"),

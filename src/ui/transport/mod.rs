@@ -207,7 +207,7 @@ impl Transport {
         ]
         .spacing(2);
         let gain: Element<'a, Message> = match &v.platform_gain {
-            Some((gain_db, _)) => text(format!("{gain_db:+.1} dB").replace('-', "\u{2212}"))
+            Some((gain_db, _)) => text(format!("{} dB", crate::units::signed(*gain_db, 1)))
                 .size(12)
                 .color(theme::ALBUM)
                 .into(),

@@ -1,0 +1,72 @@
+//! How a figure reads wherever Lathe shows it (the desk, the CLI, the assistant's reasons): a fixed
+//! number of decimals, a true minus sign and never "−0.0". Pure, so every figure's text is tested
+//! here once.
+
+/// The minus sign used in every figure (U+2212, as wide as the plus sign; a hyphen looks thin).
+pub const MINUS: char = '\u{2212}';
+
+/// `value` rounded half away from zero to `decimals`, as text with an ASCII sign.
+fn rounded(value: f64, decimals: usize) -> String {
+    let scale = 10f64.powi(decimals as i32);
+    // `+ 0.0` turns a rounded −0 into 0.
+    let r = (value * scale).round() / scale + 0.0;
+    format!("{r:.decimals$}")
+}
+
+/// "−3.0", "2.5" (no plus sign), with a true minus sign and never "−0.0".
+pub fn unsigned(value: f64, decimals: usize) -> String {
+    let text = rounded(value, decimals);
+    match text.strip_prefix('-') {
+        Some(rest) if rest.chars().any(|c| c.is_ascii_digit() && c != '0') => {
+            format!("{MINUS}{rest}")
+        }
+        Some(rest) => rest.to_string(),
+        None => text,
+    }
+}
+
+/// "+1.5", "−3.0", "0.0": a sign on everything but zero, as changes are read.
+pub fn signed(value: f64, decimals: usize) -> String {
+    let text = unsigned(value, decimals);
+    if text.starts_with(MINUS) || text.chars().all(|c| !c.is_ascii_digit() || c == '0') {
+        text
+    } else {
+        format!("+{text}")
+    }
+}
+
+/// At most `decimals` decimals, trailing zeros dropped, true minus sign ("−14", "−0.3"): for
+/// labels such as a preset's name, where "−14.0 LUFS" would read as a measurement.
+pub fn trimmed(value: f64, decimals: usize) -> String {
+    let text = unsigned(value, decimals);
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_use_a_true_minus_and_never_show_minus_zero() {
+        assert_eq!(unsigned(-14.04, 1), "\u{2212}14.0");
+        assert_eq!(unsigned(-0.04, 1), "0.0");
+        assert_eq!(unsigned(-0.01, 1), "0.0");
+        // Half away from zero, as a reader rounds (the binary 0.25 is an exact tie).
+        assert_eq!(unsigned(0.25, 1), "0.3");
+        assert_eq!(unsigned(-0.25, 1), "\u{2212}0.3");
+        assert_eq!(unsigned(2.25, 2), "2.25");
+        assert_eq!(unsigned(99.6, 0), "100");
+        assert_eq!(signed(1.54, 1), "+1.5");
+        assert_eq!(signed(-3.0, 1), "\u{2212}3.0");
+        assert_eq!(signed(-0.04, 1), "0.0");
+        assert_eq!(signed(0.04, 1), "0.0");
+        assert_eq!(trimmed(-14.0, 1), "\u{2212}14");
+        assert_eq!(trimmed(-0.3, 1), "\u{2212}0.3");
+        assert_eq!(trimmed(44.1, 1), "44.1");
+        assert_eq!(trimmed(-0.01, 1), "0");
+    }
+}
