@@ -465,6 +465,12 @@ fn apply_scales_by_amount_saves_and_exports_a_consistent_album() {
             b > 0.5 && f < 0.25 && f < b / 2.0,
             "track {n}: {b:.2} → {f:.2} dB"
         );
+        // The report says the same, so a user sees the gain in the album folder.
+        let t = &summary.report.tracks[n - 1];
+        assert_eq!(
+            (t.before.tone_deviation_db, t.tone_deviation_db),
+            (Some(b), Some(f))
+        );
     }
     // The loudness plan landed: track 2 six LU under track 1.
     let l = |i: usize| summary.report.tracks[i].integrated_lufs.unwrap();

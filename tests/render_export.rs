@@ -148,8 +148,11 @@ fn assert_on_target_and_under_ceiling(
     summary: &lathe::render::export::ExportSummary,
     ceiling_dbtp: f64,
 ) {
+    let mut written_all = Vec::new();
+    let mut sources_all = Vec::new();
     for t in &summary.report.tracks {
         let written = analyze_file(&summary.dir.join(&t.file), &AtomicBool::new(false)).unwrap();
+        sources_all.push(analyze_file(Path::new(&t.source), &AtomicBool::new(false)).unwrap());
         let target = t.target_lufs.unwrap();
         let lufs = written.loudness.integrated_lufs.unwrap();
         assert!(
@@ -167,6 +170,33 @@ fn assert_on_target_and_under_ceiling(
             t.integrated_lufs,
             Some(lufs),
             "report.json holds the written file's figure"
+        );
+        written_all.push(written);
+    }
+    // The tone figures are the desk's: each file's deviation from the album average of the same
+    // files, among the sources before and among the written files after.
+    let of = |a: &[lathe::analysis::TrackAnalysis]| {
+        lathe::analysis::album_stats(&a.iter().map(Some).collect::<Vec<_>>()).tonal_deviation_db
+    };
+    let (before, after) = (of(&sources_all), of(&written_all));
+    for (i, t) in summary.report.tracks.iter().enumerate() {
+        let close = |a: Option<f64>, b: Option<f64>| match (a, b) {
+            (Some(a), Some(b)) => (a - b).abs() < 1e-9,
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        assert!(
+            close(t.tone_deviation_db, after[i]),
+            "{}: {:?} vs {:?}",
+            t.file,
+            t.tone_deviation_db,
+            after[i]
+        );
+        assert!(
+            close(t.before.tone_deviation_db, before[i]),
+            "{}: {:?} vs {:?}",
+            t.file,
+            t.before.tone_deviation_db,
+            before[i]
         );
     }
 }

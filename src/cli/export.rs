@@ -125,15 +125,19 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
     let summary = export_album(&doc, &opts, &progress, &AtomicBool::new(false))?;
     println!("{}", summary.dir.display());
     println!(
-        "{:>3}  {:<28} {:>12} {:>12} {:>11} {:>8} {:>8}",
+        "{:>3}  {:<28} {:>12} {:>12} {:>11} {:>8} {:>8}  tone vs album",
         "#", "file", "target", "measured", "true peak", "LRA", "max GR"
     );
     let mut warnings = 0;
     for t in &summary.report.tracks {
         let name: String = t.file.chars().take(28).collect();
         let lufs = |v: Option<f64>| v.map_or("—".into(), |v| format!("{v:.1} LUFS"));
+        let tone = match (t.before.tone_deviation_db, t.tone_deviation_db) {
+            (Some(b), Some(a)) => format!("{b:.1} → {a:.1} dB"),
+            _ => "—".into(),
+        };
         println!(
-            "{:>3}  {:<28} {:>12} {:>12} {:>11} {:>5.1} LU {:>5.1} dB",
+            "{:>3}  {:<28} {:>12} {:>12} {:>11} {:>5.1} LU {:>5.1} dB  {tone}",
             t.number,
             name,
             lufs(t.target_lufs),

@@ -7,7 +7,7 @@ use super::encode::{interleave, write_flac, write_wav_float, write_wav_int, Enco
 use super::folder::{AlbumFolder, FolderError};
 use super::report::{describe_moves, markdown, AlbumReport, Figures, TrackReport};
 use super::track::{render_track, RenderError};
-use crate::analysis::{analyze_loudness, AnalysisCache, TrackAnalysis};
+use crate::analysis::{album_stats, analyze_audio, AnalysisCache, TrackAnalysis};
 use crate::dsp::dither::{quantize_stereo, Tpdf};
 use crate::media::AudioBuffer;
 use crate::project::{AlbumSettings, BitDepth, Document, ExportFormat};
@@ -145,7 +145,8 @@ pub fn export_album(
         ExportFormat::Wav => "wav",
         ExportFormat::Flac => "flac",
     };
-    let reports: Mutex<Vec<Option<TrackReport>>> = Mutex::new(vec![None; total]);
+    let reports: Mutex<Vec<Option<(TrackReport, TrackAnalysis)>>> =
+        Mutex::new((0..total).map(|_| None).collect());
     let failure: Mutex<Option<ExportError>> = Mutex::new(None);
     let next = AtomicUsize::new(0);
     // Longest tracks first, so no core is left with one long track at the end while the other idles.
@@ -185,12 +186,17 @@ pub fn export_album(
     if let Some(e) = failure.into_inner().unwrap() {
         return Err(e);
     }
-    let track_reports: Vec<TrackReport> = reports
-        .into_inner()
-        .unwrap()
-        .into_iter()
-        .flatten()
-        .collect();
+    let (mut track_reports, written): (Vec<TrackReport>, Vec<TrackAnalysis>) =
+        reports.into_inner().unwrap().into_iter().flatten().unzip();
+    // Tone against the album, before (among the sources) and after (among the written files):
+    // the album average is that of the same set of files, as the desk's "Tone dB" is.
+    let before = album_stats(&plan.analyses.iter().map(Some).collect::<Vec<_>>());
+    let after = album_stats(&written.iter().map(Some).collect::<Vec<_>>());
+    drop(written);
+    for (i, t) in track_reports.iter_mut().enumerate() {
+        t.before.tone_deviation_db = before.tonal_deviation_db.get(i).copied().flatten();
+        t.tone_deviation_db = after.tonal_deviation_db.get(i).copied().flatten();
+    }
 
     let mut report = AlbumReport {
         album: doc.project.album.title.clone(),
@@ -277,6 +283,7 @@ fn figures(a: &TrackAnalysis) -> Figures {
         true_peak_dbtp: a.loudness.true_peak_dbtp,
         lra_lu: a.loudness.lra_lu,
         plr_db: a.loudness.plr_db,
+        tone_deviation_db: None,
     }
 }
 
@@ -303,7 +310,7 @@ fn export_one(
     ext: &str,
     progress: &(dyn Fn(ExportProgress) + Sync),
     cancel: &AtomicBool,
-) -> Result<TrackReport, ExportError> {
+) -> Result<(TrackReport, TrackAnalysis), ExportError> {
     let track = &doc.project.tracks[i];
     let settings = &plan.settings;
     let source = &plan.analyses[i];
@@ -374,9 +381,10 @@ fn export_one(
         total,
         stage: Stage::Measuring,
     });
-    // Loudness figures only: the written file's spectrum is not reported.
-    let after = analyze_loudness(&written);
+    // Loudness and spectrum: the tone deviation is taken once every file is written.
+    let analysis = analyze_audio(&written, 2);
     drop(written);
+    let after = &analysis.loudness;
     let mut warnings = decoded_notices;
     warnings.extend(rendered.warnings.iter().cloned());
     if let Some(tp) = after.true_peak_dbtp {
@@ -392,7 +400,7 @@ fn export_one(
         total,
         stage: Stage::Done,
     });
-    Ok(TrackReport {
+    let report = TrackReport {
         number,
         title: track.title.clone(),
         file,
@@ -403,6 +411,7 @@ fn export_one(
         true_peak_dbtp: after.true_peak_dbtp,
         lra_lu: after.lra_lu,
         plr_db: after.plr_db,
+        tone_deviation_db: None,
         before: figures(source),
         gain_db: rendered.gain_db,
         // `+ 0.0` turns a -0.0 (no reduction) into 0.0 for display.
@@ -410,5 +419,6 @@ fn export_one(
         mean_gain_reduction_db: rendered.gain_reduction.mean_db.max(0.0) + 0.0,
         moves: describe_moves(&track.tone, &track.stereo),
         warnings,
-    })
+    };
+    Ok((report, analysis))
 }

@@ -3,13 +3,17 @@
 use crate::project::{StereoSettings, ToneSettings};
 use serde::{Deserialize, Serialize};
 
-/// Loudness figures of one file.
+/// Loudness and tone figures of one file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Figures {
     pub integrated_lufs: Option<f64>,
     pub true_peak_dbtp: Option<f64>,
     pub lra_lu: f64,
     pub plr_db: Option<f64>,
+    /// RMS deviation of the loudness-normalised long-term spectrum (mid, 1/6 octave) from the
+    /// album average of the same files, 40 Hz–16 kHz, dB: the sequence's "Tone dB".
+    #[serde(default)]
+    pub tone_deviation_db: Option<f64>,
 }
 
 /// One exported track.
@@ -27,6 +31,10 @@ pub struct TrackReport {
     pub true_peak_dbtp: Option<f64>,
     pub lra_lu: f64,
     pub plr_db: Option<f64>,
+    /// Tone deviation of the written file from the album average of the written files, dB
+    /// (as [`Figures::tone_deviation_db`]).
+    #[serde(default)]
+    pub tone_deviation_db: Option<f64>,
     /// The source's figures, for before → after.
     pub before: Figures,
     /// Gain applied to reach the target, dB.
@@ -142,11 +150,11 @@ pub fn markdown(report: &AlbumReport) -> String {
         report.sample_rate_hz,
         if report.dither { ", TPDF dither" } else { "" }
     );
-    md += "| # | title | file | target | before → after (integrated) | true peak before → after | LRA before → after | PLR after | gain | max / mean GR |\n";
-    md += "|---|---|---|---|---|---|---|---|---|---|\n";
+    md += "| # | title | file | target | before → after (integrated) | true peak before → after | LRA before → after | PLR after | gain | max / mean GR | tone vs album before → after |\n";
+    md += "|---|---|---|---|---|---|---|---|---|---|---|\n";
     for t in &report.tracks {
         md += &format!(
-            "| {} | {} | {} | {} | {} → {} | {} → {} | {:.1} → {:.1} LU | {} | {:+.1} dB | {:.1} / {:.1} dB |\n",
+            "| {} | {} | {} | {} | {} → {} | {} → {} | {:.1} → {:.1} LU | {} | {:+.1} dB | {:.1} / {:.1} dB | {} → {} |\n",
             t.number,
             t.title,
             t.file,
@@ -160,9 +168,12 @@ pub fn markdown(report: &AlbumReport) -> String {
             opt(t.plr_db, "dB"),
             t.gain_db,
             t.max_gain_reduction_db,
-            t.mean_gain_reduction_db
+            t.mean_gain_reduction_db,
+            opt(t.before.tone_deviation_db, "dB"),
+            opt(t.tone_deviation_db, "dB")
         );
     }
+    md += "\nTone vs album: RMS deviation of each file's loudness-normalised long-term spectrum (mid, 1/6 octave) from the album average, 40 Hz–16 kHz; before among the sources, after among the written files.\n";
     md += "\n## Moves and warnings per track\n\n";
     for t in &report.tracks {
         md += &format!(

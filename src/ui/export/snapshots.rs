@@ -41,7 +41,11 @@ pub(super) fn demo_summary(dir: &Path) -> ExportSummary {
                 true_peak_dbtp: Some(tp),
                 lra_lu: 6.0,
                 plr_db: Some(tp - lufs),
-                before: Figures::default(),
+                tone_deviation_db: Some(0.8 + 0.2 * i as f64),
+                before: Figures {
+                    tone_deviation_db: Some(3.1 - 0.4 * i as f64),
+                    ..Figures::default()
+                },
                 gain_db: 3.0,
                 max_gain_reduction_db: gr,
                 mean_gain_reduction_db: gr / 4.0,

@@ -26,6 +26,8 @@ pub struct SummaryRow {
     pub true_peak: String,
     /// Largest limiter gain reduction: "2.1 dB".
     pub gain_reduction: String,
+    /// Tone deviation from the album average, sources → written files: "3.1 → 0.9 dB".
+    pub tone: String,
     /// Set when the track ended below its target because reaching it needed more limiting than
     /// allowed: "held back 1.8 LU".
     pub held_back: Option<String>,
@@ -64,6 +66,14 @@ pub(super) fn finished(summary: Arc<ExportSummary>) -> Finished {
                     "{} dB",
                     crate::units::unsigned(t.max_gain_reduction_db, 1)
                 ),
+                tone: match (t.before.tone_deviation_db, t.tone_deviation_db) {
+                    (Some(b), Some(a)) => format!(
+                        "{} → {} dB",
+                        crate::units::unsigned(b, 1),
+                        crate::units::unsigned(a, 1)
+                    ),
+                    (_, a) => unit(a, "dB"),
+                },
                 held_back: shortfall
                     .map(|lu| format!("held back {} LU", crate::units::unsigned(lu, 1))),
                 warnings: t.warnings.clone(),

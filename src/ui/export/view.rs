@@ -14,7 +14,7 @@ use iced::widget::{
 use iced::{Alignment, Element, Fill, Length};
 
 /// Width of the dialog card, px: room for the summary table at the 1280 px minimum window.
-const WIDTH: f32 = 820.0;
+const WIDTH: f32 = 920.0;
 /// Width of the form's label column, px.
 const LABEL: f32 = 130.0;
 
@@ -292,6 +292,7 @@ impl ExportDialog {
                 "Target",
                 "True peak",
                 "Limiting",
+                "Tone vs album",
                 "",
             ],
             MUTED,
@@ -305,6 +306,7 @@ impl ExportDialog {
                 r.target.as_str(),
                 r.true_peak.as_str(),
                 r.gain_reduction.as_str(),
+                r.tone.as_str(),
                 r.held_back.as_deref().unwrap_or(""),
             ];
             container(table_row(cells, theme::TEXT, Some(WARNING)))
@@ -450,7 +452,7 @@ fn segment_owned<'a>(label: String, selected: bool, message: Message) -> Element
 
 /// A summary row: the columns share their widths with the header.
 fn table_row<'a>(
-    cells: [&'a str; 7],
+    cells: [&'a str; 8],
     color: iced::Color,
     last_color: Option<iced::Color>,
 ) -> Element<'a, Message> {
@@ -461,12 +463,13 @@ fn table_row<'a>(
         Length::Fixed(100.0),
         Length::Fixed(96.0),
         Length::Fixed(70.0),
+        Length::Fixed(112.0),
         Length::Fixed(118.0),
     ];
-    let numeric = [false, false, true, true, true, true, false];
+    let numeric = [false, false, true, true, true, true, true, false];
     iced::widget::Row::with_children(cells.iter().zip(widths).zip(numeric).enumerate().map(
         |(i, ((cell, width), numeric))| {
-            let color = if i == 6 {
+            let color = if i == cells.len() - 1 {
                 last_color.unwrap_or(color)
             } else {
                 color
