@@ -1,6 +1,7 @@
 //! Album statistics: the album's average tone, how far each track strays from it, and the
 //! spread of loudness. All averages of spectra are power averages (dB -> linear power ->
 //! mean -> dB) of curves already normalised to each track's loudness.
+use super::kweight::k_weight_power;
 use super::{AlbumStats, SpectralBalance, TrackAnalysis};
 
 /// Band centres (Hz) over which the tonal deviation figure is taken: outside this range
@@ -123,6 +124,34 @@ fn power_average(curves: &[(&SpectralBalance, f64)]) -> SpectralBalance {
         bands_hz: first.bands_hz.clone(),
         mid_db: average(|s| &s.mid_db),
         side_db: average(|s| &s.side_db),
+    }
+}
+
+/// A track's spectrum after a response (dB per band), renormalised to its new loudness: the
+/// change in K-weighted power of mid plus side (BS.1770-4) is taken off every band.
+pub fn after_response(s: &SpectralBalance, response_db: &[f64], rate_hz: f64) -> SpectralBalance {
+    let (mut before, mut after) = (0.0, 0.0);
+    for b in 0..s.bands_hz.len() {
+        let k = k_weight_power(s.bands_hz[b], rate_hz);
+        let p = 10f64.powf(s.mid_db[b] / 10.0) + 10f64.powf(s.side_db[b] / 10.0);
+        before += k * p;
+        after += k * p * 10f64.powf(response_db[b] / 10.0);
+    }
+    let shift = if before > 0.0 && after > 0.0 {
+        10.0 * (after / before).log10()
+    } else {
+        0.0
+    };
+    let moved = |v: &[f64]| -> Vec<f64> {
+        v.iter()
+            .zip(response_db)
+            .map(|(x, r)| x + r - shift)
+            .collect()
+    };
+    SpectralBalance {
+        bands_hz: s.bands_hz.clone(),
+        mid_db: moved(&s.mid_db),
+        side_db: moved(&s.side_db),
     }
 }
 

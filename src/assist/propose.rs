@@ -26,8 +26,7 @@ use super::residual::residual_curve;
 use super::words::tone_reason;
 use super::*;
 use crate::analysis::album::TONAL_DEVIATION_RANGE_HZ;
-use crate::analysis::kweight::k_weight_power;
-use crate::analysis::{album_stats, references_average, SpectralBalance};
+use crate::analysis::{after_response, album_stats, references_average, SpectralBalance};
 use crate::render::params::smooth_one_octave;
 use std::collections::HashMap;
 
@@ -257,7 +256,7 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
             .filter_map(|i| {
                 let o = outcomes[i].as_ref()?;
                 let a = input.tracks[i].as_ref()?;
-                Some(after_moves(&a.spectrum, &o.response_db, rate_of(i)))
+                Some(after_response(&a.spectrum, &o.response_db, rate_of(i)))
             })
             .collect();
         let next = mean_mid_db(&predicted);
@@ -417,38 +416,6 @@ fn has_tone_settings(t: &crate::project::ToneSettings) -> bool {
         || t.high_shelf.gain_db != 0.0
         || t.bells.iter().any(|b| b.gain_db != 0.0)
         || t.match_eq.amount > 0.0
-}
-
-/// A track's spectrum after a response (dB per band), renormalised to its new loudness: the
-/// change in K-weighted power of mid plus side (BS.1770-4) is taken off every band.
-pub(super) fn after_moves(
-    s: &SpectralBalance,
-    response_db: &[f64],
-    rate_hz: f64,
-) -> SpectralBalance {
-    let (mut before, mut after) = (0.0, 0.0);
-    for b in 0..s.bands_hz.len() {
-        let k = k_weight_power(s.bands_hz[b], rate_hz);
-        let p = 10f64.powf(s.mid_db[b] / 10.0) + 10f64.powf(s.side_db[b] / 10.0);
-        before += k * p;
-        after += k * p * 10f64.powf(response_db[b] / 10.0);
-    }
-    let shift = if before > 0.0 && after > 0.0 {
-        10.0 * (after / before).log10()
-    } else {
-        0.0
-    };
-    let moved = |v: &[f64]| -> Vec<f64> {
-        v.iter()
-            .zip(response_db)
-            .map(|(x, r)| x + r - shift)
-            .collect()
-    };
-    SpectralBalance {
-        bands_hz: s.bands_hz.clone(),
-        mid_db: moved(&s.mid_db),
-        side_db: moved(&s.side_db),
-    }
 }
 
 /// Per-band mean of the mid curves in dB. Not the power average: a power average sits above the

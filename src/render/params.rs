@@ -2,7 +2,7 @@
 //! live engine, so both run the very same chain.
 
 use crate::analysis::{SpectralBalance, TrackAnalysis};
-use crate::dsp::{Bell as DspBell, ChainParams, LimiterCharacter as DspCharacter};
+use crate::dsp::{Bell as DspBell, ChainParams, LimiterCharacter as DspCharacter, MatchKernel};
 use crate::project::{LimiterCharacter, MatchEq, MatchTarget, StereoSettings, ToneSettings};
 
 /// The chain's parameters for a track's tone and stereo settings, with `gain_db` before the limiter,
@@ -44,6 +44,64 @@ pub fn chain_params(
         },
         ..ChainParams::default()
     }
+}
+
+/// The chain parameters of a track's tone settings alone (stereo, gain and limiter do not change
+/// the tone response).
+pub fn tone_params(tone: &ToneSettings) -> ChainParams {
+    chain_params(
+        tone,
+        &StereoSettings::default(),
+        0.0,
+        -1.0,
+        LimiterCharacter::default(),
+    )
+}
+
+/// The match stage's FIR for `tone` on `track`, designed at `rate_hz` from its stored or measured
+/// curve (toward `album`, `references` or their blend, as the settings say); `None` when the
+/// stage is off or has no usable target.
+pub fn match_kernel_for(
+    tone: &ToneSettings,
+    track: &TrackAnalysis,
+    album: &SpectralBalance,
+    references: Option<&SpectralBalance>,
+    rate_hz: f64,
+) -> Option<MatchKernel> {
+    let eq = &tone.match_eq;
+    let bands_hz = &track.spectrum.bands_hz;
+    let target = match_target(eq.target, eq.blend, album, references);
+    let usable = target.mid_db.len() == bands_hz.len() || !eq.curve.is_empty();
+    (eq.amount > 0.0 && usable).then(|| {
+        let curve = track_match_curve_db(eq, track, &target);
+        MatchKernel::design(&curve, bands_hz, rate_hz)
+    })
+}
+
+/// The chain's tone response on `track`'s analysis bands: the tone EQ plus the match stage as its
+/// FIR really applies the curve (read per band, at its amount), at `rate_hz`, dB. What a
+/// master's spectrum is predicted from.
+pub fn tone_response_bands_db(
+    tone: &ToneSettings,
+    track: &TrackAnalysis,
+    album: &SpectralBalance,
+    references: Option<&SpectralBalance>,
+    rate_hz: f64,
+) -> Vec<f64> {
+    let params = tone_params(tone);
+    let bands_hz = &track.spectrum.bands_hz;
+    let matched =
+        match_kernel_for(tone, track, album, references, rate_hz).map(|k| k.realised_db(bands_hz));
+    bands_hz
+        .iter()
+        .enumerate()
+        .map(|(b, &f)| {
+            params.tone_response_db(f, rate_hz)
+                + matched
+                    .as_ref()
+                    .map_or(0.0, |m| params.match_response_db(m[b]))
+        })
+        .collect()
 }
 
 /// Lowest and highest band the match curve corrects: outside them the long-term spectrum says

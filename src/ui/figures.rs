@@ -40,6 +40,9 @@ pub struct TrackFigures {
     pub measured: bool,
     /// RMS tonal deviation from the album average over 40 Hz–16 kHz, dB.
     pub deviation_db: Option<f64>,
+    /// The same once mastered: the track after its tone EQ against the album average of the
+    /// masters (predicted from the analysis; [`crate::ui::mastered_tone`]).
+    pub mastered_deviation_db: Option<f64>,
 }
 
 impl TrackFigures {
@@ -57,6 +60,7 @@ impl TrackFigures {
             held_back: false,
             measured: false,
             deviation_db: None,
+            mastered_deviation_db: None,
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod edit;
 pub mod export;
 pub mod figures;
 pub mod history;
+pub mod mastered_tone;
 pub mod meters;
 pub mod session;
 mod theme;

@@ -263,6 +263,43 @@ fn figures_follow_the_loudness_plan_in_track_and_album_mode() {
 }
 
 #[test]
+fn the_tone_column_follows_the_masters_once_a_track_has_tone_eq() {
+    let (mut app, _dir) = analysed(Engine::disabled("test"));
+    let pairs = |app: &App| -> Vec<(Option<f64>, Option<f64>)> {
+        app.figures()
+            .iter()
+            .map(|f| (f.deviation_db, f.mastered_deviation_db))
+            .collect()
+    };
+    let before = pairs(&app);
+    // Neutral tone: the masters' tone is the sources'.
+    for (source, mastered) in &before {
+        match (source, mastered) {
+            (Some(s), Some(m)) => assert!((s - m).abs() < 1e-9, "{s} vs {m}"),
+            (s, m) => assert!(s.is_none() && m.is_none()),
+        }
+    }
+    // A 6 dB tilt on the first track moves it away from the album, and the album with it.
+    let _ = app.apply_edit(tilt(&app, 0, 6.0));
+    let after = pairs(&app);
+    let (s0, m0) = (after[0].0.unwrap(), after[0].1.unwrap());
+    assert_eq!(after[0].0, before[0].0, "the source's figure stays");
+    assert!(m0 > s0 + 0.5, "{s0} → {m0}");
+    let moved = (1..after.len())
+        .filter(|&i| {
+            after[i]
+                .1
+                .zip(before[i].1)
+                .is_some_and(|(a, b)| (a - b).abs() > 0.01)
+        })
+        .count();
+    assert!(moved >= 3, "{after:?}");
+    // Undo: back to the sources' figures exactly.
+    let _ = app.update(Message::Undo);
+    assert_eq!(pairs(&app), before);
+}
+
+#[test]
 fn save_clears_the_marker_and_the_autosave_and_recovery_restores_unsaved_work() {
     let data = tempfile::tempdir().unwrap();
     let (mut app, _dir) = analysed(Engine::disabled("test"));

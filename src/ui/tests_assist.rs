@@ -200,7 +200,7 @@ fn the_tone_view_draws_the_proposed_curve_of_the_track_selected_in_the_panel() {
     let applied = crate::assist::apply(&app.document().unwrap().project, &proposal);
     assert_eq!(proposed, applied.tracks[t].tone);
     // Processed curve of the proposal = the track's curve + the chain's response of it.
-    let params = crate::ui::tone_view::params_of(&proposed);
+    let params = crate::render::params::tone_params(&proposed);
     let eq = &proposed.match_eq;
     let target = match_target(eq.target, eq.blend, &input.album, input.references.as_ref());
     let curve = match_curve_db(&input.analysis, &target, eq.max_db);

@@ -344,7 +344,7 @@ impl<'a> Row<'a> {
                 cell(figures.duration_s.map(duration_text), TIME_W),
                 self.loudness(figures),
                 self.peak(figures),
-                tone(figures.deviation_db),
+                tone(figures.deviation_db, figures.mastered_deviation_db),
             ]
             .spacing(SPACING)
             .align_y(Alignment::Center)

@@ -57,6 +57,9 @@ pub(super) fn figures() -> Vec<TrackFigures> {
                 held_back,
                 measured,
                 deviation_db: outcome.stats.tonal_deviation_db[i].map(|d| [d, d, 3.6, d, d, d][i]),
+                // Track 2 is brought in by its tone EQ; track 3 stays far from the album.
+                mastered_deviation_db: outcome.stats.tonal_deviation_db[i]
+                    .map(|d| [d, d / 2.0, 3.6, d, d, d][i]),
             }
         })
         .collect()
@@ -380,6 +383,22 @@ fn fade_steppers_step_half_seconds_within_0_to_30() {
 }
 
 // --- formatting --------------------------------------------------------------------------
+
+#[test]
+fn the_tone_tip_names_both_figures_only_when_the_eq_changes_the_one_shown() {
+    assert_eq!(
+        super::widgets::tone_tip(Some(2.94), 1.2),
+        "2.9 dB from the album's average tone as mixed → 1.2 dB as mastered"
+    );
+    assert_eq!(
+        super::widgets::tone_tip(Some(1.24), 1.2),
+        "1.2 dB from the album's average tone"
+    );
+    assert_eq!(
+        super::widgets::tone_tip(None, 0.8),
+        "0.8 dB from the album's average tone"
+    );
+}
 
 #[test]
 fn durations_read_as_minutes_and_seconds() {

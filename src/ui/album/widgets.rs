@@ -58,10 +58,11 @@ pub(super) fn cell<'a>(value: Option<String>, width: f32) -> Element<'a, Message
         .into()
 }
 
-/// The tonal deviation: a bar whose length grows with the dB (full at 6 dB) and the figure,
-/// both in the warning colour from 3 dB.
-pub(super) fn tone<'a>(deviation_db: Option<f64>) -> Element<'a, Message> {
-    let Some(db) = deviation_db.filter(|v| v.is_finite()) else {
+/// The tonal deviation as mastered (the source's when there is no mastered figure): a bar whose
+/// length grows with the dB (full at 6 dB) and the figure, both in the warning colour from 3 dB;
+/// the tooltip gives the source's figure beside it when the tone EQ changes it.
+pub(super) fn tone<'a>(source_db: Option<f64>, mastered_db: Option<f64>) -> Element<'a, Message> {
+    let Some(db) = mastered_db.or(source_db).filter(|v| v.is_finite()) else {
         return cell(None, TONE_W);
     };
     let color = if db > TONE_WARN_DB {
@@ -93,13 +94,22 @@ pub(super) fn tone<'a>(deviation_db: Option<f64>) -> Element<'a, Message> {
     .align_y(Alignment::Center);
     tooltip(
         content,
-        tip(format!(
-            "{} dB from the album's average tone",
-            crate::units::unsigned(db, 1)
-        )),
+        tip(tone_tip(source_db, db)),
         tooltip::Position::Bottom,
     )
     .into()
+}
+
+/// "2.9 dB from the album's average tone as mixed → 1.4 dB as mastered", or the one figure when
+/// the tone EQ does not change it (to the tenth shown).
+pub(super) fn tone_tip(source_db: Option<f64>, shown_db: f64) -> String {
+    let shown = crate::units::unsigned(shown_db, 1);
+    match source_db.map(|s| crate::units::unsigned(s, 1)) {
+        Some(source) if source != shown => {
+            format!("{source} dB from the album's average tone as mixed → {shown} dB as mastered")
+        }
+        _ => format!("{shown} dB from the album's average tone"),
+    }
 }
 
 pub(super) fn label<'a>(content: &'a str) -> iced::widget::Text<'a> {

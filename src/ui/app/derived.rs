@@ -8,6 +8,7 @@ use crate::project::Document;
 use crate::render::album::AlbumPlan;
 use crate::ui::analysis;
 use crate::ui::figures::{TrackFigures, TrackState};
+use crate::ui::mastered_tone::TrackTone;
 use crate::ui::tone_view::ToneInput;
 use iced::Task;
 use std::sync::Arc;
@@ -156,6 +157,26 @@ impl App {
             return;
         };
         let plan = self.plan.as_ref();
+        let mastered = match &self.stats {
+            Some(stats) => {
+                let tracks: Vec<TrackTone> = document
+                    .project
+                    .tracks
+                    .iter()
+                    .map(|t| TrackTone {
+                        id: t.id,
+                        tone: &t.tone,
+                        analysis: self.analyses.get(&t.id),
+                    })
+                    .collect();
+                self.mastered_tone.deviations(
+                    &tracks,
+                    &stats.average,
+                    self.references_average.as_ref(),
+                )
+            }
+            None => Vec::new(),
+        };
         self.figures = document
             .project
             .tracks
@@ -198,6 +219,7 @@ impl App {
                     held_back: proof.is_some_and(|p| p.held_back),
                     measured: proof.is_some(),
                     deviation_db,
+                    mastered_deviation_db: mastered.get(index).copied().flatten(),
                 }
             })
             .collect();

@@ -133,6 +133,8 @@ pub struct App {
     /// The plan every track is mastered by (tracks with an analysis), and its document.
     pub(super) plan: Option<(Arc<Document>, Arc<AlbumPlan>)>,
     pub(super) figures: Vec<TrackFigures>,
+    /// Each track's tone as mastered, for the figures (responses cached per track).
+    pub(super) mastered_tone: crate::ui::mastered_tone::MasteredTone,
     pub(super) proofs: Proofs,
     /// The selected track (what the tone view and controls show).
     pub(super) selected: Option<TrackId>,
@@ -199,6 +201,7 @@ impl App {
             stats: None,
             plan: None,
             figures: Vec::new(),
+            mastered_tone: Default::default(),
             proofs: Proofs::default(),
             selected: None,
             album: Album::default(),

@@ -19,12 +19,6 @@ mod tests;
 
 pub use handles::{Handle, MAX_BELLS};
 
-/// The chain parameters the tone view evaluates `tone`'s response with (its processed and
-/// proposed curves are the track's spectrum plus their response).
-pub fn params_of(tone: &ToneSettings) -> crate::dsp::ChainParams {
-    model::params(tone)
-}
-
 use super::edit::Edit;
 use super::theme;
 use crate::analysis::{SpectralBalance, TrackAnalysis};

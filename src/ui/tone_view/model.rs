@@ -6,9 +6,8 @@
 use super::axes::{db_range, F_MAX_HZ, F_MIN_HZ};
 use super::ToneInput;
 use crate::analysis::SpectralBalance;
-use crate::dsp::{ChainParams, MatchKernel};
-use crate::project::{LimiterCharacter, MatchTarget, StereoSettings, ToneSettings};
-use crate::render::params::{chain_params, match_target, track_match_curve_db};
+use crate::project::{MatchTarget, ToneSettings};
+use crate::render::params::{match_kernel_for, match_target, tone_params};
 
 /// The sample rate the response is evaluated at, Hz (the engine's usual rate; the biquads'
 /// warping differs from 44.1 kHz by a fraction of a dB only near 20 kHz).
@@ -70,18 +69,6 @@ pub struct Model {
     /// The proposed EQ's total response at `dense_hz`, dB.
     pub dense_proposed_db: Option<Vec<f64>>,
     pub target_kind: TargetKind,
-}
-
-/// The chain parameters the track's tone settings give (stereo, gain and limiter do not
-/// change the tone response).
-pub fn params(tone: &ToneSettings) -> ChainParams {
-    chain_params(
-        tone,
-        &StereoSettings::default(),
-        0.0,
-        -1.0,
-        LimiterCharacter::default(),
-    )
 }
 
 impl Model {
@@ -192,12 +179,15 @@ impl Response {
     /// `tone`'s own match target, as the export does).
     fn new(input: &ToneInput, tone: &ToneSettings) -> Response {
         let bands_hz = &input.analysis.spectrum.bands_hz;
-        let params = params(tone);
-        let eq = &tone.match_eq;
-        let target = match_target(eq.target, eq.blend, &input.album, input.references.as_ref());
-        let target_usable = target.mid_db.len() == bands_hz.len() || !eq.curve.is_empty();
-        let match_curve = track_match_curve_db(eq, &input.analysis, &target);
-        let match_active = params.match_amount > 0.0 && target_usable;
+        let params = tone_params(tone);
+        let kernel = match_kernel_for(
+            tone,
+            &input.analysis,
+            &input.album,
+            input.references.as_ref(),
+            RESPONSE_RATE_HZ,
+        );
+        let match_active = kernel.is_some();
         let dense_hz: Vec<f64> = (0..DENSE_POINTS)
             .map(|i| {
                 let t = i as f64 / (DENSE_POINTS - 1) as f64;
@@ -206,11 +196,9 @@ impl Response {
             .collect();
         // The match stage as its FIR really applies the curve (below ~100 Hz it cannot follow
         // every turn), read per 1/6-octave band as the analysis reads a spectrum.
-        let (band_match_db, dense_curve_db) = if match_active {
-            let kernel = MatchKernel::design(&match_curve, bands_hz, RESPONSE_RATE_HZ);
-            (kernel.realised_db(bands_hz), kernel.realised_db(&dense_hz))
-        } else {
-            (vec![0.0; bands_hz.len()], vec![0.0; dense_hz.len()])
+        let (band_match_db, dense_curve_db) = match &kernel {
+            Some(kernel) => (kernel.realised_db(bands_hz), kernel.realised_db(&dense_hz)),
+            None => (vec![0.0; bands_hz.len()], vec![0.0; dense_hz.len()]),
         };
         let bands_db: Vec<f64> = bands_hz
             .iter()

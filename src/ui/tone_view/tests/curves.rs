@@ -6,7 +6,7 @@ use super::*;
 fn processed_is_the_original_plus_the_chains_response_at_each_band() {
     let input = input();
     let model = Model::new(&input);
-    let params = model::params(&input.tone);
+    let params = crate::render::params::tone_params(&input.tone);
     let target = match_target(
         MatchTarget::Blend,
         0.5,
@@ -63,7 +63,7 @@ fn a_stored_curve_is_drawn_in_place_of_the_measured_one_at_its_amount() {
         },
     ];
     let model = Model::new(&input);
-    let params = model::params(&input.tone);
+    let params = crate::render::params::tone_params(&input.tone);
     let bands = &input.analysis.spectrum.bands_hz;
     let stored: Vec<f64> = bands
         .iter()

@@ -5,7 +5,7 @@
 
 use super::axes::Layout;
 use super::canvas::{Pointer, FINE};
-use super::model::{self, Model};
+use super::model::Model;
 use super::*;
 use crate::project::{Bell, MatchTarget, Shelf};
 use crate::render::params::{match_curve_db, match_target};
