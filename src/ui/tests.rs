@@ -627,3 +627,20 @@ fn space_right_after_stop_plays_again() {
     });
     assert!(heard.iter().any(|s| s.abs() > 0.01), "it plays sound again");
 }
+
+#[test]
+fn space_straight_after_stop_with_no_callback_between_plays_again() {
+    let (engine, mut backend) = null_engine();
+    let (mut app, _dir) = real_album(engine);
+    let _ = app.update(Message::Shortcut(Shortcut::PlayPause));
+    play_until(&mut app, &mut backend, |app| {
+        app.position().playing && !app.position().waiting
+    });
+    // Stop and Space land in the same audio buffer: the audio thread sees both at once.
+    let _ = app.update(Message::Transport(transport::Message::Stop));
+    let _ = app.update(Message::Shortcut(Shortcut::PlayPause));
+    let heard = play_until(&mut app, &mut backend, |app| {
+        app.position().playing && !app.position().waiting && app.position().position_s > 0.2
+    });
+    assert!(heard.iter().any(|s| s.abs() > 0.01), "it plays sound again");
+}
