@@ -302,6 +302,8 @@ fn what_broad_moves_cannot_reach_goes_to_a_stored_curve_within_the_bound() {
         t.summary
     );
     assert!(t.summary.contains("dB without the curve"), "{}", t.summary);
+    // Smooth noise shaped by broad bells has no detail finer than an octave worth naming.
+    assert!(!t.summary.contains("finer than an octave"), "{}", t.summary);
     // The neutral tracks stay as they are.
     for n in [0, 1, 3, 4] {
         assert!(p.tracks[n].moves.is_empty(), "{:#?}", p.tracks[n]);
@@ -709,4 +711,62 @@ fn a_later_move_is_explained_by_what_the_moves_above_it_leave() {
         .unwrap_or_else(|| panic!("{}", bell.reason));
     assert!(bell.reason.contains("dB less energy"), "{}", bell.reason);
     assert!((1.2..3.0).contains(&stated), "{stated}: {}", bell.reason);
+}
+
+#[test]
+fn detail_finer_than_an_octave_is_left_alone_and_named() {
+    let neutral = ChainParams {
+        limiter_enabled: false,
+        ..ChainParams::default()
+    };
+    // Track 3: narrow ±8 dB resonances half an octave apart (Q 6), over a 6 dB tilt.
+    let mut odd = neutral;
+    odd.tilt_db = 6.0;
+    for (slot, (freq_hz, gain_db)) in [(350.0, 8.0), (500.0, -8.0), (700.0, 8.0), (1000.0, -8.0)]
+        .into_iter()
+        .enumerate()
+    {
+        odd.bells[slot] = lathe::dsp::Bell {
+            enabled: true,
+            freq_hz,
+            gain_db,
+            q: 6.0,
+        };
+    }
+    let a = album_of(vec![
+        (neutral, 0.0),
+        (neutral, -1.0),
+        (odd, -2.0),
+        (neutral, -3.0),
+        (neutral, -1.5),
+    ]);
+    let p = proposal(&a, &AssistOptions::default());
+    let t = &p.tracks[2];
+    // The tilt is undone; the resonances are character, not balance: no move is narrower than an
+    // octave, and the summary says how much detail is left and why.
+    assert!(
+        t.moves
+            .iter()
+            .any(|m| matches!(m.kind, ToneMoveKind::Tilt { gain_db, .. } if gain_db < -3.0)),
+        "{:#?}",
+        t.moves
+    );
+    for m in &t.moves {
+        if let ToneMoveKind::Bell { q, .. } = m.kind {
+            assert!(q <= std::f64::consts::SQRT_2, "{m:?}");
+        }
+    }
+    let fine: f64 = t
+        .summary
+        .split("which no move here follows: ")
+        .nth(1)
+        .and_then(|s| s.split(" dB").next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("{}", t.summary));
+    let left = t.predicted_deviation_db.unwrap();
+    assert!(
+        fine >= 1.0 && fine <= left + 0.05 && fine >= 0.5 * left,
+        "{fine} of {left}: {}",
+        t.summary
+    );
 }

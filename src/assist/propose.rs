@@ -158,6 +158,7 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
         after_db: f64,
         broad_after_db: Option<f64>,
         broad_db: f64,
+        fine_db: f64,
     }
     let n = project.tracks.len();
     // The start is the per-band median of the tracks, not their mean: an odd track must not pull
@@ -188,6 +189,7 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
         let wanted: Vec<f64> = target.iter().zip(mid).map(|(t, m)| t - m).collect();
         let before = centered_rms(&wanted, &mask);
         let broad = broad_peak_db(&wanted, &mask);
+        let fine = finer_than_an_octave_db(&wanted, &mask);
         if broad <= opts.tolerance_db {
             return Some(Outcome {
                 moves: Vec::new(),
@@ -197,6 +199,7 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
                 after_db: before,
                 broad_after_db: None,
                 broad_db: broad,
+                fine_db: fine,
             });
         }
         let fit = fitters[&rate_of(i).to_bits()].fit(&wanted);
@@ -208,6 +211,7 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
             after_db: fit.residual_db,
             broad_after_db: None,
             broad_db: broad,
+            fine_db: fine,
         };
         // What the broad moves cannot follow (narrower shapes, or more than one move's
         // bound in one region) goes to a stored match curve, itself within the bound.
@@ -326,12 +330,19 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
                 let broad = o.broad_after_db.map_or(String::new(), |b| {
                     format!("; {b:.1} dB without the curve")
                 });
+                // Named when the track ends beyond the goal and it is most of what is left: it is
+                // why the track goes no closer.
+                let fine = if o.after_db > opts.goal_db && o.fine_db >= 0.5 * o.after_db {
+                    format!(" (detail finer than an octave, which no move here follows: {:.1} dB)", o.fine_db)
+                } else {
+                    String::new()
+                };
                 format!(
-                    "Track {number} is {:.1} dB from {target_words} → {} move{}, {:.1} dB left{broad}",
+                    "Track {number} is {:.1} dB from {target_words} → {} move{}, {:.1} dB left{fine}{broad}",
                     o.before_db,
                     moves.len(),
                     if moves.len() == 1 { "" } else { "s" },
-                    o.after_db
+                    o.after_db,
                 )
             };
             TrackProposal {
@@ -409,6 +420,15 @@ pub(super) fn broad_peak_db(v: &[f64], mask: &[bool]) -> f64 {
         .fold(0.0f64, |acc, (x, _)| acc.max((x - mean).abs()))
 }
 
+/// RMS (over the masked bands, level removed) of what smoothing over one octave takes out of a
+/// deviation: detail finer than an octave (notes, resonances) that no bounded broad move and no
+/// octave-smoothed curve follows, so the least a track can be left with, dB.
+pub(super) fn finer_than_an_octave_db(v: &[f64], mask: &[bool]) -> f64 {
+    let smoothed = smooth_one_octave(v, |j| mask[j]);
+    let fine: Vec<f64> = v.iter().zip(&smoothed).map(|(x, s)| x - s).collect();
+    centered_rms(&fine, mask)
+}
+
 /// Whether a track's tone EQ is not neutral (trim is not tone EQ and is kept by `apply`).
 fn has_tone_settings(t: &crate::project::ToneSettings) -> bool {
     t.tilt_db != 0.0
@@ -428,4 +448,31 @@ fn mean_mid_db(curves: &[SpectralBalance]) -> Vec<f64> {
     (0..len)
         .map(|b| curves.iter().map(|c| c.mid_db[b]).sum::<f64>() / n)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::spectrum::band_centers_hz;
+
+    #[test]
+    fn detail_finer_than_an_octave_is_told_from_broad_balance() {
+        let bands = band_centers_hz();
+        let mask: Vec<bool> = bands
+            .iter()
+            .map(|&f| (40.0..=16_000.0).contains(&f))
+            .collect();
+        // A straight tilt is all broad balance.
+        let tilt: Vec<f64> = bands.iter().map(|&f| 1.5 * (f / 1000.0).log2()).collect();
+        assert!(finer_than_an_octave_db(&tilt, &mask) < 0.2);
+        // ±3 dB from one 1/6-octave band to the next is all detail.
+        let comb: Vec<f64> = (0..bands.len())
+            .map(|i| if i % 2 == 0 { 3.0 } else { -3.0 })
+            .collect();
+        let fine = finer_than_an_octave_db(&comb, &mask);
+        assert!((2.5..=3.1).contains(&fine), "{fine}");
+        // Both together: the detail is the comb's.
+        let both: Vec<f64> = tilt.iter().zip(&comb).map(|(a, b)| a + b).collect();
+        assert!((finer_than_an_octave_db(&both, &mask) - fine).abs() < 0.2);
+    }
 }
