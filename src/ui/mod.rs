@@ -31,6 +31,8 @@ mod view;
 mod tests;
 #[cfg(test)]
 mod tests_assist;
+#[cfg(test)]
+mod tests_playback;
 
 pub use analysis::{Event as AnalysisEvent, Outcome};
 pub use app::{App, Banner, Message, Pick, Shortcut};

@@ -6,10 +6,8 @@
 use super::analysis::Outcome;
 use super::app::{App, Message, Shortcut};
 use super::assist::{Message as A, Tab};
-use super::tests::{
-    analysed, finish, integrated_lufs, null_engine, play_until, real_album_with, task_answers,
-    update_and_settle,
-};
+use super::tests::{analysed, finish, null_engine, task_answers, update_and_settle};
+use super::tests_playback::{integrated_lufs, play_until, real_album_with};
 use super::{demo, transport};
 use crate::assist::{Platform, ToneMoveKind};
 use crate::engine::{Engine, Monitor};
@@ -351,4 +349,72 @@ fn only_the_latest_proposal_is_shown_and_one_for_other_tracks_is_made_again() {
     assert_eq!(proposal.tracks.len(), tracks - 1);
     assert!(proposal.tracks.iter().all(|t| t.track_id != removed));
     assert_eq!(proposal.max_move_db, 3.0);
+}
+
+#[test]
+fn the_assistant_proposes_applies_only_accepted_moves_and_undo_takes_them_back() {
+    use crate::ui::assist as assist_panel;
+    let (mut app, _dir) = analysed(Engine::disabled("test"));
+    let original = app.document().unwrap().project.clone();
+    let _ = app.update(Message::OpenAssist);
+    assert!(app.assist_proposal().is_none(), "made on another thread");
+    update_and_settle(&mut app, Message::OpenAssist);
+    let proposal = app.assist_proposal().expect("a proposal").clone();
+    assert_eq!(proposal.tracks.len(), 6);
+    let moves: Vec<(usize, usize)> = proposal
+        .tracks
+        .iter()
+        .enumerate()
+        .flat_map(|(t, track)| (0..track.moves.len()).map(move |m| (t, m)))
+        .collect();
+    assert!(
+        moves.len() >= 2,
+        "the demo album's tracks differ enough: {moves:?}"
+    );
+    // Keep only the first move.
+    for &(track, mv) in &moves[1..] {
+        let _ = app.update(Message::Assist(assist_panel::Message::Toggle {
+            track,
+            mv,
+            accept: false,
+        }));
+    }
+    let _ = app.update(Message::Assist(assist_panel::Message::Amount(0.5)));
+    let mut expected_proposal = proposal.clone();
+    expected_proposal.amount = 0.5;
+    for &(t, m) in &moves[1..] {
+        expected_proposal.tracks[t].moves[m].accepted = false;
+    }
+    let expected = crate::assist::apply(&original, &expected_proposal);
+    // The preview of the kept move's track is the response of what will be written.
+    let (kept, _) = moves[0];
+    let preview = app.assist_previews()[kept].clone();
+    let params = crate::render::params::chain_params(
+        &expected.tracks[kept].tone,
+        &Default::default(),
+        0.0,
+        -1.0,
+        Default::default(),
+    );
+    assert!((preview[0] - params.tone_response_db(20.0, 48_000.0)).abs() < 1e-9);
+    assert!(
+        preview.iter().any(|db| db.abs() > 0.3),
+        "the move shows: {preview:?}"
+    );
+    let _ = app.update(Message::Assist(assist_panel::Message::Apply));
+    assert!(app.assist_proposal().is_none(), "the panel closes");
+    let project = &app.document().unwrap().project;
+    assert_eq!(*project, expected, "exactly the accepted move is written");
+    assert_ne!(*project, original);
+    let (t, _) = moves[0];
+    let changed: Vec<usize> = (0..6)
+        .filter(|&i| project.tracks[i].tone != original.tracks[i].tone)
+        .collect();
+    assert_eq!(
+        changed,
+        [t],
+        "only the track of the accepted move changes tone"
+    );
+    let _ = app.update(Message::Undo);
+    assert_eq!(app.document().unwrap().project, original, "one undo step");
 }
