@@ -89,6 +89,29 @@ fn album() -> Album {
     album_of(shapes())
 }
 
+/// The chain with no tone move and the limiter off: how a neutral track is shaped.
+fn neutral() -> ChainParams {
+    ChainParams {
+        limiter_enabled: false,
+        ..ChainParams::default()
+    }
+}
+
+/// Four neutral tracks at different levels, and `odd` third.
+fn album_with_odd_third(odd: ChainParams) -> Album {
+    let n = neutral();
+    album_of(vec![(n, 0.0), (n, -1.0), (odd, -2.0), (n, -3.0), (n, -1.5)])
+}
+
+/// The figure in dB that follows `marker` in `text` ("… has 1.4 dB less …" → 1.4).
+fn figure_after(text: &str, marker: &str) -> f64 {
+    text.split(marker)
+        .nth(1)
+        .and_then(|s| s.split(" dB").next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no figure after {marker:?} in: {text}"))
+}
+
 /// An album of the base noise shaped by each of `shapes` (tone, level dB), written and analysed.
 fn album_of(shapes: Vec<(ChainParams, f64)>) -> Album {
     let dir = tempfile::tempdir().unwrap();
@@ -247,10 +270,7 @@ fn what_broad_moves_cannot_reach_goes_to_a_stored_curve_within_the_bound() {
         gain_db,
         q: 1.41,
     };
-    let neutral = ChainParams {
-        limiter_enabled: false,
-        ..ChainParams::default()
-    };
+    let neutral = neutral();
     let mut odd = neutral;
     odd.bells[0] = bell(250.0, 7.0);
     odd.bells[1] = bell(4000.0, -7.0);
@@ -663,13 +683,9 @@ fn headroom_plan_estimates_limiting_and_warns_when_heavy() {
 
 #[test]
 fn a_later_move_is_explained_by_what_the_moves_above_it_leave() {
-    let neutral = ChainParams {
-        limiter_enabled: false,
-        ..ChainParams::default()
-    };
     // Track 3 is 6 dB brighter across the range and 2 dB short in the presence: in the source the
     // two nearly cancel around 3 kHz, so only once the tilt is undone does the presence dip show.
-    let mut odd = neutral;
+    let mut odd = neutral();
     odd.tilt_db = 6.0;
     odd.bells[0] = lathe::dsp::Bell {
         enabled: true,
@@ -677,13 +693,7 @@ fn a_later_move_is_explained_by_what_the_moves_above_it_leave() {
         gain_db: -2.5,
         q: 0.7,
     };
-    let a = album_of(vec![
-        (neutral, 0.0),
-        (neutral, -1.0),
-        (odd, -2.0),
-        (neutral, -3.0),
-        (neutral, -1.5),
-    ]);
+    let a = album_with_odd_third(odd);
     let p = proposal(&a, &AssistOptions::default());
     let t = &p.tracks[2];
     let reasons: Vec<&str> = t.moves.iter().map(|m| m.reason.as_str()).collect();
@@ -702,25 +712,15 @@ fn a_later_move_is_explained_by_what_the_moves_above_it_leave() {
         bell.reason
     );
     // The figure is the dip the tilt leaves (about 2 dB), not the source's near-zero difference.
-    let stated: f64 = bell
-        .reason
-        .split(" has ")
-        .nth(1)
-        .and_then(|s| s.split(" dB").next())
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("{}", bell.reason));
+    let stated = figure_after(&bell.reason, " has ");
     assert!(bell.reason.contains("dB less energy"), "{}", bell.reason);
     assert!((1.2..3.0).contains(&stated), "{stated}: {}", bell.reason);
 }
 
 #[test]
 fn detail_finer_than_an_octave_is_left_alone_and_named() {
-    let neutral = ChainParams {
-        limiter_enabled: false,
-        ..ChainParams::default()
-    };
     // Track 3: narrow ±8 dB resonances half an octave apart (Q 6), over a 6 dB tilt.
-    let mut odd = neutral;
+    let mut odd = neutral();
     odd.tilt_db = 6.0;
     for (slot, (freq_hz, gain_db)) in [(350.0, 8.0), (500.0, -8.0), (700.0, 8.0), (1000.0, -8.0)]
         .into_iter()
@@ -733,13 +733,7 @@ fn detail_finer_than_an_octave_is_left_alone_and_named() {
             q: 6.0,
         };
     }
-    let a = album_of(vec![
-        (neutral, 0.0),
-        (neutral, -1.0),
-        (odd, -2.0),
-        (neutral, -3.0),
-        (neutral, -1.5),
-    ]);
+    let a = album_with_odd_third(odd);
     let p = proposal(&a, &AssistOptions::default());
     let t = &p.tracks[2];
     // The tilt is undone; the resonances are character, not balance: no move is narrower than an
@@ -756,13 +750,7 @@ fn detail_finer_than_an_octave_is_left_alone_and_named() {
             assert!(q <= std::f64::consts::SQRT_2, "{m:?}");
         }
     }
-    let fine: f64 = t
-        .summary
-        .split("which no move here follows: ")
-        .nth(1)
-        .and_then(|s| s.split(" dB").next())
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("{}", t.summary));
+    let fine = figure_after(&t.summary, "which no move here follows: ");
     let left = t.predicted_deviation_db.unwrap();
     assert!(
         fine >= 1.0 && fine <= left + 0.05 && fine >= 0.5 * left,
