@@ -431,12 +431,12 @@ impl App {
     pub fn tone_readout(&self, freq_hz: f64) -> Vec<tone_view::Reading> {
         self.tone_view.readout(freq_hz)
     }
-    /// The assistant's proposal under review, if its panel is open.
     /// Whether a proposal is being made on another thread.
     pub fn assist_is_busy(&self) -> bool {
         self.assist.is_busy()
     }
 
+    /// The assistant's proposal under review, if its panel is open.
     pub fn assist_proposal(&self) -> Option<&crate::assist::AlbumProposal> {
         self.assist.proposal()
     }
