@@ -12,29 +12,62 @@ pub const TONAL_DEVIATION_RANGE_HZ: (f64, f64) = (40.0, 16000.0);
 /// `tracks[i]` is `None` for a track without analysis (missing file, decode error).
 /// Tracks without a spectrum (silent or shorter than a gating block) are treated as `None`.
 pub fn album_stats(tracks: &[Option<&TrackAnalysis>]) -> AlbumStats {
-    let grid = tracks
+    let spectra: Vec<Option<&SpectralBalance>> =
+        tracks.iter().map(|t| t.map(|t| &t.spectrum)).collect();
+    let (average, deviation_db, tonal_deviation_db) = tone_of(&spectra);
+    let lufs: Vec<f64> = tracks
         .iter()
         .flatten()
-        .find(|t| has_spectrum(t))
-        .map(|t| t.spectrum.bands_hz.clone());
-    let usable = |t: &Option<&TrackAnalysis>| -> bool {
-        match (t, &grid) {
-            (Some(t), Some(g)) => has_spectrum(t) && t.spectrum.bands_hz == *g,
-            _ => false,
-        }
+        .filter_map(|t| t.loudness.integrated_lufs)
+        .collect();
+    let loudness_spread_lu = match (
+        lufs.iter().cloned().reduce(f64::max),
+        lufs.iter().cloned().reduce(f64::min),
+    ) {
+        (Some(max), Some(min)) => max - min,
+        _ => 0.0,
     };
-    let weighted: Vec<(&SpectralBalance, f64)> = tracks
+    AlbumStats {
+        average,
+        deviation_db,
+        tonal_deviation_db,
+        loudness_spread_lu,
+    }
+}
+
+/// Each track's RMS deviation (dB, over [`TONAL_DEVIATION_RANGE_HZ`]) from the album average of
+/// `spectra` (loudness-normalised, as analysed or as predicted after a tone move): the tone
+/// figures of [`album_stats`] from spectra alone.
+pub fn tonal_deviations(spectra: &[Option<&SpectralBalance>]) -> Vec<Option<f64>> {
+    tone_of(spectra).2
+}
+
+/// The album's average spectrum (power average of the usable spectra), each track's deviation
+/// curve from it (empty when unusable) and its RMS over [`TONAL_DEVIATION_RANGE_HZ`]. A spectrum
+/// is usable when it is complete and on the grid of the first complete one.
+fn tone_of(
+    spectra: &[Option<&SpectralBalance>],
+) -> (SpectralBalance, Vec<Vec<f64>>, Vec<Option<f64>>) {
+    let grid = spectra
         .iter()
-        .filter(|t| usable(t))
         .flatten()
-        .map(|t| (&t.spectrum, 1.0))
+        .find(|s| is_complete(s))
+        .map(|s| s.bands_hz.clone());
+    let usable = |s: &SpectralBalance| -> bool {
+        grid.as_ref()
+            .is_some_and(|g| is_complete(s) && s.bands_hz == *g)
+    };
+    let weighted: Vec<(&SpectralBalance, f64)> = spectra
+        .iter()
+        .flatten()
+        .filter(|s| usable(s))
+        .map(|s| (*s, 1.0))
         .collect();
     let average = power_average(&weighted);
-    let deviation_db: Vec<Vec<f64>> = tracks
+    let deviation_db: Vec<Vec<f64>> = spectra
         .iter()
-        .map(|t| match t {
-            Some(t) if usable(&Some(*t)) => t
-                .spectrum
+        .map(|s| match s {
+            Some(s) if usable(s) => s
                 .mid_db
                 .iter()
                 .zip(&average.mid_db)
@@ -57,24 +90,7 @@ pub fn album_stats(tracks: &[Option<&TrackAnalysis>]) -> AlbumStats {
                 .then(|| (in_range.iter().sum::<f64>() / in_range.len() as f64).sqrt())
         })
         .collect();
-    let lufs: Vec<f64> = tracks
-        .iter()
-        .flatten()
-        .filter_map(|t| t.loudness.integrated_lufs)
-        .collect();
-    let loudness_spread_lu = match (
-        lufs.iter().cloned().reduce(f64::max),
-        lufs.iter().cloned().reduce(f64::min),
-    ) {
-        (Some(max), Some(min)) => max - min,
-        _ => 0.0,
-    };
-    AlbumStats {
-        average,
-        deviation_db,
-        tonal_deviation_db,
-        loudness_spread_lu,
-    }
+    (average, deviation_db, tonal_deviation_db)
 }
 
 /// Weighted power-average of the references' spectra (weights > 0).
@@ -97,7 +113,11 @@ pub fn references_average(references: &[(&TrackAnalysis, f64)]) -> SpectralBalan
 }
 
 fn has_spectrum(t: &TrackAnalysis) -> bool {
-    let s = &t.spectrum;
+    is_complete(&t.spectrum)
+}
+
+/// A spectrum with every band of its grid, for mid and side.
+fn is_complete(s: &SpectralBalance) -> bool {
     !s.bands_hz.is_empty()
         && s.mid_db.len() == s.bands_hz.len()
         && s.side_db.len() == s.bands_hz.len()

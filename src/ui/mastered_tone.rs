@@ -7,8 +7,7 @@
 //! curves change: a match FIR takes milliseconds to design, and a slider drag refreshes the desk
 //! many times a second.
 
-use crate::analysis::loudness::no_loudness;
-use crate::analysis::{after_response, album_stats, SpectralBalance, TrackAnalysis};
+use crate::analysis::{after_response, tonal_deviations, SpectralBalance, TrackAnalysis};
 use crate::project::{ToneSettings, TrackId};
 use crate::render::params::tone_response_bands_db;
 use std::collections::HashMap;
@@ -46,37 +45,32 @@ impl MasteredTone {
         }
         self.responses
             .retain(|id, _| tracks.iter().any(|t| t.id == *id));
-        let mastered: Vec<Option<TrackAnalysis>> = tracks
+        let mastered: Vec<Option<SpectralBalance>> = tracks
             .iter()
             .map(|t| {
                 let a = t.analysis.filter(|a| !a.spectrum.mid_db.is_empty())?;
+                let rate_hz = f64::from(a.sample_rate_hz);
                 let fresh = matches!(self.responses.get(&t.id), Some((tone, _)) if tone == t.tone);
                 if !fresh {
-                    let rate_hz = f64::from(a.sample_rate_hz);
                     let response = tone_response_bands_db(t.tone, a, album, references, rate_hz);
                     self.responses.insert(t.id, (t.tone.clone(), response));
                 }
-                let response = &self.responses[&t.id].1;
-                // Only the spectrum counts for the tone figures; the rest is not copied.
-                Some(TrackAnalysis {
-                    duration_s: a.duration_s,
-                    sample_rate_hz: a.sample_rate_hz,
-                    channels: a.channels,
-                    loudness: no_loudness(),
-                    spectrum: after_response(&a.spectrum, response, f64::from(a.sample_rate_hz)),
-                    stereo: Vec::new(),
-                    nonfinite_samples: 0,
-                    notices: Vec::new(),
-                })
+                Some(after_response(
+                    &a.spectrum,
+                    &self.responses[&t.id].1,
+                    rate_hz,
+                ))
             })
             .collect();
-        album_stats(&mastered.iter().map(|m| m.as_ref()).collect::<Vec<_>>()).tonal_deviation_db
+        tonal_deviations(&mastered.iter().map(Option::as_ref).collect::<Vec<_>>())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::album_stats;
+    use crate::analysis::loudness::no_loudness;
     use crate::analysis::spectrum::band_centers_hz;
     use crate::render::params::tone_params;
 
