@@ -88,18 +88,33 @@ pub fn tone_response_bands_db(
     references: Option<&SpectralBalance>,
     rate_hz: f64,
 ) -> Vec<f64> {
-    let params = tone_params(tone);
-    let bands_hz = &track.spectrum.bands_hz;
-    let matched =
-        match_kernel_for(tone, track, album, references, rate_hz).map(|k| k.realised_db(bands_hz));
-    bands_hz
+    let kernel = match_kernel_for(tone, track, album, references, rate_hz);
+    tone_response_with(
+        &tone_params(tone),
+        kernel.as_ref(),
+        &track.spectrum.bands_hz,
+        rate_hz,
+    )
+}
+
+/// The chain's response at `freqs_hz`: `params`' tone EQ plus `kernel` as its match stage (the
+/// FIR's real gain at each frequency, at `params`' match amount; none: no match stage), at
+/// `rate_hz`, dB.
+pub fn tone_response_with(
+    params: &ChainParams,
+    kernel: Option<&MatchKernel>,
+    freqs_hz: &[f64],
+    rate_hz: f64,
+) -> Vec<f64> {
+    let matched = kernel.map(|k| k.realised_db(freqs_hz));
+    freqs_hz
         .iter()
         .enumerate()
-        .map(|(b, &f)| {
+        .map(|(i, &f)| {
             params.tone_response_db(f, rate_hz)
                 + matched
                     .as_ref()
-                    .map_or(0.0, |m| params.match_response_db(m[b]))
+                    .map_or(0.0, |m| params.match_response_db(m[i]))
         })
         .collect()
 }

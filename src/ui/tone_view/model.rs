@@ -7,7 +7,7 @@ use super::axes::{db_range, F_MAX_HZ, F_MIN_HZ};
 use super::ToneInput;
 use crate::analysis::SpectralBalance;
 use crate::project::{MatchTarget, ToneSettings};
-use crate::render::params::{match_kernel_for, match_target, tone_params};
+use crate::render::params::{match_kernel_for, match_target, tone_params, tone_response_with};
 
 /// The sample rate the response is evaluated at, Hz (the engine's usual rate; the biquads'
 /// warping differs from 44.1 kHz by a fraction of a dB only near 20 kHz).
@@ -196,17 +196,11 @@ impl Response {
             .collect();
         // The match stage as its FIR really applies the curve (below ~100 Hz it cannot follow
         // every turn), read per 1/6-octave band as the analysis reads a spectrum.
-        let (band_match_db, dense_curve_db) = match &kernel {
-            Some(kernel) => (kernel.realised_db(bands_hz), kernel.realised_db(&dense_hz)),
-            None => (vec![0.0; bands_hz.len()], vec![0.0; dense_hz.len()]),
+        let bands_db = tone_response_with(&params, kernel.as_ref(), bands_hz, RESPONSE_RATE_HZ);
+        let dense_curve_db = match &kernel {
+            Some(kernel) => kernel.realised_db(&dense_hz),
+            None => vec![0.0; dense_hz.len()],
         };
-        let bands_db: Vec<f64> = bands_hz
-            .iter()
-            .zip(&band_match_db)
-            .map(|(&f, &m)| {
-                params.tone_response_db(f, RESPONSE_RATE_HZ) + params.match_response_db(m)
-            })
-            .collect();
         let dense_match_db: Vec<f64> = dense_curve_db
             .iter()
             .map(|&m| params.match_response_db(m))
