@@ -237,7 +237,7 @@ fn export_writes_the_album_folder_and_refuses_bad_options_in_one_line() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert_eq!(
-        stdout.matches("-16.0 LUFS").count(),
+        stdout.matches("\u{2212}16.0 LUFS").count(),
         10,
         "target and measured per track:\n{stdout}"
     );

@@ -18,6 +18,7 @@
 //! - **Tidal**: −14 LUFS, turns down only (Tidal's help pages since 2023; album normalisation when an
 //!   album plays in order, which turns the whole album by the loudest track's gain — not modelled).
 
+use crate::units::{signed, trimmed};
 use serde::{Deserialize, Serialize};
 
 /// A delivery platform whose playback normalisation Lathe previews.
@@ -145,23 +146,29 @@ impl std::fmt::Display for GainReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {
             GainReason::TurnedDown { reference_lufs } => {
-                write!(f, "turned down to {reference_lufs:.0} LUFS")
+                write!(f, "turned down to {} LUFS", trimmed(reference_lufs, 1))
             }
             GainReason::TurnedUp { reference_lufs } => {
-                write!(f, "turned up to {reference_lufs:.0} LUFS")
+                write!(f, "turned up to {} LUFS", trimmed(reference_lufs, 1))
             }
             GainReason::RaiseLimitedByPeak {
                 wanted_db,
                 peak_limit_dbtp,
             } => write!(
                 f,
-                "would need {wanted_db:+.1} dB; raised only until the true peak reaches {peak_limit_dbtp:.0} dBTP"
+                "would need {} dB; raised only until the true peak reaches {} dBTP",
+                signed(wanted_db, 1),
+                trimmed(peak_limit_dbtp, 1)
             ),
             GainReason::NotRaised { reference_lufs } => {
-                write!(f, "quieter than {reference_lufs:.0} LUFS; never turned up")
+                write!(
+                    f,
+                    "quieter than {} LUFS; never turned up",
+                    trimmed(reference_lufs, 1)
+                )
             }
             GainReason::AtReference { reference_lufs } => {
-                write!(f, "already at {reference_lufs:.0} LUFS")
+                write!(f, "already at {} LUFS", trimmed(reference_lufs, 1))
             }
             GainReason::NoLoudness => write!(f, "no measurable loudness"),
         }

@@ -4,6 +4,7 @@ use crate::analysis::{
     album_stats, analyze_batch, references_average, AnalysisCache, BatchProgress, TrackAnalysis,
 };
 use crate::project::{collect_audio_files, title_from_file_name, Document};
+use crate::units;
 use anyhow::bail;
 use serde_json::json;
 use std::io::IsTerminal;
@@ -206,8 +207,8 @@ fn duration(seconds: f64) -> String {
 
 fn opt(value: Option<f64>, unit: &str, signed: bool) -> String {
     match value {
-        Some(v) if signed => format!("{v:+.1} {unit}"),
-        Some(v) => format!("{v:.1} {unit}"),
+        Some(v) if signed => format!("{} {unit}", units::signed(v, 1)),
+        Some(v) => format!("{} {unit}", units::unsigned(v, 1)),
         None => "—".to_string(),
     }
 }

@@ -3,6 +3,7 @@
 use crate::analysis::AnalysisCache;
 use crate::project::{BitDepth, DeliveryPreset, Document, ExportFormat, LoudnessMode};
 use crate::render::export::{export_album, ExportOptions, ExportProgress, Stage};
+use crate::units;
 use anyhow::bail;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -131,7 +132,8 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
     let mut warnings = 0;
     for t in &summary.report.tracks {
         let name: String = t.file.chars().take(28).collect();
-        let lufs = |v: Option<f64>| v.map_or("—".into(), |v| format!("{v:.1} LUFS"));
+        let lufs =
+            |v: Option<f64>| v.map_or("—".into(), |v| format!("{} LUFS", units::unsigned(v, 1)));
         let tone = match (t.before.tone_deviation_db, t.tone_deviation_db) {
             (Some(b), Some(a)) => format!("{b:.1} → {a:.1} dB"),
             _ => "—".into(),
@@ -143,7 +145,7 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
             lufs(t.target_lufs),
             lufs(t.integrated_lufs),
             t.true_peak_dbtp
-                .map_or("—".into(), |v| format!("{v:+.2} dBTP")),
+                .map_or("—".into(), |v| format!("{} dBTP", units::signed(v, 2))),
             t.lra_lu,
             t.max_gain_reduction_db
         );

@@ -103,7 +103,11 @@ pub fn as_on(settings: SourceSettings, platform: Option<Platform>) -> (SourceSet
         platform_gain_db: gain_db,
         ..settings
     };
-    let words = format!("as on {}: {gain_db:+.1} dB — {reason}", platform.label());
+    let words = format!(
+        "as on {}: {} dB — {reason}",
+        platform.label(),
+        crate::units::signed(gain_db, 1)
+    );
     (settings, words)
 }
 

@@ -390,8 +390,9 @@ fn export_one(
     if let Some(tp) = after.true_peak_dbtp {
         if tp > settings.ceiling_dbtp + 0.1 {
             warnings.push(format!(
-                "true peak {tp:.2} dBTP is above the {:.1} dBTP ceiling",
-                settings.ceiling_dbtp
+                "true peak {} dBTP is above the {} dBTP ceiling",
+                crate::units::signed(tp, 2),
+                crate::units::unsigned(settings.ceiling_dbtp, 1)
             ));
         }
     }

@@ -1,6 +1,7 @@
 //! `report.json` and `report.md` of an exported album: what was done to each track and what it measures now.
 
 use crate::project::{StereoSettings, ToneSettings};
+use crate::units::{signed, unsigned};
 use serde::{Deserialize, Serialize};
 
 /// Loudness and tone figures of one file.
@@ -77,33 +78,33 @@ pub fn describe_moves(tone: &ToneSettings, stereo: &StereoSettings) -> Vec<Strin
         }
     };
     if tone.input_trim_db != 0.0 {
-        moves.push(format!("input trim {:+.1} dB", tone.input_trim_db));
+        moves.push(format!("input trim {} dB", signed(tone.input_trim_db, 1)));
     }
     if tone.tilt_db != 0.0 {
         moves.push(format!(
-            "tilt {:+.1} dB around {}",
-            tone.tilt_db,
+            "tilt {} dB around {}",
+            signed(tone.tilt_db, 1),
             hz(tone.tilt_pivot_hz)
         ));
     }
     if tone.low_shelf.gain_db != 0.0 {
         moves.push(format!(
-            "low shelf {:+.1} dB at {}",
-            tone.low_shelf.gain_db,
+            "low shelf {} dB at {}",
+            signed(tone.low_shelf.gain_db, 1),
             hz(tone.low_shelf.freq_hz)
         ));
     }
     if tone.high_shelf.gain_db != 0.0 {
         moves.push(format!(
-            "high shelf {:+.1} dB at {}",
-            tone.high_shelf.gain_db,
+            "high shelf {} dB at {}",
+            signed(tone.high_shelf.gain_db, 1),
             hz(tone.high_shelf.freq_hz)
         ));
     }
     for b in tone.bells.iter().filter(|b| b.gain_db != 0.0) {
         moves.push(format!(
-            "bell {:+.1} dB at {} (Q {:.1})",
-            b.gain_db,
+            "bell {} dB at {} (Q {:.1})",
+            signed(b.gain_db, 1),
             hz(b.freq_hz),
             b.q
         ));
@@ -133,7 +134,7 @@ pub fn describe_moves(tone: &ToneSettings, stereo: &StereoSettings) -> Vec<Strin
 }
 
 fn opt(v: Option<f64>, unit: &str) -> String {
-    v.map_or("—".into(), |v| format!("{v:.1} {unit}"))
+    v.map_or("—".into(), |v| format!("{} {unit}", unsigned(v, 1)))
 }
 
 /// The human-readable report.
@@ -154,7 +155,7 @@ pub fn markdown(report: &AlbumReport) -> String {
     md += "|---|---|---|---|---|---|---|---|---|---|---|\n";
     for t in &report.tracks {
         md += &format!(
-            "| {} | {} | {} | {} | {} → {} | {} → {} | {:.1} → {:.1} LU | {} | {:+.1} dB | {:.1} / {:.1} dB | {} → {} |\n",
+            "| {} | {} | {} | {} | {} → {} | {} → {} | {:.1} → {:.1} LU | {} | {} dB | {:.1} / {:.1} dB | {} → {} |\n",
             t.number,
             t.title,
             t.file,
@@ -166,7 +167,7 @@ pub fn markdown(report: &AlbumReport) -> String {
             t.before.lra_lu,
             t.lra_lu,
             opt(t.plr_db, "dB"),
-            t.gain_db,
+            signed(t.gain_db, 1),
             t.max_gain_reduction_db,
             t.mean_gain_reduction_db,
             opt(t.before.tone_deviation_db, "dB"),
@@ -177,8 +178,10 @@ pub fn markdown(report: &AlbumReport) -> String {
     md += "\n## Moves and warnings per track\n\n";
     for t in &report.tracks {
         md += &format!(
-            "**{} {}** (ceiling {:.1} dBTP)\n\n",
-            t.number, t.title, t.ceiling_dbtp
+            "**{} {}** (ceiling {} dBTP)\n\n",
+            t.number,
+            t.title,
+            unsigned(t.ceiling_dbtp, 1)
         );
         if t.moves.is_empty() {
             md += "- tone: no change\n";
@@ -231,9 +234,9 @@ mod tests {
         assert_eq!(
             moves,
             vec![
-                "tilt -0.8 dB around 1 kHz",
+                "tilt \u{2212}0.8 dB around 1 kHz",
                 "high shelf +1.5 dB at 6 kHz",
-                "bell -2.0 dB at 250 Hz (Q 0.7)",
+                "bell \u{2212}2.0 dB at 250 Hz (Q 0.7)",
                 "match EQ 50% toward the references (within ±4.0 dB)",
                 "stereo width 110%",
                 "mono bass below 120 Hz",

@@ -10,6 +10,7 @@ use super::headroom::Headroom;
 use super::loudness::integrated_lufs_after_gap;
 use crate::dsp::{fade, Chain, ChainParams, GainReduction, MatchKernel};
 use crate::media::AudioBuffer;
+use crate::units::{signed, unsigned};
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -213,7 +214,11 @@ pub fn render_track(
             let wanted = target - measured;
             let mut gain_db = wanted.clamp(-MAX_GAIN_DB, MAX_GAIN_DB);
             if gain_db != wanted {
-                warnings.push(format!("reaching {target:.1} LUFS needs {wanted:+.1} dB of gain; the chain allows ±{MAX_GAIN_DB:.0} dB"));
+                warnings.push(format!(
+                    "reaching {} LUFS needs {} dB of gain; the chain allows ±{MAX_GAIN_DB:.0} dB",
+                    unsigned(target, 1),
+                    signed(wanted, 1)
+                ));
             }
             if gain_db.abs() < GAIN_SNAP_DB {
                 gain_db = 0.0;
@@ -263,8 +268,9 @@ pub fn render_track(
                 held_back.filter(|_| lufs.is_some_and(|l| target - l > LOUDNESS_TOLERANCE_LU))
             {
                 warnings.push(format!(
-                    "reaching {target:.1} LUFS needs about {needed:.1} dB of peak gain reduction (limit {limit_db:.1} dB): rendered at {} instead — consider a lower target",
-                    lufs.map_or("—".into(), |l| format!("{l:.1} LUFS"))
+                    "reaching {} LUFS needs about {needed:.1} dB of peak gain reduction (limit {limit_db:.1} dB): rendered at {} instead — consider a lower target",
+                    unsigned(target, 1),
+                    lufs.map_or("—".into(), |l| format!("{} LUFS", unsigned(l, 1)))
                 ));
             }
         }
