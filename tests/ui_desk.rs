@@ -6,7 +6,9 @@
 //! re-record).
 
 use iced::{Font, Settings};
+use iced_test::selector::{Bounded, Candidate, Target};
 use iced_test::simulator::Simulator;
+use iced_test::Selector;
 use lathe::engine::{Engine, Monitor};
 use lathe::project::TrackId;
 use lathe::ui::{album, demo, AnalysisEvent, App, Message};
@@ -26,21 +28,56 @@ fn analysed_app(dir: &std::path::Path, engine: Engine) -> App {
 }
 
 fn simulator(app: &App) -> Simulator<'_, Message> {
+    simulator_sized(app, SIZE)
+}
+
+fn simulator_sized(app: &App, size: (f32, f32)) -> Simulator<'_, Message> {
     // Reproducible pixels: pin the software renderer (wgpu output differs by driver).
     std::env::set_var("ICED_TEST_BACKEND", "tiny-skia");
     let settings = Settings {
         default_font: Font::with_name("Fira Sans"),
         ..Settings::default()
     };
-    Simulator::with_size(settings, SIZE, app.view())
+    Simulator::with_size(settings, size, app.view())
 }
 
-/// Clicks `label` in the current window and feeds the resulting messages to the app.
-fn click(app: &mut App, label: &str) -> Vec<Message> {
+/// A track title as the sequence draws it: whole, or its start cut with "…" when the column is
+/// narrower than the title (the tooltip then holds the whole).
+fn title_on_screen(full: &'static str) -> impl FnMut(Candidate<'_>) -> Option<Target> + Send {
+    move |candidate| match candidate {
+        Candidate::Text {
+            id,
+            bounds,
+            visible_bounds,
+            content,
+        } if content == full
+            || content
+                .strip_suffix('…')
+                .is_some_and(|start| !start.is_empty() && full.starts_with(start)) =>
+        {
+            Some(Target::Text {
+                id: id.cloned(),
+                bounds,
+                visible_bounds,
+                content: content.to_string(),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Clicks what `selector` finds (a label, or a [`title_on_screen`]) in the current window and
+/// feeds the resulting messages to the app.
+fn click<S>(app: &mut App, selector: S) -> Vec<Message>
+where
+    S: Selector + Send,
+    S::Output: Bounded + Clone + Send + Sync + 'static,
+{
     let messages: Vec<Message> = {
         let mut ui = simulator(app);
-        ui.click(label)
-            .unwrap_or_else(|_| panic!("“{label}” is on screen"));
+        let what = selector.description();
+        ui.click(selector)
+            .unwrap_or_else(|_| panic!("{what} is on screen"));
         ui.into_messages().collect()
     };
     for message in &messages {
@@ -103,7 +140,7 @@ fn the_album_shows_titles_and_loudness_before_and_after_and_a_click_selects() {
         ui.find("file missing").expect("missing track marked");
         ui.find("Locate…").expect("and it can be located");
     }
-    let messages = click(&mut app, "Paper Boats");
+    let messages = click(&mut app, title_on_screen("Paper Boats"));
     assert!(
         messages
             .iter()
@@ -112,6 +149,26 @@ fn the_album_shows_titles_and_loudness_before_and_after_and_a_click_selects() {
     );
     assert_eq!(app.selected(), Some(TrackId(102)));
     assert_eq!(app.tone_shown().unwrap().title, "Paper Boats");
+}
+
+#[test]
+fn titles_cut_in_the_default_window_read_whole_in_a_wider_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = analysed_app(dir.path(), Engine::disabled("test"));
+    let title = "Glasshouse";
+    assert!(demo::TITLES.contains(&title));
+    let cut = simulator(&app)
+        .find(title_on_screen(title))
+        .expect("shown in the default window");
+    assert!(
+        matches!(&cut, Target::Text { content, .. } if content != title && content.ends_with('…')),
+        "cut at 1280 px: {cut:?}"
+    );
+    let mut wide = simulator_sized(&app, (1920.0, 1080.0));
+    for title in demo::TITLES {
+        wide.find(title)
+            .unwrap_or_else(|_| panic!("“{title}” whole at 1920 px"));
+    }
 }
 
 #[test]
@@ -250,7 +307,13 @@ fn desk_while_playing_snapshot() {
         },
     );
     let mut ui = simulator(&app);
-    ui.find("Slow Weather").expect("now playing");
+    let playing = ui
+        .find(title_on_screen("Slow Weather"))
+        .expect("now playing");
+    assert!(
+        matches!(&playing, Target::Text { content, .. } if content.ends_with('…')),
+        "the 1280-wide window is narrower than the title column needs: {playing:?}"
+    );
     let snapshot = ui.snapshot(&app.theme()).unwrap();
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/desk-playing");
     assert!(
@@ -300,7 +363,7 @@ fn the_assistant_applies_a_track_amount_as_one_undo_step() {
     assert_eq!(proposal.tracks[t].amount, 0.5);
     let expected = lathe::assist::apply(&original, &proposal);
     let moves = proposal.tracks.iter().flat_map(|t| &t.moves).count();
-    click(&mut app, &format!("Apply {moves} moves"));
+    click(&mut app, format!("Apply {moves} moves"));
     assert!(app.assist_proposal().is_none(), "the panel closes");
     let project = &app.document().unwrap().project;
     assert_eq!(*project, expected);
@@ -332,7 +395,7 @@ fn assistant_panel_snapshots() {
         .position(|t| t.moves.len() >= 2)
         .unwrap();
     let track = &proposal.tracks[t];
-    click(&mut app, &format!("{}  {}", track.number, track.title));
+    click(&mut app, format!("{}  {}", track.number, track.title));
     assert_eq!(app.selected(), Some(proposal.tracks[t].track_id));
     assert!(app.tone_shown().unwrap().proposed.is_some());
     {

@@ -18,6 +18,7 @@ pub mod demo;
 pub mod edit;
 pub mod export;
 pub mod figures;
+mod fit_text;
 pub mod history;
 pub mod mastered_tone;
 pub mod meters;
@@ -55,7 +56,7 @@ pub fn run(project_path: PathBuf) -> Result<(), UiError> {
     .title(App::title)
     .theme(App::theme)
     .subscription(App::subscription)
-    .default_font(iced::Font::with_name("Fira Sans"))
+    .default_font(fit_text::FONT)
     .window_size((1280.0, 800.0))
     .exit_on_close_request(false)
     .run()?;

@@ -7,12 +7,20 @@ use super::app::{App, Message};
 use super::theme;
 use super::{export, transport};
 use iced::widget::{
-    button, column, container, pick_list, progress_bar, row, space, stack, text, tooltip,
+    button, column, container, pick_list, progress_bar, responsive, row, space, stack, text,
+    tooltip,
 };
 use iced::{Alignment, Element, Fill, Length};
 
-/// Width of the album column and of the controls column at any window size, logical pixels.
+/// Width of the album column in the default 1280-wide window, and the most it grows to in a wider
+/// one (half of every extra pixel goes to it, so titles read whole before the tone view gets
+/// the rest), logical pixels.
 const ALBUM_W: f32 = 410.0;
+const ALBUM_MAX_W: f32 = 640.0;
+/// Width of the main row (window less the page's padding) at which the album column is
+/// [`ALBUM_W`], logical pixels.
+const MAIN_ROW_AT_ALBUM_W: f32 = 1256.0;
+/// Width of the controls column at any window size, logical pixels.
 const CONTROLS_W: f32 = 320.0;
 /// Width of the assistant's panel, which takes the album's and the controls' place while open
 /// (the tone view stays beside it, showing the proposal), logical pixels.
@@ -47,28 +55,43 @@ pub(super) fn window(app: &App) -> Element<'_, Message> {
         ));
     }
     page = page.push(header(app));
-    let album = app.album_panel();
-    let centre = column![spectrum(app), app.meters_panel()].spacing(10);
-    let main = if app.assist.is_open() {
+    let main: Element<'_, Message> = if app.assist.is_open() {
+        let centre = column![spectrum(app), app.meters_panel()].spacing(10);
         row![
             container(app.assist.view(app.selected()).map(Message::Assist))
                 .width(Length::Fixed(ASSIST_W))
                 .height(Fill),
             container(centre).width(Fill).height(Fill),
         ]
+        .spacing(10)
+        .into()
     } else {
-        row![
-            container(album).width(Length::Fixed(ALBUM_W)).height(Fill),
-            container(centre).width(Fill).height(Fill),
-            container(app.controls_panel())
-                .width(Length::Fixed(CONTROLS_W))
-                .height(Fill),
-        ]
+        responsive(move |room| {
+            let centre = column![spectrum(app), app.meters_panel()].spacing(10);
+            row![
+                container(app.album_panel())
+                    .width(album_width(room.width))
+                    .height(Fill),
+                container(centre).width(Fill).height(Fill),
+                container(app.controls_panel())
+                    .width(Length::Fixed(CONTROLS_W))
+                    .height(Fill),
+            ]
+            .spacing(10)
+            .into()
+        })
+        .into()
     };
-    page = page.push(main.spacing(10).height(Fill));
+    page = page.push(container(main).height(Fill));
     page = page.push(app.transport_bar().map(Message::Transport));
     let desk: Element<'_, Message> = container(page).width(Fill).height(Fill).into();
     app.with_dialogs(desk)
+}
+
+/// The album column's width for a main row `row_w` wide: [`ALBUM_W`] up to the default window,
+/// then half of every extra pixel, at most [`ALBUM_MAX_W`].
+fn album_width(row_w: f32) -> f32 {
+    (ALBUM_W + 0.5 * (row_w - MAIN_ROW_AT_ALBUM_W)).clamp(ALBUM_W, ALBUM_MAX_W)
 }
 
 /// A recent project in the header's menu, shown by its file name and folder.
@@ -349,5 +372,18 @@ impl App {
             .into(),
             None => desk,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_album_column_keeps_its_width_in_the_default_window_and_grows_to_a_cap_in_wider_ones() {
+        assert_eq!(album_width(MAIN_ROW_AT_ALBUM_W), ALBUM_W);
+        assert_eq!(album_width(900.0), ALBUM_W, "never narrower");
+        assert_eq!(album_width(MAIN_ROW_AT_ALBUM_W + 200.0), ALBUM_W + 100.0);
+        assert_eq!(album_width(1896.0), ALBUM_MAX_W, "1920 window: capped");
     }
 }

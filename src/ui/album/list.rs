@@ -14,11 +14,12 @@ use super::widgets::{
 use super::{duration_text, slot_at, Album, Message, RENAME_INPUT};
 use crate::project::{Project, Track, TrackId};
 use crate::ui::figures::{TrackFigures, TrackState};
+use crate::ui::fit_text::ellipsized;
 use crate::ui::theme;
 use iced::widget::text::Wrapping;
 use iced::widget::{
-    button, canvas, column, container, mouse_area, row, scrollable, space, text, text_input,
-    tooltip, Column, Space,
+    button, canvas, column, container, mouse_area, responsive, row, scrollable, space, text,
+    text_input, tooltip, Column, Space,
 };
 use iced::{alignment, mouse, Alignment, Color, Element, Fill, Point};
 
@@ -294,13 +295,22 @@ impl<'a> Row<'a> {
                 .align_y(Alignment::Center)
                 .into();
         }
-        let title = container(
-            text(self.track.title.as_str())
-                .size(SIZE + 1.0)
-                .wrapping(Wrapping::None),
-        )
-        .clip(true)
-        .width(Fill);
+        let full = self.track.title.as_str();
+        // Cut with "…" to the room the row leaves it (the window decides), not mid-glyph.
+        let title = responsive(move |room| {
+            let shown = ellipsized(full, SIZE + 1.0, room.width);
+            let cut = shown != full;
+            let label = container(text(shown).size(SIZE + 1.0).wrapping(Wrapping::None))
+                .clip(true)
+                .width(Fill)
+                .height(Fill)
+                .align_y(Alignment::Center);
+            if cut {
+                tooltip(label, tip(full), tooltip::Position::Bottom).into()
+            } else {
+                label.into()
+            }
+        });
         mouse_area(title)
             .on_press(Message::Select(id))
             .on_double_click(Message::StartRename(id))

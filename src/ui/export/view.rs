@@ -6,7 +6,9 @@ use super::job::{stage_fraction, stage_label, Running};
 use super::{style, ExportDialog, Finished, Message, State};
 use crate::project::{AlbumSettings, BitDepth, ExportFormat, LoudnessMode};
 use crate::render::export::Stage;
+use crate::ui::fit_text::ellipsized;
 use crate::ui::theme::{self, DANGER, MUTED, SUCCESS, WARNING};
+use iced::widget::text::Wrapping;
 use iced::widget::{
     button, checkbox, column, container, opaque, pick_list, progress_bar, row, scrollable, space,
     text, text_input, Column,
@@ -17,6 +19,8 @@ use iced::{Alignment, Element, Fill, Length};
 const WIDTH: f32 = 920.0;
 /// Width of the form's label column, px.
 const LABEL: f32 = 130.0;
+/// Width of a track's title in the progress list (cut with "…" beyond it), logical pixels.
+const TITLE_W: f32 = 260.0;
 
 impl ExportDialog {
     /// The dialog as a full-window layer: the dimmed desk and the card. The app stacks it over
@@ -229,7 +233,10 @@ impl ExportDialog {
         let tracks = Column::with_children(running.tracks.iter().map(|t| {
             let done = t.stage == Some(Stage::Done);
             row![
-                text(t.title.as_str()).size(14).width(260),
+                text(ellipsized(&t.title, 14.0, TITLE_W))
+                    .size(14)
+                    .width(TITLE_W)
+                    .wrapping(Wrapping::None),
                 progress_bar(0.0..=1.0, stage_fraction(t.stage))
                     .girth(6)
                     .style(style::bar(done)),
