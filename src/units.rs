@@ -46,6 +46,28 @@ pub fn trimmed(value: f64, decimals: usize) -> String {
     }
 }
 
+/// [`unsigned`] followed by its unit ("−14.0 LUFS"), or "—" alone when the figure is unknown
+/// (no measurable loudness, a track without a spectrum). An empty unit adds nothing.
+pub fn unsigned_or_dash(value: Option<f64>, decimals: usize, unit: &str) -> String {
+    value.map_or(DASH.to_string(), |v| with_unit(unsigned(v, decimals), unit))
+}
+
+/// [`signed`] followed by its unit ("+0.4 dBTP"), or "—" alone when the figure is unknown.
+pub fn signed_or_dash(value: Option<f64>, decimals: usize, unit: &str) -> String {
+    value.map_or(DASH.to_string(), |v| with_unit(signed(v, decimals), unit))
+}
+
+/// What stands for an unknown figure.
+const DASH: &str = "—";
+
+fn with_unit(figure: String, unit: &str) -> String {
+    if unit.is_empty() {
+        figure
+    } else {
+        format!("{figure} {unit}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +90,18 @@ mod tests {
         assert_eq!(trimmed(-0.3, 1), "\u{2212}0.3");
         assert_eq!(trimmed(44.1, 1), "44.1");
         assert_eq!(trimmed(-0.01, 1), "0");
+    }
+
+    #[test]
+    fn an_unknown_figure_is_a_dash_without_its_unit() {
+        assert_eq!(
+            unsigned_or_dash(Some(-14.04), 1, "LUFS"),
+            "\u{2212}14.0 LUFS"
+        );
+        assert_eq!(unsigned_or_dash(Some(-0.04), 1, ""), "0.0");
+        assert_eq!(unsigned_or_dash(None, 1, "LUFS"), "—");
+        assert_eq!(signed_or_dash(Some(0.44), 2, "dBTP"), "+0.44 dBTP");
+        assert_eq!(signed_or_dash(Some(-1.0), 1, "dB"), "\u{2212}1.0 dB");
+        assert_eq!(signed_or_dash(None, 2, "dBTP"), "—");
     }
 }

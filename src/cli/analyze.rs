@@ -184,11 +184,11 @@ fn print_table(
                 i + 1,
                 title,
                 duration(a.duration_s),
-                opt(a.loudness.integrated_lufs, "LUFS", false),
+                units::unsigned_or_dash(a.loudness.integrated_lufs, 1, "LUFS"),
                 format!("{:.1} LU", a.loudness.lra_lu),
-                opt(a.loudness.true_peak_dbtp, "dBTP", true),
-                opt(a.loudness.plr_db, "dB", false),
-                opt(deviation.get(i).copied().flatten(), "dB", false),
+                units::signed_or_dash(a.loudness.true_peak_dbtp, 1, "dBTP"),
+                units::unsigned_or_dash(a.loudness.plr_db, 1, "dB"),
+                units::unsigned_or_dash(deviation.get(i).copied().flatten(), 1, "dB"),
             ),
             Err(e) => println!("{:>3}  {:<28} error: {e}", i + 1, title),
         }
@@ -203,14 +203,6 @@ fn print_table(
 fn duration(seconds: f64) -> String {
     let s = seconds.round() as u64;
     format!("{}:{:02}", s / 60, s % 60)
-}
-
-fn opt(value: Option<f64>, unit: &str, signed: bool) -> String {
-    match value {
-        Some(v) if signed => format!("{} {unit}", units::signed(v, 1)),
-        Some(v) => format!("{} {unit}", units::unsigned(v, 1)),
-        None => "—".to_string(),
-    }
 }
 
 /// Analyses `paths` in parallel (cache first), with a progress line on stderr when it is a terminal.

@@ -4,7 +4,7 @@
 use crate::analysis::{AnalysisCache, TrackAnalysis};
 use crate::assist::{self, AlbumProposal, AssistInput, AssistOptions, Platform};
 use crate::project::{DeliveryPreset, Document, MatchTarget};
-use crate::units::{signed, unsigned};
+use crate::units::{signed, unsigned, unsigned_or_dash};
 use anyhow::{bail, Context};
 use std::path::PathBuf;
 
@@ -213,7 +213,7 @@ fn print_proposal(p: &AlbumProposal) {
     }
     println!();
     for t in &p.translation {
-        let f = |v: Option<f64>| v.map_or("—".to_string(), |v| unsigned(v, 1));
+        let f = |v: Option<f64>| unsigned_or_dash(v, 1, "");
         print!(
             "  {:>2}  {:>10} {:>9}",
             t.number,

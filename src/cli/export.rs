@@ -132,8 +132,7 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
     let mut warnings = 0;
     for t in &summary.report.tracks {
         let name: String = t.file.chars().take(28).collect();
-        let lufs =
-            |v: Option<f64>| v.map_or("—".into(), |v| format!("{} LUFS", units::unsigned(v, 1)));
+        let lufs = |v: Option<f64>| units::unsigned_or_dash(v, 1, "LUFS");
         let tone = match (t.before.tone_deviation_db, t.tone_deviation_db) {
             (Some(b), Some(a)) => format!("{b:.1} → {a:.1} dB"),
             _ => "—".into(),
@@ -144,8 +143,7 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
             name,
             lufs(t.target_lufs),
             lufs(t.integrated_lufs),
-            t.true_peak_dbtp
-                .map_or("—".into(), |v| format!("{} dBTP", units::signed(v, 2))),
+            units::signed_or_dash(t.true_peak_dbtp, 2, "dBTP"),
             t.lra_lu,
             t.max_gain_reduction_db
         );

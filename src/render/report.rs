@@ -1,7 +1,7 @@
 //! `report.json` and `report.md` of an exported album: what was done to each track and what it measures now.
 
 use crate::project::{StereoSettings, ToneSettings};
-use crate::units::{signed, unsigned};
+use crate::units::{signed, unsigned, unsigned_or_dash};
 use serde::{Deserialize, Serialize};
 
 /// Loudness and tone figures of one file.
@@ -133,10 +133,6 @@ pub fn describe_moves(tone: &ToneSettings, stereo: &StereoSettings) -> Vec<Strin
     moves
 }
 
-fn opt(v: Option<f64>, unit: &str) -> String {
-    v.map_or("—".into(), |v| format!("{} {unit}", unsigned(v, 1)))
-}
-
 /// The human-readable report.
 pub fn markdown(report: &AlbumReport) -> String {
     let mut md = format!("# {} — mastering report\n\n", report.album);
@@ -159,19 +155,19 @@ pub fn markdown(report: &AlbumReport) -> String {
             t.number,
             t.title,
             t.file,
-            opt(t.target_lufs, "LUFS"),
-            opt(t.before.integrated_lufs, "LUFS"),
-            opt(t.integrated_lufs, "LUFS"),
-            opt(t.before.true_peak_dbtp, "dBTP"),
-            opt(t.true_peak_dbtp, "dBTP"),
+            unsigned_or_dash(t.target_lufs, 1, "LUFS"),
+            unsigned_or_dash(t.before.integrated_lufs, 1, "LUFS"),
+            unsigned_or_dash(t.integrated_lufs, 1, "LUFS"),
+            unsigned_or_dash(t.before.true_peak_dbtp, 1, "dBTP"),
+            unsigned_or_dash(t.true_peak_dbtp, 1, "dBTP"),
             t.before.lra_lu,
             t.lra_lu,
-            opt(t.plr_db, "dB"),
+            unsigned_or_dash(t.plr_db, 1, "dB"),
             signed(t.gain_db, 1),
             t.max_gain_reduction_db,
             t.mean_gain_reduction_db,
-            opt(t.before.tone_deviation_db, "dB"),
-            opt(t.tone_deviation_db, "dB")
+            unsigned_or_dash(t.before.tone_deviation_db, 1, "dB"),
+            unsigned_or_dash(t.tone_deviation_db, 1, "dB")
         );
     }
     md += "\nTone vs album: RMS deviation of each file's loudness-normalised long-term spectrum (mid, 1/6 octave) from the album average, 40 Hz–16 kHz; before among the sources, after among the written files.\n";

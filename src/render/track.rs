@@ -10,7 +10,7 @@ use super::headroom::Headroom;
 use super::loudness::integrated_lufs_after_gap;
 use crate::dsp::{fade, Chain, ChainParams, GainReduction, MatchKernel};
 use crate::media::AudioBuffer;
-use crate::units::{signed, unsigned};
+use crate::units::{signed, unsigned, unsigned_or_dash};
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -270,7 +270,7 @@ pub fn render_track(
                 warnings.push(format!(
                     "reaching {} LUFS needs about {needed:.1} dB of peak gain reduction (limit {limit_db:.1} dB): rendered at {} instead — consider a lower target",
                     unsigned(target, 1),
-                    lufs.map_or("—".into(), |l| format!("{} LUFS", unsigned(l, 1)))
+                    unsigned_or_dash(lufs, 1, "LUFS")
                 ));
             }
         }

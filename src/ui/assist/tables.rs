@@ -13,7 +13,7 @@ const PLATFORM_W: f32 = 70.0;
 
 /// A level with one decimal and a true minus sign, or a dash when unknown.
 fn lufs(v: Option<f64>) -> String {
-    v.map_or("—".to_string(), |v| crate::units::unsigned(v, 1))
+    crate::units::unsigned_or_dash(v, 1, "")
 }
 
 /// The limiter's work in words, with its peak gain reduction.

@@ -170,7 +170,7 @@ fn tone_tab<'a>(
     previews: &'a [Vec<f64>],
     selected: Option<TrackId>,
 ) -> Element<'a, Message> {
-    let db = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.1}"));
+    let db = |v: Option<f64>| crate::units::unsigned_or_dash(v, 1, "");
     let mut list = column![].spacing(8);
     for (t, track) in proposal.tracks.iter().enumerate() {
         let has_moves = !track.moves.is_empty();

@@ -1,6 +1,7 @@
 //! The end of an export: each written track's measured figures, formatted once for the table.
 
 use crate::render::export::ExportSummary;
+use crate::units::unsigned_or_dash;
 use std::sync::Arc;
 
 /// A finished export, with its figures formatted once for the summary table.
@@ -41,11 +42,6 @@ pub const HELD_BACK_LU: f64 = 0.2;
 
 /// The summary rows of a finished export, formatted once.
 pub(super) fn finished(summary: Arc<ExportSummary>) -> Finished {
-    let unit = |value: Option<f64>, unit: &str| {
-        value.map_or("—".to_string(), |v| {
-            format!("{} {unit}", crate::units::unsigned(v, 1))
-        })
-    };
     let rows = summary
         .report
         .tracks
@@ -59,9 +55,9 @@ pub(super) fn finished(summary: Arc<ExportSummary>) -> Finished {
             SummaryRow {
                 number: t.number.to_string(),
                 title: t.title.clone(),
-                lufs: unit(t.integrated_lufs, "LUFS"),
-                target: unit(t.target_lufs, "LUFS"),
-                true_peak: unit(t.true_peak_dbtp, "dBTP"),
+                lufs: unsigned_or_dash(t.integrated_lufs, 1, "LUFS"),
+                target: unsigned_or_dash(t.target_lufs, 1, "LUFS"),
+                true_peak: unsigned_or_dash(t.true_peak_dbtp, 1, "dBTP"),
                 gain_reduction: format!(
                     "{} dB",
                     crate::units::unsigned(t.max_gain_reduction_db, 1)
@@ -72,7 +68,7 @@ pub(super) fn finished(summary: Arc<ExportSummary>) -> Finished {
                         crate::units::unsigned(b, 1),
                         crate::units::unsigned(a, 1)
                     ),
-                    (_, a) => unit(a, "dB"),
+                    (_, a) => unsigned_or_dash(a, 1, "dB"),
                 },
                 held_back: shortfall
                     .map(|lu| format!("held back {} LU", crate::units::unsigned(lu, 1))),
