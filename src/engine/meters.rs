@@ -46,7 +46,7 @@ impl Meters {
 
     /// One line for a status bar or terminal: "−14.2 LUFS S   −1.3 dBTP   GR 2.1 dB".
     pub fn line(&self) -> String {
-        let or_dash = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.1}"));
+        let or_dash = |v: Option<f64>| crate::units::unsigned_or_dash(v, 1, "");
         format!(
             "{} LUFS S   {} dBTP   GR {:.1} dB",
             or_dash(self.short_term_lufs),
@@ -220,10 +220,22 @@ impl MeterState {
 
 #[cfg(test)]
 mod tests {
+    use super::Meters;
     use crate::engine::Engine;
     use crate::media::AudioBuffer;
 
     const RATE: u32 = 48_000;
+
+    #[test]
+    fn the_status_line_reads_figures_with_a_true_minus_and_a_dash_when_unknown() {
+        let meters = Meters {
+            short_term_lufs: Some(-14.24),
+            true_peak_dbtp: None,
+            gain_reduction_db: 2.06,
+            ..Meters::default()
+        };
+        assert_eq!(meters.line(), "\u{2212}14.2 LUFS S   — dBTP   GR 2.1 dB");
+    }
 
     /// A 1 kHz sine in both channels: `level` is its peak (0.1 = −20 dBFS = −20.0 LUFS, as
     /// EBU Tech 3341 case 1 reads −23.0 LUFS at −23 dBFS).
