@@ -56,23 +56,21 @@ pub(super) fn window(app: &App) -> Element<'_, Message> {
     }
     page = page.push(header(app));
     let main: Element<'_, Message> = if app.assist.is_open() {
-        let centre = column![spectrum(app), app.meters_panel()].spacing(10);
         row![
             container(app.assist.view(app.selected()).map(Message::Assist))
                 .width(Length::Fixed(ASSIST_W))
                 .height(Fill),
-            container(centre).width(Fill).height(Fill),
+            centre(app),
         ]
         .spacing(10)
         .into()
     } else {
         responsive(move |room| {
-            let centre = column![spectrum(app), app.meters_panel()].spacing(10);
             row![
                 container(app.album_panel())
                     .width(album_width(room.width))
                     .height(Fill),
-                container(centre).width(Fill).height(Fill),
+                centre(app),
                 container(app.controls_panel())
                     .width(Length::Fixed(CONTROLS_W))
                     .height(Fill),
@@ -86,6 +84,15 @@ pub(super) fn window(app: &App) -> Element<'_, Message> {
     page = page.push(app.transport_bar().map(Message::Transport));
     let desk: Element<'_, Message> = container(page).width(Fill).height(Fill).into();
     app.with_dialogs(desk)
+}
+
+/// The centre column, beside the album and controls or beside the assistant: the tone view over
+/// the meters, taking the width the columns beside it leave.
+fn centre(app: &App) -> Element<'_, Message> {
+    container(column![spectrum(app), app.meters_panel()].spacing(10))
+        .width(Fill)
+        .height(Fill)
+        .into()
 }
 
 /// The album column's width for a main row `row_w` wide: [`ALBUM_W`] up to the default window,
