@@ -1,7 +1,7 @@
 //! `report.json` and `report.md` of an exported album: what was done to each track and what it measures now.
 
 use crate::project::{StereoSettings, ToneSettings};
-use crate::units::{signed, unsigned, unsigned_or_dash};
+use crate::units::{signed, signed_or_dash, unsigned, unsigned_or_dash};
 use serde::{Deserialize, Serialize};
 
 /// Loudness and tone figures of one file.
@@ -158,8 +158,8 @@ pub fn markdown(report: &AlbumReport) -> String {
             unsigned_or_dash(t.target_lufs, 1, "LUFS"),
             unsigned_or_dash(t.before.integrated_lufs, 1, "LUFS"),
             unsigned_or_dash(t.integrated_lufs, 1, "LUFS"),
-            unsigned_or_dash(t.before.true_peak_dbtp, 1, "dBTP"),
-            unsigned_or_dash(t.true_peak_dbtp, 1, "dBTP"),
+            signed_or_dash(t.before.true_peak_dbtp, 1, "dBTP"),
+            signed_or_dash(t.true_peak_dbtp, 1, "dBTP"),
             t.before.lra_lu,
             t.lra_lu,
             unsigned_or_dash(t.plr_db, 1, "dB"),
@@ -237,6 +237,57 @@ mod tests {
                 "stereo width 110%",
                 "mono bass below 120 Hz",
             ]
+        );
+    }
+
+    #[test]
+    fn markdown_signs_true_peaks_over_zero_as_the_cli_does() {
+        let track = TrackReport {
+            number: 1,
+            title: "Hot".into(),
+            file: "01 Hot.wav".into(),
+            source: "hot.wav".into(),
+            target_lufs: Some(-14.0),
+            ceiling_dbtp: -1.0,
+            integrated_lufs: Some(-14.0),
+            true_peak_dbtp: Some(-1.04),
+            lra_lu: 5.0,
+            plr_db: Some(13.0),
+            tone_deviation_db: None,
+            before: Figures {
+                integrated_lufs: Some(-9.0),
+                true_peak_dbtp: Some(1.04),
+                lra_lu: 5.0,
+                plr_db: Some(10.0),
+                tone_deviation_db: None,
+            },
+            gain_db: -5.0,
+            max_gain_reduction_db: 0.0,
+            mean_gain_reduction_db: 0.0,
+            moves: Vec::new(),
+            warnings: Vec::new(),
+        };
+        let report = AlbumReport {
+            album: "A".into(),
+            artist: String::new(),
+            preset: "Spotify".into(),
+            loudness_mode: "album".into(),
+            format: "WAV 24-bit".into(),
+            sample_rate_hz: 44_100,
+            dither: true,
+            tracks: vec![track],
+            album_wav: None,
+            warnings: Vec::new(),
+        };
+        let md = markdown(&report);
+        assert!(
+            md.contains("| +1.0 dBTP \u{2192} \u{2212}1.0 dBTP |"),
+            "{md}"
+        );
+        assert!(md.contains("| \u{2212}9.0 LUFS \u{2192} \u{2212}14.0 LUFS |"));
+        assert!(
+            md.contains("| \u{2014} \u{2192} \u{2014} |"),
+            "unknown tone figures read as a dash"
         );
     }
 }
