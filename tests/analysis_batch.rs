@@ -42,14 +42,9 @@ fn cache_hits_and_invalidates_on_size_and_mtime() {
     analysis.notices.push("from the cache".into());
     cache.put(&file, &analysis);
     let hit = cache.get(&file).expect("hit");
-    // JSON keeps f64 to ~1e-15 relative, not always to the last bit.
-    assert_eq!(hit.notices, analysis.notices);
-    let (a, b) = (
-        hit.loudness.integrated_lufs.unwrap(),
-        analysis.loudness.integrated_lufs.unwrap(),
-    );
-    assert!((a - b).abs() < 1e-9);
-    assert_eq!(hit.spectrum.mid_db.len(), analysis.spectrum.mid_db.len());
+    // Every figure comes back to the last bit (serde_json's float_roundtrip): a band grid one
+    // ulp off made a cached track "not on the album's grid" next to a freshly analysed one.
+    assert_eq!(hit, analysis);
     assert_eq!(cache.get(&dir.path().join("missing.wav")), None);
 
     // Same size, new mtime: miss.

@@ -2,6 +2,7 @@
 //! spread of loudness. All averages of spectra are power averages (dB -> linear power ->
 //! mean -> dB) of curves already normalised to each track's loudness.
 use super::kweight::k_weight_power;
+use super::spectrum::same_grid;
 use super::{AlbumStats, SpectralBalance, TrackAnalysis};
 
 /// Band centres (Hz) over which the tonal deviation figure is taken: outside this range
@@ -55,7 +56,7 @@ fn tone_of(
         .map(|s| s.bands_hz.clone());
     let usable = |s: &SpectralBalance| -> bool {
         grid.as_ref()
-            .is_some_and(|g| is_complete(s) && s.bands_hz == *g)
+            .is_some_and(|g| is_complete(s) && same_grid(&s.bands_hz, g))
     };
     let weighted: Vec<(&SpectralBalance, f64)> = spectra
         .iter()
@@ -105,7 +106,10 @@ pub fn references_average(references: &[(&TrackAnalysis, f64)]) -> SpectralBalan
     let weighted: Vec<(&SpectralBalance, f64)> = references
         .iter()
         .filter(|(t, w)| {
-            *w > 0.0 && w.is_finite() && has_spectrum(t) && Some(&t.spectrum.bands_hz) == grid
+            *w > 0.0
+                && w.is_finite()
+                && has_spectrum(t)
+                && grid.is_some_and(|g| same_grid(&t.spectrum.bands_hz, g))
         })
         .map(|(t, w)| (&t.spectrum, *w))
         .collect();
@@ -241,5 +245,21 @@ mod tests {
         assert!((avg.mid_db[0] - 10.0 * ((3.0 + 10.0) / 4.0f64).log10()).abs() < 1e-9);
         assert!((avg.mid_db[1] - 10.0 * ((30.0 + 1.0) / 4.0f64).log10()).abs() < 1e-9);
         assert!(references_average(&[(&a, -1.0)]).mid_db.is_empty());
+    }
+
+    #[test]
+    fn a_grid_read_back_a_bit_off_is_the_same_grid() {
+        let a = track(Some(-9.0), &[0.0, 0.0, 0.0, 0.0]);
+        let mut b = track(Some(-9.0), &[0.0, 6.0, 0.0, 0.0]);
+        // As a cached analysis could read back: one centre off in the last bit.
+        b.spectrum.bands_hz[1] = f64::from_bits(b.spectrum.bands_hz[1].to_bits() + 1);
+        let s = album_stats(&[Some(&a), Some(&b)]);
+        assert!(s.tonal_deviation_db.iter().all(|d| d.is_some()), "{s:?}");
+        assert!(s.tonal_deviation_db[1].unwrap() > 1.0);
+        let avg = references_average(&[(&a, 1.0), (&b, 1.0)]);
+        assert!((avg.mid_db[1] - 10.0 * ((1.0 + 10f64.powf(0.6)) / 2.0).log10()).abs() < 1e-9);
+        // A different grid is still told apart.
+        b.spectrum.bands_hz[1] *= 1.001;
+        assert!(album_stats(&[Some(&a), Some(&b)]).tonal_deviation_db[1].is_none());
     }
 }

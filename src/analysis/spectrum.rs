@@ -40,6 +40,16 @@ pub fn band_centers_hz() -> Vec<f64> {
         .collect()
 }
 
+/// Whether two band grids are the same grid: equal lengths and centres equal to 1 part in 10⁹.
+/// Not `==`: a grid read back from JSON (a cached analysis, a reference curve) may differ from a
+/// freshly computed one in the last bit, and that must not make a track "unusable".
+pub fn same_grid(a: &[f64], b: &[f64]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| (x - y).abs() <= 1e-9 * x.abs().max(y.abs()))
+}
+
 /// Lower and upper edge (Hz) of the 1/6-octave band centred at `center_hz` (IEC 61260-1:
 /// edges at the centre times 2^(∓1/12)).
 pub fn band_edges_hz(center_hz: f64) -> (f64, f64) {
