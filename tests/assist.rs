@@ -758,3 +758,55 @@ fn detail_finer_than_an_octave_is_left_alone_and_named() {
         t.summary
     );
 }
+
+#[test]
+fn a_blend_moves_the_tracks_in_proportion_to_its_weight() {
+    // Three tracks alike and flat; one reference 0.5 dB/octave darker. At blend b each track
+    // should tilt by about b times what the references alone ask for, not all the way.
+    let bands = lathe::analysis::spectrum::band_centers_hz();
+    let flat = analysis_with(vec![0.0; bands.len()]);
+    let dark = analysis_with(bands.iter().map(|&f| -0.5 * (f / 1000.0).log2()).collect());
+    let mut project = album_project_stub(3);
+    project.settings.export.sample_rate_hz = Some(48000);
+    let tracks = vec![Some(flat.clone()), Some(flat.clone()), Some(flat)];
+    let references = [(dark, 1.0)];
+    let tilt_at = |blend: f64| -> f64 {
+        let p = assist::propose(
+            &AssistInput {
+                project: &project,
+                tracks: &tracks,
+                references: &references,
+                curve: None,
+            },
+            &AssistOptions {
+                target: MatchTarget::Blend,
+                blend,
+                ..AssistOptions::default()
+            },
+        )
+        .unwrap();
+        let responses: Vec<Vec<f64>> = p
+            .tracks
+            .iter()
+            .map(|t| proposed_response(&t.moves, &bands))
+            .collect();
+        // The proposed change from 100 Hz to 10 kHz, dB (the same for every track).
+        let span = |r: &Vec<f64>| {
+            let at = |hz: f64| r[bands.iter().position(|&f| f >= hz).unwrap()];
+            at(10_000.0) - at(100.0)
+        };
+        assert!((span(&responses[0]) - span(&responses[2])).abs() < 0.05);
+        span(&responses[0])
+    };
+    // 0.5 dB/octave over the 6.6 octaves from 100 Hz to 10 kHz.
+    let full = tilt_at(1.0);
+    assert!((full + 3.3).abs() < 0.4, "references alone: {full:.2} dB");
+    let half = tilt_at(0.5);
+    assert!(
+        (half - 0.5 * full).abs() < 0.4,
+        "half blend: {half:.2} dB of {full:.2}"
+    );
+    // At a quarter the change is within the tolerance: no move at all.
+    assert_eq!(tilt_at(0.25), 0.0);
+    assert_eq!(tilt_at(0.0), 0.0);
+}

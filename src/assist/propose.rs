@@ -122,8 +122,9 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
             .or_insert_with(|| Fitter::new(&bands, &mask, lim(r)));
     }
 
-    // The target for one track: album part, references part (a corridor clamps around the track).
-    let target_for = |album: &[f64], track: &[f64]| -> Vec<f64> {
+    // The target for one track with `w_refs` of references: album part, references part (a
+    // corridor clamps around the track).
+    let target_for = |album: &[f64], track: &[f64], w_refs: f64| -> Vec<f64> {
         let offset_to =
             |reference: &[f64]| masked_mean(track, &mask) - masked_mean(reference, &mask);
         let refs_part: Option<Vec<f64>> = match &refs {
@@ -182,10 +183,10 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
     // One track's moves toward `album`. `realise`: the stored curve's response is the one its FIR
     // really has (designing FIRs costs time, so the passes use the curve as drawn and only the
     // final proposal is realised).
-    let outcome = |i: usize, album: &[f64], realise: bool| -> Option<Outcome> {
+    let outcome = |i: usize, album: &[f64], w_refs: f64, realise: bool| -> Option<Outcome> {
         let a = input.tracks[i].as_ref().filter(|_| usable[i])?;
         let mid = &a.spectrum.mid_db;
-        let target = target_for(album, mid);
+        let target = target_for(album, mid, w_refs);
         let wanted: Vec<f64> = target.iter().zip(mid).map(|(t, m)| t - m).collect();
         let before = centered_rms(&wanted, &mask);
         let broad = broad_peak_db(&wanted, &mask);
@@ -251,7 +252,10 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
     let mut passes = 0;
     loop {
         passes += 1;
-        outcomes = (0..n).map(|i| outcome(i, &album, false)).collect();
+        // The album part settles as the album aimed at itself: with the blend in the passes, every
+        // pass would pull the "album" toward the references and any blend above 0 would end at
+        // the references.
+        outcomes = (0..n).map(|i| outcome(i, &album, 0.0, false)).collect();
         if w_refs >= 1.0 || passes >= MAX_PASSES {
             break;
         }
@@ -276,7 +280,7 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
         }
     }
 
-    let outcomes: Vec<Option<Outcome>> = (0..n).map(|i| outcome(i, &album, true)).collect();
+    let outcomes: Vec<Option<Outcome>> = (0..n).map(|i| outcome(i, &album, w_refs, true)).collect();
     let tracks: Vec<TrackProposal> = project
         .tracks
         .iter()
@@ -359,7 +363,7 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
     let final_target = (0..n)
         .find_map(|i| {
             let a = input.tracks[i].as_ref().filter(|_| usable[i])?;
-            Some(target_for(&album, &a.spectrum.mid_db))
+            Some(target_for(&album, &a.spectrum.mid_db, w_refs))
         })
         .unwrap_or_else(|| album.clone());
     let target = TargetCurve {
