@@ -131,14 +131,24 @@ mod tests {
         assert!(c.source.contains("9762") && c.source.contains("142nd"));
         let g = c.on_grid(&[200.0, 400.0, 800.0, 1600.0, 3200.0, 6400.0, 12800.0, 94.0]);
         let slope = |lo: usize| g.mid_db[lo + 1] - g.mid_db[lo];
-        // Octave-wide differences equal the mean of the published slopes at the two ends.
-        for (i, want) in [(0, -3.01), (1, -4.33), (2, -5.645), (3, -6.96), (4, -8.28)] {
+        // Octave-wide differences equal the mean of the published slopes at the two ends, per Hz
+        // as published, plus 3.01 dB/octave: Lathe's bands hold the power of a band whose width
+        // grows with frequency (pink noise reads flat).
+        for (i, want) in [(0, 0.0), (1, -1.32), (2, -2.635), (3, -3.95), (4, -5.27)] {
             assert!((slope(i) - want).abs() < 0.15, "octave {i}: {}", slope(i));
         }
-        // The peak near 94 Hz sits above its neighbours; the corridor is wider at the ends.
-        assert!(g.mid_db[7] > g.mid_db[0]);
+        // In band power the 94 Hz peak per Hz becomes a broad maximum around 250-315 Hz.
+        assert!(g.mid_db[0] > g.mid_db[7] && g.mid_db[0] > g.mid_db[2]);
         let w = |i: usize| g.upper_db[i] - g.lower_db[i];
         assert!(w(2) < w(6) && (w(2) - 3.0).abs() < 0.01);
+        // ±6 dB at both ends, as the file says.
+        let ends = c.on_grid(&[20.0, 20_000.0]);
+        for i in 0..2 {
+            assert!(
+                (ends.upper_db[i] - ends.lower_db[i] - 12.0).abs() < 0.2,
+                "{ends:?}"
+            );
+        }
         assert!(matches!(
             built_in("nope"),
             Err(AssistError::UnknownCurve { .. })
