@@ -4,6 +4,7 @@
 use lathe::analysis::analyze_file;
 use lathe::project::*;
 use lathe::render::export::{export_album, ExportError, ExportOptions, ExportProgress, Stage};
+use lathe::render::folder::FolderError;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -521,6 +522,28 @@ fn missing_source_existing_and_unwritable_folders_and_cancel_leave_nothing() {
         Err(ExportError::Folder(_))
     ));
     std::fs::remove_dir(&out).unwrap();
+    // Forced into the project's own folder: refused by name, the sources untouched.
+    let forced = |out: PathBuf| ExportOptions {
+        force: true,
+        ..options(out, AlbumSettings::default())
+    };
+    let source_bytes = std::fs::read(dir.path().join("two.wav")).unwrap();
+    let err = export(&doc, &forced(dir.path().to_path_buf())).unwrap_err();
+    assert!(
+        matches!(err, ExportError::Folder(FolderError::HoldsInput { .. })),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("one.wav"), "{err}");
+    // Forced onto a source file: refused, the file still a file.
+    let err = export(&doc, &forced(dir.path().join("two.wav"))).unwrap_err();
+    assert!(
+        matches!(err, ExportError::Folder(FolderError::NotAFolder { .. })),
+        "{err:?}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("two.wav")).unwrap(),
+        source_bytes
+    );
     // Unwritable: the parent is a file.
     std::fs::write(dir.path().join("file"), b"").unwrap();
     let err = export(

@@ -130,7 +130,15 @@ pub fn export_album(
             });
         }
     }
-    let folder = AlbumFolder::begin(&opts.out_dir, opts.force)?;
+    // What replacing an existing folder must never delete.
+    let inputs: Vec<PathBuf> = tracks
+        .iter()
+        .map(|t| &t.source)
+        .chain(doc.project.references.iter().map(|r| &r.source))
+        .map(|s| doc.source_path(s))
+        .chain(std::iter::once(doc.path.clone()))
+        .collect();
+    let folder = AlbumFolder::begin(&opts.out_dir, opts.force, &inputs)?;
     let total = tracks.len();
 
     // Sources: loudness for the plan, spectra for the match curves (cached analyses are reused).
