@@ -311,16 +311,55 @@ fn assist_prints_reasons_applies_into_a_new_file_and_refuses_bad_options() {
     assert!(doc.missing_tracks().is_empty());
     assert_eq!(doc.project.settings.album_spread_lu, Some(6.0));
 
-    // References with none in the project: the built-in corridor.
+    // -o onto an existing file needs --force; onto one of the album's audio files, never.
+    let before = std::fs::read(&out).unwrap();
+    let o = lathe(&["assist", &demo, "--apply", "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
+    assert_eq!(std::fs::read(&out).unwrap(), before);
+    let source = doc.source_path(&doc.project.tracks[0].source);
+    let audio_before = std::fs::read(&source).unwrap();
+    let o = lathe(&[
+        "assist",
+        &demo,
+        "--apply",
+        "--force",
+        "-o",
+        source.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("audio files"));
+    assert_eq!(std::fs::read(&source).unwrap(), audio_before);
+    let o = lathe(&[
+        "assist",
+        &demo,
+        "--apply",
+        "--force",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    // References with none in the project: the built-in corridor, and the user is told so.
     let r = lathe(&["assist", &demo, "--target", "references"]);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     assert!(String::from_utf8_lossy(&r.stdout).contains("Elowsson"));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("no reference tracks"));
 
     for (args, needle) in [
         (vec!["--target", "nope"], "unknown target \"nope\""),
         (vec!["--amount", "2"], "--amount 2"),
         (vec!["-o", "x.json"], "add --apply"),
-        (vec!["--curve", "nope"], "no built-in reference curve"),
+        (
+            vec!["--target", "references", "--curve", "nope"],
+            "no built-in reference curve",
+        ),
+        // Options the chosen target would ignore are refused, not dropped silently.
+        (vec!["--blend", "0.3"], "add --target blend"),
+        (
+            vec!["--curve", "elowsson-friberg-2017"],
+            "add --target references",
+        ),
     ] {
         let mut all = vec!["assist", demo.as_str()];
         all.extend(args);
@@ -330,4 +369,20 @@ fn assist_prints_reasons_applies_into_a_new_file_and_refuses_bad_options() {
         assert_eq!(err.trim().lines().count(), 1, "{err}");
         assert!(err.contains(needle), "{needle}: {err}");
     }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_desk_without_a_display_says_so_in_one_line() {
+    let o = Command::new(env!("CARGO_BIN_EXE_lathe"))
+        .arg(repo("projects/demo.json"))
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("WAYLAND_SOCKET")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "a message, not a panic (101)");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("no display") && err.contains("lathe --help"), "{err}");
 }

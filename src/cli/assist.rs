@@ -16,9 +16,9 @@ pub struct Args {
     /// What the tone moves aim at: album (the album average), references, or blend.
     #[arg(long, default_value = "album")]
     pub target: String,
-    /// With --target blend: 0 = album average, 1 = references.
-    #[arg(long, default_value_t = 0.5)]
-    pub blend: f64,
+    /// With --target blend: 0 = album average, 1 = references (default 0.5).
+    #[arg(long)]
+    pub blend: Option<f64>,
     /// How much of every tone move to apply, 0..1.
     #[arg(long, default_value_t = 1.0)]
     pub amount: f64,
@@ -40,6 +40,9 @@ pub struct Args {
     /// With --apply: write the changed project here instead of over the input.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// With -o: overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
     /// Print machine-readable JSON instead of text.
     #[arg(long)]
     pub json: bool,
@@ -55,7 +58,8 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
         "blend" => MatchTarget::Blend,
         other => bail!("unknown target \"{other}\" — use album, references or blend"),
     };
-    for (name, v) in [("--blend", a.blend), ("--amount", a.amount)] {
+    let blend = a.blend.unwrap_or(0.5);
+    for (name, v) in [("--blend", blend), ("--amount", a.amount)] {
         if !(0.0..=1.0).contains(&v) {
             bail!("{name} {v}: choose a value from 0 to 1");
         }
@@ -72,7 +76,17 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
     if a.output.is_some() && !a.apply {
         bail!("-o/--output writes the applied proposals: add --apply");
     }
+    // Options that would be silently ignored are refused, so the user knows what was used.
+    if target != MatchTarget::Blend && a.blend.is_some() {
+        bail!("--blend mixes the album average and the references: add --target blend");
+    }
+    if target == MatchTarget::AlbumAverage && a.curve.is_some() {
+        bail!("--curve is a reference target: add --target references or --target blend");
+    }
     let mut doc = Document::load(&a.project)?;
+    if let Some(out) = &a.output {
+        refuse_output(out, &doc, a.force)?;
+    }
     if let Some(name) = &a.preset {
         let Some(preset) = DeliveryPreset::from_name(name) else {
             let names: Vec<_> = DeliveryPreset::ALL.iter().map(|p| p.as_str()).collect();
@@ -118,14 +132,33 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
             }
         })
         .collect();
-    let references: Vec<(TrackAnalysis, f64)> = ref_results
-        .iter()
-        .zip(&project.references)
-        .filter_map(|(r, reference)| Some((r.as_ref().ok()?.clone(), reference.weight)))
-        .collect();
+    let mut references: Vec<(TrackAnalysis, f64)> = Vec::new();
+    for (i, (r, reference)) in ref_results.iter().zip(&project.references).enumerate() {
+        match r {
+            Ok(analysis) => references.push((analysis.clone(), reference.weight)),
+            Err(e) if target != MatchTarget::AlbumAverage => failed.push(format!(
+                "reference {} ({e}) left out of the references' average",
+                i + 1
+            )),
+            Err(_) => {}
+        }
+    }
+    if target != MatchTarget::AlbumAverage && references.is_empty() {
+        if let Some(c) = &curve {
+            let why = if project.references.is_empty() {
+                "the project has no reference tracks"
+            } else {
+                "no reference track could be analysed"
+            };
+            eprintln!(
+                "lathe: {why}: the built-in curve “{}” stands in for the references",
+                c.title
+            );
+        }
+    }
     let opts = AssistOptions {
         target,
-        blend: a.blend,
+        blend,
         amount: a.amount,
         max_move_db: a.max_move_db,
         max_spread_lu: a.max_spread_lu,
@@ -138,12 +171,8 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
         curve: curve.as_ref(),
     };
     let proposal = assist::propose(&input, &opts)?;
-    if a.json {
-        println!("{}", serde_json::to_string_pretty(&proposal)?);
-    } else {
-        print_proposal(&proposal);
-    }
-    if a.apply {
+    // Written before anything is printed: a closed pipe (`| head`) must not lose the write.
+    let applied = if a.apply {
         let changed = assist::apply(&doc.project, &proposal);
         let mut out = Document {
             project: changed,
@@ -154,8 +183,16 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
             None => out.save(),
         }
         .with_context(|| "the proposals were not written".to_string())?;
-        if !a.json {
-            println!("\napplied: {}", out.path.display());
+        Some(out.path)
+    } else {
+        None
+    };
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&proposal)?);
+    } else {
+        print_proposal(&proposal);
+        if let Some(path) = &applied {
+            println!("\napplied: {}", path.display());
         }
     }
     if !failed.is_empty() {
@@ -169,14 +206,47 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
     Ok(0)
 }
 
+/// Why `-o out` must not be written: an existing file without --force, or one of the album's
+/// own files (a source, a reference, the project itself is fine: that is `--apply` without -o).
+fn refuse_output(out: &std::path::Path, doc: &Document, force: bool) -> anyhow::Result<()> {
+    let real = |p: &std::path::Path| std::fs::canonicalize(p).ok();
+    let out_real = real(out);
+    let project = &doc.project;
+    let is_audio = project
+        .tracks
+        .iter()
+        .map(|t| &t.source)
+        .chain(project.references.iter().map(|r| &r.source))
+        .any(|s| out_real.is_some() && real(&doc.source_path(s)) == out_real);
+    if is_audio {
+        bail!(
+            "{}: is one of the album's audio files — choose a .json name for the project",
+            out.display()
+        );
+    }
+    if out.exists() && !force && out_real != real(&doc.path) {
+        bail!(
+            "{}: already exists — choose another name or add --force to overwrite it",
+            out.display()
+        );
+    }
+    Ok(())
+}
+
 fn print_proposal(p: &AlbumProposal) {
     println!(
-        "Tone toward {} (amount {:.0} %, moves bounded to ±{:.1} dB, no move within {:.1} dB):",
+        "Tone toward {} (moves bounded to ±{:.1} dB each; a track whose octave-smoothed balance is within ±{:.1} dB of it gets none):",
         p.target.label,
-        p.amount * 100.0,
         p.max_move_db,
         p.tolerance_db
     );
+    if p.amount < 1.0 {
+        println!(
+            "  amount {:.0} %: the moves read at full strength; --apply writes {:.0} % of each gain",
+            p.amount * 100.0,
+            p.amount * 100.0
+        );
+    }
     for t in &p.tracks {
         println!("  {:>2}. {}", t.number, t.title);
         println!("      {}", t.summary);

@@ -7,7 +7,8 @@ use crate::units;
 use anyhow::bail;
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// Options of `lathe export`.
 #[derive(Debug, clap::Args)]
@@ -123,7 +124,17 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
             eprintln!();
         }
     };
-    let summary = export_album(&doc, &opts, &progress, &AtomicBool::new(false))?;
+    // Ctrl-C cancels: the workers stop at their next block and the partial folder is removed,
+    // so nothing half-written is left (a killed process would leave it for the next export).
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let cancel = cancel.clone();
+        let _ = ctrlc::set_handler(move || {
+            eprintln!("\nlathe: cancelling the export…");
+            cancel.store(true, Ordering::Relaxed);
+        });
+    }
+    let summary = export_album(&doc, &opts, &progress, &cancel)?;
     println!("{}", summary.dir.display());
     println!(
         "{:>3}  {:<28} {:>12} {:>12} {:>11} {:>8} {:>8}  tone vs album",

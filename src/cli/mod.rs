@@ -119,6 +119,16 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
 }
 
 fn open(project: PathBuf) -> anyhow::Result<i32> {
+    // winit panics when there is no display to connect to; say it in words instead.
+    #[cfg(target_os = "linux")]
+    if ["DISPLAY", "WAYLAND_DISPLAY", "WAYLAND_SOCKET"]
+        .iter()
+        .all(|v| std::env::var_os(v).is_none_or(|s| s.is_empty()))
+    {
+        anyhow::bail!(
+            "cannot open the desk: no display (DISPLAY and WAYLAND_DISPLAY are not set) — run it in a desktop session, or use the commands in `lathe --help` (analyze, assist, export, play)"
+        );
+    }
     crate::ui::run(project).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(0)
 }
