@@ -272,6 +272,24 @@ fn export_writes_the_album_folder_and_refuses_bad_options_in_one_line() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown preset \"vinyl\""));
     assert!(!dir.path().join("x").exists() && !dir.path().join("x.partial").exists());
+    // Not-a-number and absurd figures are refused before anything is written.
+    for (flag, value) in [
+        ("--target", "NaN"),
+        ("--target", "-inf"),
+        ("--ceiling", "nan"),
+    ] {
+        let bad = lathe(&[
+            "export",
+            &repo("projects/demo.json"),
+            "--out",
+            dir.path().join("x").to_str().unwrap(),
+            flag,
+            value,
+        ]);
+        assert_eq!(bad.status.code(), Some(1), "{flag} {value}");
+        assert!(String::from_utf8_lossy(&bad.stderr).contains(flag));
+        assert!(!dir.path().join("x").exists());
+    }
 }
 
 #[test]
@@ -384,5 +402,8 @@ fn the_desk_without_a_display_says_so_in_one_line() {
     assert_eq!(o.status.code(), Some(1), "a message, not a panic (101)");
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
-    assert!(err.contains("no display") && err.contains("lathe --help"), "{err}");
+    assert!(
+        err.contains("no display") && err.contains("lathe --help"),
+        "{err}"
+    );
 }

@@ -474,3 +474,56 @@ fn damage_in_the_middle_is_skipped_and_reported() {
         );
     }
 }
+
+#[test]
+fn an_absurd_float_sample_is_silenced_like_nan() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("spike.wav");
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 48_000,
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
+    let mut w = hound::WavWriter::create(&path, spec).unwrap();
+    for i in 0..4800 {
+        // Over full scale (+12 dBFS) is kept; 3.4e38 is not audio.
+        let s = match i {
+            100 => 3.4e38,
+            200 => 4.0,
+            _ => 0.25,
+        };
+        w.write_sample(s as f32).unwrap();
+    }
+    w.finalize().unwrap();
+    let d = decode_file(&path).unwrap();
+    assert_eq!(d.nonfinite_samples, 1);
+    assert_eq!(d.audio.channels[0][100], 0.0);
+    assert_eq!(d.audio.channels[0][200], 4.0);
+    assert!(
+        d.notices.iter().any(|n| n.contains("out-of-range")),
+        "{:?}",
+        d.notices
+    );
+}
+
+#[test]
+fn a_header_claiming_one_hertz_is_damage_named_with_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one_hz.wav");
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 1,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(&path, spec).unwrap();
+    for _ in 0..100 {
+        w.write_sample(1000i16).unwrap();
+    }
+    w.finalize().unwrap();
+    let err = decode_file(&path).unwrap_err();
+    assert!(matches!(err, MediaError::Corrupt { .. }), "{err:?}");
+    assert_names_file(&err, &path);
+    assert!(err.to_string().contains("1 Hz"), "{err}");
+}

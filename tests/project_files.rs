@@ -166,6 +166,41 @@ fn invalid_values_are_refused_with_the_track_named() {
         .unwrap_err()
         .to_string()
         .contains("gap_before_s"));
+    // Numbers that would make the export or the chain explode are refused, with the field named
+    // and the range given (a gap of 10⁹ s asked for 80 GB; an export rate of 1 Hz panicked).
+    for (field, json) in [
+        (
+            "gap_before_s is 1000000000",
+            r#""tracks": [{"id": 1, "title": "One", "source": "a.wav", "gap_before_s": 1e9}]"#,
+        ),
+        (
+            "export.sample_rate_hz is 1;",
+            r#""settings": {"export": {"sample_rate_hz": 1}}, "tracks": []"#,
+        ),
+        (
+            "bell 1 q is 0;",
+            r#""tracks": [{"id": 1, "title": "One", "source": "a.wav", "tone": {"bells": [{"freq_hz": 100, "gain_db": 1, "q": 0}]}}]"#,
+        ),
+        (
+            "target_lufs is 1000;",
+            r#""settings": {"target_lufs": 1000}, "tracks": []"#,
+        ),
+        (
+            "stereo.width is -5;",
+            r#""tracks": [{"id": 1, "title": "One", "source": "a.wav", "stereo": {"width": -5}}]"#,
+        ),
+    ] {
+        let p = write(
+            dir.path(),
+            "range.json",
+            &format!(r#"{{"schema_version": 1, "album": {{"title": "x"}}, {json}}}"#),
+        );
+        let msg = Document::load(&p).unwrap_err().to_string();
+        assert!(
+            msg.contains(field) && msg.contains("must be from"),
+            "{field}: {msg}"
+        );
+    }
     // A stored match curve with a point at 0 Hz is refused, and the message says how to recover.
     let p = write(
         dir.path(),

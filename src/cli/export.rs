@@ -92,11 +92,14 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
         };
     }
     if let Some(t) = a.target_lufs {
+        if !(-70.0..=0.0).contains(&t) {
+            bail!("--target {t}: choose a loudness from −70 to 0 LUFS");
+        }
         settings.target_lufs = t;
     }
     if let Some(c) = a.ceiling_dbtp {
-        if c > 0.0 {
-            bail!("--ceiling {c}: the true-peak ceiling must be at or below 0 dBTP");
+        if !(-30.0..=0.0).contains(&c) {
+            bail!("--ceiling {c}: the true-peak ceiling must be from −30 to 0 dBTP");
         }
         settings.ceiling_dbtp = c;
     }

@@ -10,6 +10,9 @@ use symphonia::core::units::{Duration, TimeBase, Timestamp};
 const MAX_GAP_S: u64 = 30;
 /// A header may declare any length; never pre-allocate more than this many frames on its word.
 const MAX_RESERVE_FRAMES: u64 = 48_000 * 60 * 60 * 2;
+/// Largest float sample taken as audio (+60 dBFS): float masters may go past full scale, but
+/// nothing real is a thousand times over it.
+const MAX_FLOAT_SAMPLE: f32 = 1000.0;
 
 /// Per-file decoding state. All buffers are reused from packet to packet.
 pub(super) struct Collector {
@@ -98,7 +101,12 @@ impl Collector {
             GenericAudioBufferRef::F32(_) | GenericAudioBufferRef::F64(_)
         ) {
             for plane in self.scratch.iter_mut() {
-                for s in plane.iter_mut().filter(|s| !s.is_finite()) {
+                // A finite 3.4e38 is as broken as NaN: one such sample read as +770 dBTP and
+                // turned a whole album down by hundreds of dB.
+                for s in plane
+                    .iter_mut()
+                    .filter(|s| !(s.is_finite() && s.abs() <= MAX_FLOAT_SAMPLE))
+                {
                     *s = 0.0;
                     self.nonfinite_samples += 1;
                 }
@@ -204,7 +212,7 @@ impl Collector {
         }
         if self.nonfinite_samples > 0 {
             notices.push(format!(
-                "{} NaN or infinite samples replaced by silence",
+                "{} NaN, infinite or out-of-range (beyond +60 dBFS) samples replaced by silence",
                 self.nonfinite_samples
             ));
         }

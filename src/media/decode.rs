@@ -46,6 +46,10 @@ fn catch_panics<T>(
     })
 }
 
+/// Lowest and highest sample rate a source may have, Hz (telephone audio to 8× 96 kHz).
+pub const MIN_RATE_HZ: u32 = 4_000;
+pub const MAX_RATE_HZ: u32 = 768_000;
+
 fn decode_inner(path: &Path) -> Result<Decoded, MediaError> {
     let unsupported = |reason: String| MediaError::Unsupported {
         path: path.to_path_buf(),
@@ -70,6 +74,15 @@ fn decode_inner(path: &Path) -> Result<Decoded, MediaError> {
         .sample_rate
         .filter(|&sr| sr > 0)
         .ok_or_else(|| unsupported("unknown sample rate".to_string()))?;
+    // A header claiming 1 Hz is damage, not audio: resampling it to 44.1 kHz asked for gigabytes.
+    if !(MIN_RATE_HZ..=MAX_RATE_HZ).contains(&sample_rate_hz) {
+        return Err(MediaError::Corrupt {
+            path: path.to_path_buf(),
+            reason: format!(
+                "its header says {sample_rate_hz} Hz, and Lathe reads {MIN_RATE_HZ} to {MAX_RATE_HZ} Hz — export the file again from its source"
+            ),
+        });
+    }
     let mut decoder = symphonia::default::get_codecs()
         .make_audio_decoder(&params, &AudioDecoderOptions::default())
         .map_err(|e| unsupported(format!("codec {:?} cannot be decoded: {e}", params.codec)))?;

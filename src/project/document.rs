@@ -210,21 +210,6 @@ fn validate(project: &Project, path: &Path) -> Result<(), ProjectError> {
                 ),
             ));
         }
-        for (name, v) in [
-            ("gap_before_s", t.gap_before_s),
-            ("fade_in_s", t.fade_in_s),
-            ("fade_out_s", t.fade_out_s),
-        ] {
-            if !v.is_finite() || v < 0.0 {
-                return Err(invalid(
-                    path,
-                    &format!(
-                        "track {n} (\"{}\"): {name} must be 0 or more seconds, not {v}",
-                        t.title
-                    ),
-                ));
-            }
-        }
         if t.tone.bells.len() > 4 {
             return Err(invalid(
                 path,
@@ -260,14 +245,10 @@ fn validate(project: &Project, path: &Path) -> Result<(), ProjectError> {
             ));
         }
     }
-    let s = &project.settings;
-    if !s.target_lufs.is_finite() || !s.ceiling_dbtp.is_finite() || s.ceiling_dbtp > 0.0 {
-        return Err(invalid(
-            path,
-            "settings: target_lufs must be a number and ceiling_dbtp a number at or below 0 dBTP",
-        ));
+    match super::ranges::out_of_range(project) {
+        Some(message) => Err(invalid(path, &message)),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 fn invalid(path: &Path, message: &str) -> ProjectError {

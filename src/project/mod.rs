@@ -4,6 +4,7 @@ mod create;
 mod document;
 mod model;
 mod presets;
+mod ranges;
 
 pub use create::{
     collect_audio_files, is_audio_path, project_from_files, title_from_file_name, AUDIO_EXTENSIONS,
