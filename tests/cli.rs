@@ -329,6 +329,13 @@ fn assist_prints_reasons_applies_into_a_new_file_and_refuses_bad_options() {
     assert!(doc.missing_tracks().is_empty());
     assert_eq!(doc.project.settings.album_spread_lu, Some(6.0));
 
+    // Run again on the applied project: the same proposal, and it says it is already applied.
+    let again = lathe(&["assist", out.to_str().unwrap()]);
+    assert!(again.status.success());
+    let text = String::from_utf8_lossy(&again.stdout);
+    assert!(text.contains("already applied"), "{text}");
+    assert!(!text.contains("accepting replaces"), "{text}");
+
     // -o onto an existing file needs --force; onto one of the album's audio files, never.
     let before = std::fs::read(&out).unwrap();
     let o = lathe(&["assist", &demo, "--apply", "-o", out.to_str().unwrap()]);

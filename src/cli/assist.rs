@@ -171,6 +171,14 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
         curve: curve.as_ref(),
     };
     let proposal = assist::propose(&input, &opts)?;
+    // Tracks whose tone EQ already is what accepting would write (assist run again after --apply).
+    let would = assist::apply(project, &proposal);
+    let applied_already: Vec<bool> = project
+        .tracks
+        .iter()
+        .zip(&would.tracks)
+        .map(|(now, then)| now.tone == then.tone)
+        .collect();
     // Written before anything is printed: a closed pipe (`| head`) must not lose the write.
     let applied = if a.apply {
         let changed = assist::apply(&doc.project, &proposal);
@@ -190,7 +198,7 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
     if a.json {
         println!("{}", serde_json::to_string_pretty(&proposal)?);
     } else {
-        print_proposal(&proposal);
+        print_proposal(&proposal, &applied_already);
         if let Some(path) = &applied {
             println!("\napplied: {}", path.display());
         }
@@ -233,13 +241,15 @@ fn refuse_output(out: &std::path::Path, doc: &Document, force: bool) -> anyhow::
     Ok(())
 }
 
-fn print_proposal(p: &AlbumProposal) {
+/// The proposal as text; `applied_already[i]`: track i's tone EQ already is its proposal.
+fn print_proposal(p: &AlbumProposal, applied_already: &[bool]) {
     println!(
         "Tone toward {} (moves bounded to ±{:.1} dB each; a track whose octave-smoothed balance is within ±{:.1} dB of it gets none):",
         p.target.label,
         p.max_move_db,
         p.tolerance_db
     );
+    println!("  (figures: RMS of each track's tone shape, level removed, against this target (the album's: as it will be after the moves); `lathe analyze` and report.md measure against the sources' average, level included)");
     if p.amount < 1.0 {
         println!(
             "  amount {:.0} %: the moves read at full strength; --apply writes {:.0} % of each gain",
@@ -253,7 +263,9 @@ fn print_proposal(p: &AlbumProposal) {
         for m in &t.moves {
             println!("      • {}", m.reason);
         }
-        if t.replaces_settings {
+        if t.replaces_settings && applied_already.get(t.number - 1) == Some(&true) {
+            println!("      (already applied: this is the track's current tone EQ)");
+        } else if t.replaces_settings {
             println!("      (accepting replaces this track's current tone EQ)");
         }
     }

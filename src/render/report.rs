@@ -69,10 +69,8 @@ pub fn describe_moves(tone: &ToneSettings, stereo: &StereoSettings) -> Vec<Strin
     let mut moves = Vec::new();
     let hz = |f: f64| {
         if f >= 1000.0 {
-            format!("{:.3} kHz", f / 1000.0)
-                .replace(".000", "")
-                .trim_end_matches('0')
-                .to_string()
+            let k = format!("{:.3}", f / 1000.0);
+            format!("{} kHz", k.trim_end_matches('0').trim_end_matches('.'))
         } else {
             format!("{f:.0} Hz")
         }
@@ -109,7 +107,14 @@ pub fn describe_moves(tone: &ToneSettings, stereo: &StereoSettings) -> Vec<Strin
             b.q
         ));
     }
-    if tone.match_eq.amount > 0.0 {
+    if tone.match_eq.amount > 0.0 && !tone.match_eq.curve.is_empty() {
+        // A stored curve is applied as stored: it no longer follows any target.
+        moves.push(format!(
+            "the assistant's match curve at {:.0}% (within ±{:.1} dB)",
+            tone.match_eq.amount * 100.0,
+            tone.match_eq.max_db
+        ));
+    } else if tone.match_eq.amount > 0.0 {
         let target = match tone.match_eq.target {
             crate::project::MatchTarget::AlbumAverage => "the album average".to_string(),
             crate::project::MatchTarget::References => "the references".to_string(),
@@ -226,6 +231,11 @@ mod tests {
             width: 1.1,
             mono_bass_hz: Some(120.0),
         };
+        tone.bells.push(Bell {
+            freq_hz: 3200.0,
+            gain_db: 1.0,
+            q: 1.4,
+        });
         let moves = describe_moves(&tone, &stereo);
         assert_eq!(
             moves,
@@ -233,11 +243,26 @@ mod tests {
                 "tilt \u{2212}0.8 dB around 1 kHz",
                 "high shelf +1.5 dB at 6 kHz",
                 "bell \u{2212}2.0 dB at 250 Hz (Q 0.7)",
+                "bell +1.0 dB at 3.2 kHz (Q 1.4)",
                 "match EQ 50% toward the references (within ±4.0 dB)",
                 "stereo width 110%",
                 "mono bass below 120 Hz",
             ]
         );
+        // The assistant's stored curve is named as such, not as a match toward a target.
+        tone.match_eq.curve = vec![
+            crate::project::CurvePoint {
+                freq_hz: 100.0,
+                gain_db: 1.0,
+            },
+            crate::project::CurvePoint {
+                freq_hz: 1000.0,
+                gain_db: -1.0,
+            },
+        ];
+        tone.match_eq.max_db = 3.0;
+        assert!(describe_moves(&tone, &stereo)
+            .contains(&"the assistant's match curve at 50% (within ±3.0 dB)".to_string()));
     }
 
     #[test]
