@@ -374,6 +374,34 @@ fn flac_and_resampled_wav_hit_targets_under_the_ceiling() {
         (48_000, Some(16))
     );
     assert_on_target_and_under_ceiling(&wav, -2.0);
+    assert!(wav.report.warnings.is_empty() && wav.report.sample_rates_hz.is_empty());
+
+    // At the sources' rates, with one source at 48 kHz: each file keeps its rate, and the report
+    // says the album has two, instead of naming the first track's as the album's.
+    write_at_lufs(
+        &dir.path().join("two.wav"),
+        48_000,
+        &music_like(6.0, 48_000, 8, 0.2),
+        -16.0,
+    );
+    let mut s = AlbumSettings::default();
+    s.export.sample_rate_hz = None;
+    let mixed = export(&doc, &options(dir.path().join("mixed"), s)).unwrap();
+    assert_eq!(mixed.report.sample_rates_hz, vec![44_100, 48_000]);
+    assert!(
+        mixed
+            .report
+            .warnings
+            .iter()
+            .any(|w| w.contains("44100 Hz, 48000 Hz")),
+        "{:?}",
+        mixed.report.warnings
+    );
+    let md = std::fs::read_to_string(mixed.dir.join("report.md")).unwrap();
+    assert!(
+        md.contains("at 44100 / 48000 Hz (each track at its source's rate)"),
+        "{md}"
+    );
 }
 
 #[test]

@@ -166,6 +166,10 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
             warnings += 1;
         }
     }
+    for w in &summary.report.warnings {
+        println!("⚠ {w}");
+        warnings += 1;
+    }
     if let Some(wav) = &summary.report.album_wav {
         println!("album image: {wav} + cue sheet");
     }

@@ -200,6 +200,9 @@ pub fn export_album(
     // the album average is that of the same set of files, as the desk's "Tone dB" is.
     let before = album_stats(&plan.analyses.iter().map(Some).collect::<Vec<_>>());
     let after = album_stats(&written.iter().map(Some).collect::<Vec<_>>());
+    let mut rates: Vec<u32> = written.iter().map(|w| w.sample_rate_hz).collect();
+    rates.sort_unstable();
+    rates.dedup();
     drop(written);
     for (i, t) in track_reports.iter_mut().enumerate() {
         t.before.tone_deviation_db = before.tonal_deviation_db.get(i).copied().flatten();
@@ -224,7 +227,17 @@ pub fn export_album(
         tracks: track_reports,
         album_wav: None,
         warnings: Vec::new(),
+        sample_rates_hz: Vec::new(),
     };
+    // "Source rate" keeps each track's own: say so when that makes an album of several rates.
+    if rates.len() > 1 {
+        let list: Vec<String> = rates.iter().map(|r| format!("{r} Hz")).collect();
+        report.warnings.push(format!(
+            "the tracks keep their sources' rates ({}): an album is usually delivered at one rate — choose one in the export settings (--rate)",
+            list.join(", ")
+        ));
+        report.sample_rates_hz = rates;
+    }
     if image {
         report.album_wav = Some(super::image::write_album_image(
             folder.dir(),

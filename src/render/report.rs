@@ -62,6 +62,10 @@ pub struct AlbumReport {
     /// A single album WAV and cue sheet, when written.
     pub album_wav: Option<String>,
     pub warnings: Vec<String>,
+    /// Every rate written, when the tracks kept their sources' different rates (then
+    /// `sample_rate_hz` is only the first track's); empty when all share `sample_rate_hz`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sample_rates_hz: Vec<u32>,
 }
 
 /// The tone and stereo settings in words, only the moves that are not neutral.
@@ -144,12 +148,22 @@ pub fn markdown(report: &AlbumReport) -> String {
     if !report.artist.is_empty() {
         md += &format!("Artist: {}  \n", report.artist);
     }
+    let rates = if report.sample_rates_hz.len() > 1 {
+        let list: Vec<String> = report
+            .sample_rates_hz
+            .iter()
+            .map(|r| r.to_string())
+            .collect();
+        format!("{} Hz (each track at its source's rate)", list.join(" / "))
+    } else {
+        format!("{} Hz", report.sample_rate_hz)
+    };
     md += &format!(
-        "Preset: {} · loudness mode: {} · {} at {} Hz{}\n\n",
+        "Preset: {} · loudness mode: {} · {} at {}{}\n\n",
         report.preset,
         report.loudness_mode,
         report.format,
-        report.sample_rate_hz,
+        rates,
         if report.dither { ", TPDF dither" } else { "" }
     );
     md += "| # | title | file | target | before → after (integrated) | true peak before → after | LRA before → after | PLR after | gain | max / mean GR | tone vs album before → after |\n";
@@ -303,6 +317,7 @@ mod tests {
             tracks: vec![track],
             album_wav: None,
             warnings: Vec::new(),
+            sample_rates_hz: Vec::new(),
         };
         let md = markdown(&report);
         assert!(

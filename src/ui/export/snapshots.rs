@@ -75,6 +75,7 @@ pub(super) fn demo_summary(dir: &Path) -> ExportSummary {
             tracks,
             album_wav: None,
             warnings: Vec::new(),
+            sample_rates_hz: Vec::new(),
         },
     }
 }
