@@ -221,6 +221,45 @@ fn new_refuses_a_folder_without_audio() {
 }
 
 #[test]
+fn new_leaves_out_files_it_cannot_open_and_names_them() {
+    let dir = tempfile::tempdir().unwrap();
+    write_sine_wav(&dir.path().join("01 good.wav"), 1.0, 0.5);
+    std::fs::write(dir.path().join("02 empty.wav"), b"").unwrap();
+    std::fs::write(dir.path().join("03 text.wav"), "not audio at all").unwrap();
+    let project = dir.path().join("a.json");
+    let out = lathe(&[
+        "new",
+        dir.path().to_str().unwrap(),
+        "-o",
+        project.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "written, but not all files made it"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("02 empty.wav") && err.contains("03 text.wav"),
+        "{err}"
+    );
+    let doc = lathe::project::Document::load(&project).unwrap();
+    assert_eq!(doc.project.tracks.len(), 1);
+    // Nothing readable at all: refused, nothing written.
+    std::fs::remove_file(dir.path().join("01 good.wav")).unwrap();
+    std::fs::remove_file(&project).unwrap();
+    let out = lathe(&[
+        "new",
+        dir.path().to_str().unwrap(),
+        "-o",
+        project.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("none of the audio files"));
+    assert!(!project.exists());
+}
+
+#[test]
 fn export_writes_the_album_folder_and_refuses_bad_options_in_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("master");

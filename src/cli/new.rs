@@ -39,10 +39,29 @@ pub fn run(
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let tags: Vec<_> = files
-        .iter()
-        .map(|f| crate::media::read_tags(f).unwrap_or_default())
+    // A file whose container cannot even be opened is left out and named, not added as a track
+    // every later command would fail on.
+    let mut skipped = Vec::new();
+    let mut tags = Vec::new();
+    let files: Vec<PathBuf> = files
+        .into_iter()
+        .filter(|f| match crate::media::read_tags(f) {
+            Ok(t) => {
+                tags.push(t);
+                true
+            }
+            Err(e) => {
+                skipped.push(e.to_string());
+                false
+            }
+        })
         .collect();
+    if files.is_empty() {
+        bail!(
+            "none of the audio files could be read: {}",
+            skipped.join("; ")
+        );
+    }
     let mut project = project_from_files(&files, &folder, |f| {
         files
             .iter()
@@ -75,6 +94,12 @@ pub fn run(
     println!("{}: {} tracks", output.display(), doc.project.tracks.len());
     for (i, t) in doc.project.tracks.iter().enumerate() {
         println!("{:>3}  {}  ({})", i + 1, t.title, t.source.display());
+    }
+    if !skipped.is_empty() {
+        for s in &skipped {
+            eprintln!("lathe: left out: {s}");
+        }
+        return Ok(1);
     }
     Ok(0)
 }

@@ -42,7 +42,7 @@ pub enum ProjectError {
     },
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
-    #[error("{path}: cannot save the project ({source}) — check that the folder is writable and the disk has space; the previous file is unchanged")]
+    #[error("{path}: cannot save the project ({source}) — check that the folder exists and is writable and the disk has space; any earlier version of the file is unchanged")]
     Write {
         path: PathBuf,
         #[source]
