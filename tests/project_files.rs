@@ -245,7 +245,9 @@ fn missing_project_file_and_unwritable_folder_are_clear_errors() {
     doc.path = PathBuf::from("/nonexistent-dir/album.json");
     let err = doc.save().unwrap_err();
     assert!(matches!(err, ProjectError::Write { .. }));
-    assert!(err.to_string().contains("earlier version of the file is unchanged"));
+    assert!(err
+        .to_string()
+        .contains("earlier version of the file is unchanged"));
 }
 
 #[test]
