@@ -810,3 +810,85 @@ fn a_blend_moves_the_tracks_in_proportion_to_its_weight() {
     assert_eq!(tilt_at(0.25), 0.0);
     assert_eq!(tilt_at(0.0), 0.0);
 }
+
+#[test]
+fn the_loudness_plan_follows_the_peaks_the_tone_moves_leave() {
+    // The demo album: its proposals change some tracks' peak-to-loudness ratios by over 2 dB
+    // (track 5: 16.6 → 19.7 dB), so a plan from the sources' peaks expected no limiting where
+    // the export limits. Planned from the peaks measured after the moves, the expected true peak
+    // and limiting must be what the export then measures.
+    let dir = tempfile::tempdir().unwrap();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/demo.json");
+    let doc = Document::load(&demo).unwrap();
+    let cancel = AtomicBool::new(false);
+    let tracks: Vec<Option<TrackAnalysis>> = doc
+        .project
+        .tracks
+        .iter()
+        .map(|t| Some(analyze_file(&doc.source_path(&t.source), &cancel).unwrap()))
+        .collect();
+    let input = AssistInput {
+        project: &doc.project,
+        tracks: &tracks,
+        references: &[],
+        curve: None,
+    };
+    let from_sources = assist::propose(&input, &AssistOptions::default()).unwrap();
+    let applied = assist::apply(&doc.project, &from_sources);
+    let toned = lathe::render::toned::toned_plrs(&doc, &applied, &tracks, Vec::new(), &cancel);
+    assert!(toned.iter().any(Option::is_some));
+    let planned = assist::with_toned_peaks(&from_sources, &doc.project, &tracks, &toned);
+    assert!(planned.headroom.peaks_after_tone && !from_sources.headroom.peaks_after_tone);
+    assert_eq!(
+        assist::apply(&doc.project, &planned),
+        applied,
+        "the moves are the same"
+    );
+
+    let out = dir.path().join("out");
+    let summary = export_album(
+        // At the demo's own path, so its relative sources resolve; only `out` is written.
+        &Document {
+            project: applied.clone(),
+            path: doc.path.clone(),
+        },
+        &ExportOptions {
+            out_dir: out,
+            settings: applied.settings.clone(),
+            force: false,
+            album_image: false,
+            cache: None,
+        },
+        &|_| {},
+        &cancel,
+    )
+    .unwrap();
+    let mut worst_before: f64 = 0.0;
+    for (plan, (old, written)) in planned.headroom.tracks.iter().zip(
+        from_sources
+            .headroom
+            .tracks
+            .iter()
+            .zip(&summary.report.tracks),
+    ) {
+        let tp = written.true_peak_dbtp.unwrap();
+        let expected = plan.expected_true_peak_dbtp.unwrap();
+        assert!(
+            (tp - expected).abs() <= 0.3,
+            "track {}: expected {expected:.2} dBTP, written {tp:.2}",
+            plan.number
+        );
+        assert!(
+            (written.max_gain_reduction_db - plan.gain_reduction_db).abs() <= 0.5,
+            "track {}: expected {:.2} dB of limiting, export {:.2}",
+            plan.number,
+            plan.gain_reduction_db,
+            written.max_gain_reduction_db
+        );
+        worst_before = worst_before.max((tp - old.expected_true_peak_dbtp.unwrap()).abs());
+    }
+    assert!(
+        worst_before > 1.0,
+        "the sources' peaks were {worst_before:.2} dB off somewhere"
+    );
+}

@@ -142,11 +142,6 @@ fn analyze_missing_file_fails_with_one_line_naming_it() {
 fn analyze_project_with_a_corrupt_track_reports_it_and_exits_non_zero() {
     let dir = tempfile::tempdir().unwrap();
     write_sine_wav(&dir.path().join("good.wav"), 2.0, 0.3);
-    std::fs::write(
-        dir.path().join("bad.wav"),
-        b"RIFF\x10\x00\x00\x00WAVEthis is not audio",
-    )
-    .unwrap();
     let out = lathe(&[
         "new",
         dir.path().to_str().unwrap(),
@@ -158,6 +153,18 @@ fn analyze_project_with_a_corrupt_track_reports_it_and_exits_non_zero() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // A track whose file went bad after the project was made (`new` leaves unreadable files out).
+    std::fs::write(
+        dir.path().join("bad.wav"),
+        b"RIFF\x10\x00\x00\x00WAVEthis is not audio",
+    )
+    .unwrap();
+    let mut doc = lathe::project::Document::load(&dir.path().join("album.json")).unwrap();
+    let mut bad = doc.project.tracks[0].clone();
+    bad.id = lathe::project::TrackId(99);
+    bad.source = "bad.wav".into();
+    doc.project.tracks.push(bad);
+    doc.save().unwrap();
     let out = lathe(&["analyze", dir.path().join("album.json").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);

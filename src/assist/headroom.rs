@@ -1,11 +1,13 @@
 //! The album's loudness plan as a proposal: album mode with the loudest track at the target, the
 //! others' offsets kept in order and narrowed to a largest spread, and the limiter's expected work.
 //!
-//! The limiter's work is estimated from each source's peak-to-loudness ratio (PLR): after the gain
+//! The limiter's work is estimated from each track's peak-to-loudness ratio (PLR): after the gain
 //! to target the highest true peak sits at `target + PLR`, and everything above the ceiling is the
-//! peak gain reduction the limiter must apply there. Tone moves change loudness and peaks about
-//! equally, so they leave this estimate as it is. The export holds a track back when the reduction
-//! would exceed `max_gain_reduction_db` (the render's rule), and so does the estimate.
+//! peak gain reduction the limiter must apply there. Tone moves change a track's PLR (an EQ moves
+//! peaks and loudness by different amounts), so the PLR is the one measured after the moves when
+//! the caller has it ([`crate::render::toned`]), else the source's. The export holds a track back
+//! when the reduction would exceed `max_gain_reduction_db` (the render's rule), and so does the
+//! estimate.
 
 use crate::analysis::TrackAnalysis;
 use crate::project::{AlbumSettings, DeliveryPreset, LoudnessMode, Project};
@@ -80,6 +82,10 @@ pub struct HeadroomProposal {
     pub tracks: Vec<TrackHeadroomPlan>,
     /// Whether the project already uses this plan (nothing to apply).
     pub already_planned: bool,
+    /// Whether the limiter's work was estimated from peaks measured after the tone moves (else
+    /// from the sources' peaks).
+    #[serde(default)]
+    pub peaks_after_tone: bool,
 }
 
 /// The settings the plan asks for: album mode and the largest spread.
@@ -92,11 +98,13 @@ pub fn planned_settings(settings: &AlbumSettings, max_spread_lu: f64) -> AlbumSe
 }
 
 /// Plans the album's loudness under `project.settings` (its preset, target, ceiling) in album
-/// mode with at most `max_spread_lu` between the loudest and the quietest track.
+/// mode with at most `max_spread_lu` between the loudest and the quietest track. `toned_plr_db[i]`:
+/// track i's PLR after its tone moves, when measured (missing or `None`: the source's).
 pub fn plan_headroom(
     project: &Project,
     tracks: &[Option<TrackAnalysis>],
     max_spread_lu: f64,
+    toned_plr_db: &[Option<f64>],
 ) -> HeadroomProposal {
     let settings = planned_settings(&project.settings, max_spread_lu);
     let loudest_target = (settings.preset == DeliveryPreset::Aes)
@@ -156,7 +164,12 @@ pub fn plan_headroom(
                     warning: None,
                 };
             };
-            let peak_after = tp.map(|tp| tp + target - source);
+            let plr = toned_plr_db
+                .get(i)
+                .copied()
+                .flatten()
+                .or(tp.map(|tp| tp - source));
+            let peak_after = plr.map(|plr| target + plr);
             let gr = peak_after.map_or(0.0, |p| (p - ceiling).max(0.0));
             let max_gr = settings.max_gain_reduction_db;
             let work = if gr <= 0.0 {
@@ -173,7 +186,6 @@ pub fn plan_headroom(
             let held = (gr - max_gr).max(0.0);
             let expected_lufs = target - held;
             let expected_tp = peak_after.map(|p| (p - held).min(ceiling));
-            let plr = tp.map(|tp| tp - source);
             let reason = super::words::loudness_reason(
                 number,
                 loudest_number,
@@ -214,5 +226,6 @@ pub fn plan_headroom(
         accepted: !already_planned,
         tracks: plans,
         already_planned,
+        peaks_after_tone: toned_plr_db.iter().any(Option::is_some),
     }
 }

@@ -21,7 +21,7 @@ pub use curves::{built_in, ReferenceCurve, DEFAULT_CURVE};
 pub use fit::ToneMoveKind;
 pub use headroom::{HeadroomProposal, LimiterWork, TrackHeadroomPlan};
 pub use platforms::{platform_gain_db, GainReason, Platform};
-pub use propose::propose;
+pub use propose::{propose, with_toned_peaks};
 
 use crate::analysis::TrackAnalysis;
 use crate::project::{MatchTarget, Project, TrackId};

@@ -20,7 +20,7 @@
 
 use super::curves::GridCurve;
 use super::fit::{centered_rms, masked_mean, FitLimits, Fitter, ToneMoveKind};
-use super::headroom::plan_headroom;
+use super::headroom::{plan_headroom, HeadroomProposal};
 use super::platforms::{platform_gain_db, Platform};
 use super::residual::residual_curve;
 use super::words::tone_reason;
@@ -378,8 +378,47 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
             _ => None,
         },
     };
-    let headroom = plan_headroom(project, input.tracks, opts.max_spread_lu);
-    let translation = headroom
+    let headroom = plan_headroom(project, input.tracks, opts.max_spread_lu, &[]);
+    let translation = translation_of(&headroom);
+    Ok(AlbumProposal {
+        amount: opts.amount.clamp(0.0, 1.0),
+        max_move_db: opts.max_move_db.abs(),
+        tolerance_db: opts.tolerance_db,
+        target,
+        target_passes: passes,
+        tracks,
+        headroom,
+        translation,
+    })
+}
+
+/// `proposal` with its loudness plan and translation preview made again from each track's PLR
+/// after its tone moves (`toned_plr_db[i]`; `None`: the source's), as measured by
+/// [`crate::render::toned`] on the project the proposal would write. The user's choice of
+/// accepting the plan is kept. `project` and `tracks` are those the proposal was made from.
+pub fn with_toned_peaks(
+    proposal: &AlbumProposal,
+    project: &Project,
+    tracks: &[Option<TrackAnalysis>],
+    toned_plr_db: &[Option<f64>],
+) -> AlbumProposal {
+    let mut headroom = plan_headroom(
+        project,
+        tracks,
+        proposal.headroom.max_spread_lu,
+        toned_plr_db,
+    );
+    headroom.accepted = proposal.headroom.accepted;
+    AlbumProposal {
+        translation: translation_of(&headroom),
+        headroom,
+        ..proposal.clone()
+    }
+}
+
+/// What each platform will do to each track as the plan expects it to be exported.
+fn translation_of(headroom: &HeadroomProposal) -> Vec<TrackTranslation> {
+    headroom
         .tracks
         .iter()
         .map(|h| TrackTranslation {
@@ -399,17 +438,7 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
                 })
                 .collect(),
         })
-        .collect();
-    Ok(AlbumProposal {
-        amount: opts.amount.clamp(0.0, 1.0),
-        max_move_db: opts.max_move_db.abs(),
-        tolerance_db: opts.tolerance_db,
-        target,
-        target_passes: passes,
-        tracks,
-        headroom,
-        translation,
-    })
+        .collect()
 }
 
 /// Largest |deviation| over the masked bands after smoothing over one octave (triangular, ±1/2

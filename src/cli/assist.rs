@@ -4,9 +4,11 @@
 use crate::analysis::{AnalysisCache, TrackAnalysis};
 use crate::assist::{self, AlbumProposal, AssistInput, AssistOptions, Platform};
 use crate::project::{DeliveryPreset, Document, MatchTarget};
+use crate::render::toned::toned_plrs;
 use crate::units::{signed, unsigned, unsigned_or_dash};
 use anyhow::{bail, Context};
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 
 /// Options of `lathe assist`.
 #[derive(Debug, clap::Args)]
@@ -171,8 +173,23 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
         curve: curve.as_ref(),
     };
     let proposal = assist::propose(&input, &opts)?;
-    // Tracks whose tone EQ already is what accepting would write (assist run again after --apply).
     let would = assist::apply(project, &proposal);
+    // The limiter's work and the translation follow the peaks as the moves leave them.
+    let refs_for_plan: Vec<(PathBuf, Option<TrackAnalysis>)> = project
+        .references
+        .iter()
+        .zip(ref_results)
+        .map(|(r, result)| (doc.source_path(&r.source), result.as_ref().ok().cloned()))
+        .collect();
+    let toned = toned_plrs(
+        &doc,
+        &would,
+        &tracks,
+        refs_for_plan,
+        &AtomicBool::new(false),
+    );
+    let proposal = assist::with_toned_peaks(&proposal, project, &tracks, &toned);
+    // Tracks whose tone EQ already is what accepting would write (assist run again after --apply).
     let applied_already: Vec<bool> = project
         .tracks
         .iter()
@@ -271,7 +288,7 @@ fn print_proposal(p: &AlbumProposal, applied_already: &[bool]) {
     }
     let h = &p.headroom;
     println!(
-        "\nHeadroom ({}; loudest at {} LUFS, ceiling {} dBTP; source spread {:.1} LU{}):",
+        "\nHeadroom ({}; loudest at {} LUFS, ceiling {} dBTP; source spread {:.1} LU{}{}):",
         h.preset.spec().label,
         unsigned(h.loudest_lufs, 1),
         unsigned(h.ceiling_dbtp, 1),
@@ -280,6 +297,11 @@ fn print_proposal(p: &AlbumProposal, applied_already: &[bool]) {
             format!(", narrowed to {:.0} LU", h.max_spread_lu)
         } else {
             String::new()
+        },
+        if h.peaks_after_tone {
+            "; limiting from peaks measured after the tone moves"
+        } else {
+            ""
         }
     );
     for t in &h.tracks {

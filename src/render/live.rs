@@ -99,7 +99,7 @@ fn decode_at(path: &Path, rate_hz: u32) -> Result<AudioBuffer, String> {
 }
 
 /// True peak (BS.1770-4, 4× oversampled), dBTP; `None` for digital silence.
-fn true_peak_dbtp(audio: &AudioBuffer) -> Option<f64> {
+pub(crate) fn true_peak_dbtp(audio: &AudioBuffer) -> Option<f64> {
     let mut meter = crate::analysis::true_peak::TruePeakMeter::new(audio.sample_rate_hz);
     meter.push(&audio.channels[0], &audio.channels[1]);
     let peak = meter.peak_linear();

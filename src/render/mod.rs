@@ -14,4 +14,5 @@ pub mod names;
 pub mod params;
 pub mod plan;
 pub mod report;
+pub mod toned;
 pub mod track;

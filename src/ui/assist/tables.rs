@@ -43,10 +43,15 @@ pub fn headroom_tab(proposal: &AlbumProposal) -> Element<'_, Message> {
         )
     };
     let summary = caption(format!(
-        "{}: the loudest track at {} LUFS, true peaks at most {} dBTP; {spread}.",
+        "{}: the loudest track at {} LUFS, true peaks at most {} dBTP; {spread}.{}",
         h.preset.spec().label,
         lufs(Some(h.loudest_lufs)),
-        lufs(Some(h.ceiling_dbtp))
+        lufs(Some(h.ceiling_dbtp)),
+        if h.peaks_after_tone {
+            " Limiting is estimated from peaks measured after the tone moves (at the amounts proposed)."
+        } else {
+            ""
+        }
     ));
     let accept: Element<'_, Message> = if h.already_planned {
         text("The project already uses this plan (album mode within the spread): nothing to apply.")
