@@ -390,25 +390,21 @@ fn assist_prints_reasons_applies_into_a_new_file_and_refuses_bad_options() {
     assert_eq!(std::fs::read(&out).unwrap(), before);
     let source = doc.source_path(&doc.project.tracks[0].source);
     let audio_before = std::fs::read(&source).unwrap();
-    let o = lathe(&[
-        "assist",
-        &demo,
-        "--apply",
-        "--force",
-        "-o",
-        source.to_str().unwrap(),
-    ]);
+    let forced = |to: &Path| {
+        lathe(&[
+            "assist",
+            &demo,
+            "--apply",
+            "--force",
+            "-o",
+            to.to_str().unwrap(),
+        ])
+    };
+    let o = forced(&source);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("audio files"));
     assert_eq!(std::fs::read(&source).unwrap(), audio_before);
-    let o = lathe(&[
-        "assist",
-        &demo,
-        "--apply",
-        "--force",
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let o = forced(&out);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
     // References with none in the project: the built-in corridor, and the user is told so.
