@@ -811,6 +811,63 @@ fn a_blend_moves_the_tracks_in_proportion_to_its_weight() {
     assert_eq!(tilt_at(0.0), 0.0);
 }
 
+/// The demo album's source analyses, in album order.
+fn demo_analyses(doc: &Document) -> Vec<Option<TrackAnalysis>> {
+    let cancel = AtomicBool::new(false);
+    doc.project
+        .tracks
+        .iter()
+        .map(|t| Some(analyze_file(&doc.source_path(&t.source), &cancel).unwrap()))
+        .collect()
+}
+
+#[test]
+fn a_summary_says_where_stacked_moves_reach_past_the_bound() {
+    // Each move keeps to ±3 dB, but moves may stack in one region; the summary says how far the
+    // whole EQ goes, so "bounded" never hides a −6 dB region.
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/demo.json");
+    let doc = Document::load(&demo).unwrap();
+    let tracks = demo_analyses(&doc);
+    let p = assist::propose(
+        &AssistInput {
+            project: &doc.project,
+            tracks: &tracks,
+            references: &[],
+            curve: None,
+        },
+        &AssistOptions::default(),
+    )
+    .unwrap();
+    let reach = |t: &assist::TrackProposal| -> Option<(f64, f64)> {
+        let text = t.summary.split("together the moves reach ").nth(1)?;
+        let figures: Vec<f64> = text
+            .split(" dB")
+            .take(2)
+            .map(|f| {
+                let f = f.rsplit(' ').next().unwrap().replace('\u{2212}', "-");
+                f.parse().unwrap()
+            })
+            .collect();
+        Some((figures[0], figures[1]))
+    };
+    let mut stacked = 0;
+    for t in &p.tracks {
+        if let Some((hi, lo)) = reach(t) {
+            stacked += 1;
+            assert!(hi > 3.0 || lo < -3.0, "{}", t.summary);
+            assert!(hi >= lo);
+        }
+        if t.moves.len() == 1 {
+            assert!(
+                reach(t).is_none(),
+                "one move keeps its own bound: {}",
+                t.summary
+            );
+        }
+    }
+    assert!(stacked >= 1, "the demo album stacks moves somewhere");
+}
+
 #[test]
 fn the_loudness_plan_follows_the_peaks_the_tone_moves_leave() {
     // The demo album: its proposals change some tracks' peak-to-loudness ratios by over 2 dB
@@ -821,12 +878,7 @@ fn the_loudness_plan_follows_the_peaks_the_tone_moves_leave() {
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/demo.json");
     let doc = Document::load(&demo).unwrap();
     let cancel = AtomicBool::new(false);
-    let tracks: Vec<Option<TrackAnalysis>> = doc
-        .project
-        .tracks
-        .iter()
-        .map(|t| Some(analyze_file(&doc.source_path(&t.source), &cancel).unwrap()))
-        .collect();
+    let tracks = demo_analyses(&doc);
     let input = AssistInput {
         project: &doc.project,
         tracks: &tracks,

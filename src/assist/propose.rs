@@ -342,11 +342,12 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
                     String::new()
                 };
                 format!(
-                    "Track {number} is {:.1} dB from {target_words} → {} move{}, {:.1} dB left{fine}{broad}",
+                    "Track {number} is {:.1} dB from {target_words} → {} move{}, {:.1} dB left{fine}{broad}{}",
                     o.before_db,
                     moves.len(),
                     if moves.len() == 1 { "" } else { "s" },
                     o.after_db,
+                    stacked_reach(&o.response_db, &bands, &mask, opts.max_move_db.abs()),
                 )
             };
             TrackProposal {
@@ -439,6 +440,44 @@ fn translation_of(headroom: &HeadroomProposal) -> Vec<TrackTranslation> {
                 .collect(),
         })
         .collect()
+}
+
+/// "; together the moves reach +4.5 dB at 200 Hz and −3.6 dB at 9 kHz" when the moves' combined
+/// response goes past the bound each of them keeps (they may stack in one region), else nothing:
+/// the user sees the whole EQ, not only each move's share.
+fn stacked_reach(response_db: &[f64], bands: &[f64], mask: &[bool], bound_db: f64) -> String {
+    let masked = || response_db.iter().zip(bands).zip(mask).filter(|(_, &m)| m);
+    let (hi, hi_hz) = masked().fold(
+        (f64::NEG_INFINITY, 0.0),
+        |a, ((&r, &f), _)| {
+            if r > a.0 {
+                (r, f)
+            } else {
+                a
+            }
+        },
+    );
+    let (lo, lo_hz) = masked().fold(
+        (f64::INFINITY, 0.0),
+        |a, ((&r, &f), _)| {
+            if r < a.0 {
+                (r, f)
+            } else {
+                a
+            }
+        },
+    );
+    // 0.05 dB of slack: a single move at the bound reads exactly the bound.
+    if hi <= bound_db + 0.05 && lo >= -bound_db - 0.05 {
+        return String::new();
+    }
+    format!(
+        "; together the moves reach {} dB at {} and {} dB at {}",
+        crate::units::signed(hi, 1),
+        super::words::hz(hi_hz),
+        crate::units::signed(lo, 1),
+        super::words::hz(lo_hz)
+    )
 }
 
 /// Largest |deviation| over the masked bands after smoothing over one octave (triangular, ±1/2
