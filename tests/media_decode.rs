@@ -343,6 +343,12 @@ fn text_and_png_renamed_wav_are_unsupported() {
         ] {
             assert!(matches!(err, MediaError::Unsupported { .. }), "{err:?}");
             assert_names_file(&err, &path);
+            // In the user's words, not the decoder library's.
+            let text = err.to_string();
+            assert!(
+                text.contains("match no audio format") && !text.contains("probe"),
+                "{text}"
+            );
         }
     }
 }
@@ -526,4 +532,8 @@ fn a_header_claiming_one_hertz_is_damage_named_with_its_file() {
     assert!(matches!(err, MediaError::Corrupt { .. }), "{err:?}");
     assert_names_file(&err, &path);
     assert!(err.to_string().contains("1 Hz"), "{err}");
+    assert!(
+        err.to_string().contains("good copy"),
+        "it says what to do: {err}"
+    );
 }

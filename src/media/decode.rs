@@ -79,7 +79,7 @@ fn decode_inner(path: &Path) -> Result<Decoded, MediaError> {
         return Err(MediaError::Corrupt {
             path: path.to_path_buf(),
             reason: format!(
-                "its header says {sample_rate_hz} Hz, and Lathe reads {MIN_RATE_HZ} to {MAX_RATE_HZ} Hz — export the file again from its source"
+                "its header says {sample_rate_hz} Hz, and Lathe reads {MIN_RATE_HZ} to {MAX_RATE_HZ} Hz"
             ),
         });
     }

@@ -71,7 +71,7 @@ pub enum MediaError {
     Unsupported { path: PathBuf, reason: String },
     #[error("{path}: the file is empty or holds no audio")]
     Empty { path: PathBuf },
-    #[error("{path}: corrupt or truncated audio: {reason}")]
+    #[error("{path}: corrupt or truncated audio: {reason} — replace it with a good copy (export it again from its source), or remove the track")]
     Corrupt { path: PathBuf, reason: String },
     #[error("resampling failed: {reason}")]
     Resample { reason: String },

@@ -82,6 +82,14 @@ fn probe_error(path: &Path, e: SymError, known_container: bool) -> MediaError {
         };
     }
     match e {
+        // Symphonia's words for "nothing matched" ("core (probe): no suitable format reader
+        // found") name its internals; say what it means.
+        SymError::Unsupported(what) if what.contains("no suitable format reader") => {
+            MediaError::Unsupported {
+                path,
+                reason: "its first bytes match no audio format Lathe reads".to_string(),
+            }
+        }
         SymError::Unsupported(what) => MediaError::Unsupported {
             path,
             reason: what.to_string(),
