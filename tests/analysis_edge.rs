@@ -165,3 +165,28 @@ fn missing_file_is_an_error_not_a_panic() {
     let err = analyze_file(Path::new("/nonexistent/lathe.wav"), &AtomicBool::new(false));
     assert!(err.is_err());
 }
+
+#[test]
+fn a_dc_offset_is_flagged_with_its_size_and_a_clean_track_is_not() {
+    let clean = sine(48_000, 2.0, 0.3);
+    assert!(
+        !analyse_samples(48_000, &clean)
+            .notices
+            .iter()
+            .any(|n| n.contains("DC")),
+        "a sine has no DC"
+    );
+    // +0.05 of full scale (−26 dBFS) on the left only.
+    let offset: Vec<f32> = clean.chunks(2).flat_map(|f| [f[0] + 0.05, f[1]]).collect();
+    let a = analyse_samples(48_000, &offset);
+    let note = a
+        .notices
+        .iter()
+        .find(|n| n.contains("DC offset"))
+        .unwrap_or_else(|| panic!("{:?}", a.notices));
+    assert!(
+        note.contains("\u{2212}26.0 dBFS") && note.contains("left +0.050"),
+        "{note}"
+    );
+    assert!(note.contains("high-pass"), "it says what to do: {note}");
+}

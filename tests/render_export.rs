@@ -375,7 +375,12 @@ fn flac_and_resampled_wav_hit_targets_under_the_ceiling() {
     );
     assert_on_target_and_under_ceiling(&wav, -2.0);
     assert!(wav.report.warnings.is_empty() && wav.report.sample_rates_hz.is_empty());
+}
 
+#[test]
+fn sources_at_several_rates_and_a_dc_offset_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = synthetic_album(dir.path());
     // At the sources' rates, with one source at 48 kHz: each file keeps its rate, and the report
     // says the album has two, instead of naming the first track's as the album's.
     write_at_lufs(
@@ -402,6 +407,29 @@ fn flac_and_resampled_wav_hit_targets_under_the_ceiling() {
         md.contains("at 44100 / 48000 Hz (each track at its source's rate)"),
         "{md}"
     );
+    // A DC offset in a source stays in its master (the chain does not remove it): the track's
+    // warnings say so, with what to do.
+    let dc: Vec<[f32; 2]> = music_like(6.0, 44_100, 9, 0.8)
+        .iter()
+        .map(|f| [0.1 * f[0] + 0.05, 0.1 * f[1]])
+        .collect();
+    write_wav(&dir.path().join("three.wav"), 44_100, &dc, 1.0);
+    let with_dc = export(
+        &doc,
+        &options(dir.path().join("dc"), AlbumSettings::default()),
+    )
+    .unwrap();
+    let warned: Vec<bool> = with_dc
+        .report
+        .tracks
+        .iter()
+        .map(|t| {
+            t.warnings
+                .iter()
+                .any(|w| w.contains("DC offset") && w.contains("high-pass"))
+        })
+        .collect();
+    assert_eq!(warned, [false, false, true], "{:#?}", with_dc.report.tracks);
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::time::UNIX_EPOCH;
 
 /// Version of the analysis algorithms; bump it when a change alters any figure, so cached
 /// analyses made by older code are recomputed.
-pub const ANALYSIS_VERSION: u32 = 1;
+pub const ANALYSIS_VERSION: u32 = 2;
 
 /// A folder of cached analyses; entries are invalidated when a file's size or mtime changes.
 #[derive(Debug, Clone)]

@@ -27,6 +27,9 @@ pub fn analyze(
     }
     let frames = left.len().min(right.len());
     let (left, right) = (&left[..frames], &right[..frames]);
+    if let Some(note) = dc_offset_notice(left, right) {
+        notices.push(note);
+    }
     // ebur128 rejects a zero or absurd rate; such a buffer has nothing to measure.
     let meter = match LoudnessMeter::new(rate) {
         Ok(m) if frames > 0 => Some(m),
@@ -86,6 +89,29 @@ pub fn analyze(
         stereo,
         nonfinite_samples: nonfinite,
         notices,
+    })
+}
+
+/// DC offset from which a track is flagged, dBFS: below it a mix's own asymmetry hides; above it
+/// the offset takes headroom the limiter then spends on nothing audible.
+pub const DC_NOTICE_DBFS: f64 = -40.0;
+
+/// A notice when a channel's mean (its DC offset) reaches [`DC_NOTICE_DBFS`].
+fn dc_offset_notice(left: &[f32], right: &[f32]) -> Option<String> {
+    if left.is_empty() {
+        return None;
+    }
+    let mean = |x: &[f32]| x.iter().map(|&v| f64::from(v)).sum::<f64>() / x.len() as f64;
+    let (l, r) = (mean(left), mean(right));
+    let worst = l.abs().max(r.abs());
+    let worst_dbfs = 20.0 * worst.log10();
+    (worst_dbfs >= DC_NOTICE_DBFS).then(|| {
+        format!(
+            "DC offset of {} dBFS (left {}, right {} of full scale): it takes headroom the limiter spends on nothing audible — remove it with a high-pass below 10 Hz before mastering",
+            crate::units::unsigned(worst_dbfs, 1),
+            crate::units::signed(l, 3),
+            crate::units::signed(r, 3)
+        )
     })
 }
 

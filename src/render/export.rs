@@ -407,6 +407,14 @@ fn export_one(
     drop(written);
     let after = &analysis.loudness;
     let mut warnings = decoded_notices;
+    // The source's DC offset is in the master too (the chain does not remove it): say so.
+    warnings.extend(
+        plan.analyses[i]
+            .notices
+            .iter()
+            .filter(|n| n.starts_with("DC offset"))
+            .cloned(),
+    );
     warnings.extend(rendered.warnings.iter().cloned());
     if let Some(tp) = after.true_peak_dbtp {
         if tp > settings.ceiling_dbtp + 0.1 {
