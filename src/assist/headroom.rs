@@ -193,7 +193,7 @@ pub fn plan_headroom(
                 p.offset_lu,
                 target,
                 narrowed.then_some(max_spread_lu),
-            ) + &super::words::limiter_reason(gr, plr);
+            ) + &super::words::limiter_reason(gr, plr, max_gr);
             let warning =
                 super::words::limiter_warning(number, work, gr, target, expected_lufs, max_gr);
             TrackHeadroomPlan {

@@ -154,17 +154,37 @@ pub fn loudness_reason(
         );
     }
     let spread = narrowed_to_lu.map_or(String::new(), |s| format!(" (album spread {s:.0} LU)"));
+    // Offsets that read "0.0" are said in words ("kept 0.0 LU quieter" reads as a slip).
+    let source = if -source_offset_lu < 0.05 {
+        format!("is as loud as track {loudest_number}")
+    } else {
+        format!(
+            "is {:.1} LU quieter than track {loudest_number}",
+            -source_offset_lu
+        )
+    };
+    let planned = if -planned_offset_lu < 0.05 {
+        "brought level with it".to_string()
+    } else {
+        format!("kept {:.1} LU quieter", -planned_offset_lu)
+    };
     format!(
-        "Track {number} is {:.1} LU quieter than track {loudest_number} → kept {:.1} LU quieter{spread}, at {} LUFS",
-        -source_offset_lu,
-        -planned_offset_lu,
+        "Track {number} {source} → {planned}{spread}, at {} LUFS",
         unsigned(target_lufs, 1)
     )
 }
 
-/// The limiter's expected work, appended to the loudness reason.
-pub fn limiter_reason(gain_reduction_db: f64, plr_db: Option<f64>) -> String {
+/// The limiter's expected work, appended to the loudness reason; beyond `max_gain_reduction_db`
+/// the export holds the track back, and the reason says so rather than promise the full amount.
+pub fn limiter_reason(
+    gain_reduction_db: f64,
+    plr_db: Option<f64>,
+    max_gain_reduction_db: f64,
+) -> String {
     match plr_db {
+        Some(plr) if gain_reduction_db > max_gain_reduction_db => format!(
+            "; reaching it would take about {gain_reduction_db:.1} dB off the highest peak, so the export stops at {max_gain_reduction_db:.1} dB and the track stays quieter (PLR {plr:.1} dB)"
+        ),
         Some(plr) if gain_reduction_db > 0.0 => format!(
             "; the limiter takes about {gain_reduction_db:.1} dB off the highest peak (PLR {plr:.1} dB)"
         ),
@@ -207,5 +227,23 @@ mod tests {
         assert_eq!(hz(158.7), "160 Hz");
         assert_eq!(hz(63.0), "63 Hz");
         assert!((bell_octaves(std::f64::consts::SQRT_2) - 1.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn zero_offsets_and_held_back_tracks_read_as_what_happens() {
+        assert_eq!(
+            loudness_reason(3, 1, 0.0, 0.0, -14.0, None),
+            "Track 3 is as loud as track 1 → brought level with it, at \u{2212}14.0 LUFS"
+        );
+        assert_eq!(
+            loudness_reason(2, 1, -4.0, -0.01, -14.0, Some(0.0)),
+            "Track 2 is 4.0 LU quieter than track 1 → brought level with it (album spread 0 LU), at \u{2212}14.0 LUFS"
+        );
+        let held = limiter_reason(7.8, Some(20.0), 6.0);
+        assert!(
+            held.contains("7.8 dB") && held.contains("stops at 6.0 dB") && held.contains("quieter"),
+            "{held}"
+        );
+        assert!(limiter_reason(2.0, Some(16.0), 6.0).contains("takes about 2.0 dB"));
     }
 }
