@@ -12,7 +12,8 @@ use crate::analysis::TrackAnalysis;
 use crate::media;
 use crate::project::{Document, Project, StereoSettings, ToneSettings};
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// Peak-to-loudness ratio (true peak − integrated loudness, dB) of track `index` of `doc` after
 /// its tone and stereo moves, at the rate the export writes; `None` when it has no measurable
@@ -77,16 +78,28 @@ pub fn toned_plrs(
         analyses,
         references,
     );
-    applied
-        .tracks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let moved = t.tone != ToneSettings::default() || t.stereo != StereoSettings::default();
-            if !moved {
-                return None;
-            }
-            toned_plr_db(&plan, &applied_doc, i, cancel).ok().flatten()
+    let moved: Vec<usize> = (0..n)
+        .filter(|&i| {
+            let t = &applied.tracks[i];
+            t.tone != ToneSettings::default() || t.stereo != StereoSettings::default()
         })
-        .collect()
+        .collect();
+    // One track per core at a time, as the export renders.
+    let next = AtomicUsize::new(0);
+    let results = Mutex::new(vec![None; n]);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |c| c.get())
+        .min(moved.len());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let Some(&i) = moved.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                    break;
+                };
+                let plr = toned_plr_db(&plan, &applied_doc, i, cancel).ok().flatten();
+                results.lock().unwrap_or_else(|e| e.into_inner())[i] = plr;
+            });
+        }
+    });
+    results.into_inner().unwrap_or_else(|e| e.into_inner())
 }
