@@ -92,12 +92,11 @@ pub fn toned_plrs(
         .min(moved.len());
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            scope.spawn(|| loop {
-                let Some(&i) = moved.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                    break;
-                };
-                let plr = toned_plr_db(&plan, &applied_doc, i, cancel).ok().flatten();
-                results.lock().unwrap_or_else(|e| e.into_inner())[i] = plr;
+            scope.spawn(|| {
+                while let Some(&i) = moved.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let plr = toned_plr_db(&plan, &applied_doc, i, cancel).ok().flatten();
+                    results.lock().unwrap_or_else(|e| e.into_inner())[i] = plr;
+                }
             });
         }
     });
