@@ -4,7 +4,7 @@
 use crate::analysis::{AnalysisCache, TrackAnalysis};
 use crate::assist::{self, AlbumProposal, AssistInput, AssistOptions, Platform};
 use crate::project::{DeliveryPreset, Document, MatchTarget};
-use crate::render::toned::toned_plrs;
+use crate::render::toned::with_measured_peaks;
 use crate::units::{signed, unsigned, unsigned_or_dash};
 use anyhow::{bail, Context};
 use std::path::PathBuf;
@@ -173,7 +173,6 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
         curve: curve.as_ref(),
     };
     let proposal = assist::propose(&input, &opts)?;
-    let would = assist::apply(project, &proposal);
     // The limiter's work and the translation follow the peaks as the moves leave them.
     let refs_for_plan: Vec<(PathBuf, Option<TrackAnalysis>)> = project
         .references
@@ -181,14 +180,14 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
         .zip(ref_results)
         .map(|(r, result)| (doc.source_path(&r.source), result.as_ref().ok().cloned()))
         .collect();
-    let toned = toned_plrs(
+    let proposal = with_measured_peaks(
         &doc,
-        &would,
+        &proposal,
         &tracks,
         refs_for_plan,
         &AtomicBool::new(false),
     );
-    let proposal = assist::with_toned_peaks(&proposal, project, &tracks, &toned);
+    let would = assist::apply(project, &proposal);
     // Tracks whose tone EQ already is what accepting would write (assist run again after --apply).
     let applied_already: Vec<bool> = project
         .tracks
@@ -198,9 +197,8 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
         .collect();
     // Written before anything is printed: a closed pipe (`| head`) must not lose the write.
     let applied = if a.apply {
-        let changed = assist::apply(&doc.project, &proposal);
         let mut out = Document {
-            project: changed,
+            project: would,
             path: doc.path.clone(),
         };
         match &a.output {

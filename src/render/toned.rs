@@ -9,6 +9,7 @@ use super::album::AlbumPlan;
 use super::live::true_peak_dbtp;
 use super::track::render_track;
 use crate::analysis::TrackAnalysis;
+use crate::assist::{self, AlbumProposal};
 use crate::media;
 use crate::project::{Document, Project, StereoSettings, ToneSettings};
 use std::path::PathBuf;
@@ -43,11 +44,26 @@ pub fn toned_plr_db(
         .map(|(peak, lufs)| peak - lufs))
 }
 
+/// `proposal` (made for `doc` from the source analyses `analyses`) with its loudness plan and
+/// translation preview made again from the peaks its moves leave: what `lathe assist` and the
+/// desk show. `references`: the project's, in its order, with their analyses when they have one.
+pub fn with_measured_peaks(
+    doc: &Document,
+    proposal: &AlbumProposal,
+    analyses: &[Option<TrackAnalysis>],
+    references: Vec<(PathBuf, Option<TrackAnalysis>)>,
+    cancel: &AtomicBool,
+) -> AlbumProposal {
+    let applied = assist::apply(&doc.project, proposal);
+    let toned = toned_plrs(doc, &applied, analyses, references, cancel);
+    assist::with_toned_peaks(proposal, &doc.project, analyses, &toned)
+}
+
 /// Each track's PLR after the moves of `applied` (the project a proposal would write over `doc`),
 /// measured on the tracks whose tone or stereo is not neutral there; `None` for the others, for a
 /// track that cannot be measured, and for all when a source analysis is missing (no plan can be
 /// made). `analyses[i]` is track i's source analysis; `references` the project's, in its order.
-pub fn toned_plrs(
+fn toned_plrs(
     doc: &Document,
     applied: &Project,
     analyses: &[Option<TrackAnalysis>],

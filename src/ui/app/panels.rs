@@ -6,7 +6,7 @@ use super::{
 };
 use crate::assist::{AlbumProposal, AssistInput, AssistOptions, ReferenceCurve};
 use crate::project::MatchTarget;
-use crate::project::Project;
+use crate::project::{Document, Project};
 use crate::ui::transport;
 use iced::Task;
 use std::sync::Arc;
@@ -57,12 +57,14 @@ impl App {
             .iter()
             .map(|t| self.analyses.get(&t.id).cloned())
             .collect();
-        let references: Vec<(crate::analysis::TrackAnalysis, f64)> = self
-            .references
-            .iter()
-            .zip(&document.project.references)
-            .filter_map(|(r, reference)| Some((r.as_ref().ok()?.clone(), reference.weight)))
-            .collect();
+        let references: Vec<(std::path::PathBuf, Option<crate::analysis::TrackAnalysis>)> =
+            document
+                .project
+                .references
+                .iter()
+                .zip(&self.references)
+                .map(|(r, a)| (document.source_path(&r.source), a.as_ref().ok().cloned()))
+                .collect();
         let curve = match options.target {
             MatchTarget::AlbumAverage => None,
             _ => crate::assist::built_in(crate::assist::DEFAULT_CURVE).ok(),
@@ -70,8 +72,7 @@ impl App {
         self.assist_generation += 1;
         Some(AssistJob {
             generation: self.assist_generation,
-            project_path: document.path.clone(),
-            project: document.project.clone(),
+            document: document.clone(),
             tracks,
             references,
             curve,
@@ -239,11 +240,11 @@ impl App {
 /// A proposal to make off the UI thread: copies of what `assist::propose` reads.
 pub(in crate::ui) struct AssistJob {
     generation: u64,
-    /// Where the project file is, so its sources resolve for measuring the moves' peaks.
-    project_path: std::path::PathBuf,
-    project: Project,
+    /// The project and where it is (its sources are read to measure the moves' peaks).
+    document: Document,
     tracks: Vec<Option<crate::analysis::TrackAnalysis>>,
-    references: Vec<(crate::analysis::TrackAnalysis, f64)>,
+    /// Each of the project's references in its order: its file and, when it has one, its analysis.
+    references: Vec<(std::path::PathBuf, Option<crate::analysis::TrackAnalysis>)>,
     curve: Option<ReferenceCurve>,
     options: AssistOptions,
 }
@@ -253,30 +254,31 @@ impl AssistJob {
     /// for the loudness plan, as `lathe assist` does (decodes and renders the moved tracks: about
     /// an export's time without the writing).
     pub(in crate::ui) fn run(self) -> AssistReady {
+        let project = &self.document.project;
+        let weighted: Vec<(crate::analysis::TrackAnalysis, f64)> = self
+            .references
+            .iter()
+            .zip(&project.references)
+            .filter_map(|((_, a), r)| Some((a.clone()?, r.weight)))
+            .collect();
         let input = AssistInput {
-            project: &self.project,
+            project,
             tracks: &self.tracks,
-            references: &self.references,
+            references: &weighted,
             curve: self.curve.as_ref(),
         };
         let result = crate::assist::propose(&input, &self.options)
             .map(|proposal| {
-                let doc = crate::project::Document {
-                    project: self.project.clone(),
-                    path: self.project_path.clone(),
-                };
-                let applied = crate::assist::apply(&self.project, &proposal);
-                let toned = crate::render::toned::toned_plrs(
-                    &doc,
-                    &applied,
+                crate::render::toned::with_measured_peaks(
+                    &self.document,
+                    &proposal,
                     &self.tracks,
-                    Vec::new(),
+                    self.references.clone(),
                     &std::sync::atomic::AtomicBool::new(false),
-                );
-                crate::assist::with_toned_peaks(&proposal, &self.project, &self.tracks, &toned)
+                )
             })
             .map_err(|e| e.to_string());
-        let stand_in = match (&self.curve, self.references.is_empty()) {
+        let stand_in = match (&self.curve, weighted.is_empty()) {
             (Some(curve), true) => Some(format!(
                 "The project has no reference tracks: the built-in curve “{}” stands in for them.",
                 curve.title
@@ -286,7 +288,7 @@ impl AssistJob {
         AssistReady {
             generation: self.generation,
             result,
-            project: self.project,
+            project: self.document.project,
             options: self.options,
             stand_in,
         }
