@@ -1,7 +1,10 @@
 //! `lathe export`: the mastered album folder.
 
 use crate::analysis::AnalysisCache;
-use crate::project::{BitDepth, DeliveryPreset, Document, ExportFormat, LoudnessMode};
+use crate::project::{
+    BitDepth, DeliveryPreset, Document, ExportFormat, LoudnessMode, CEILING_DBTP_RANGE,
+    EXPORT_RATE_HZ_RANGE, TARGET_LUFS_RANGE,
+};
 use crate::render::export::{export_album, ExportOptions, ExportProgress, Stage};
 use crate::units;
 use anyhow::bail;
@@ -79,8 +82,9 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
         };
     }
     if let Some(rate) = a.rate {
-        if !(8_000..=384_000).contains(&rate) {
-            bail!("--rate {rate}: choose a sample rate between 8000 and 384000 Hz");
+        let (lo, hi) = EXPORT_RATE_HZ_RANGE;
+        if !(lo..=hi).contains(&rate) {
+            bail!("--rate {rate}: choose a sample rate between {lo} and {hi} Hz");
         }
         settings.export.sample_rate_hz = Some(rate);
     }
@@ -92,14 +96,24 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
         };
     }
     if let Some(t) = a.target_lufs {
-        if !(-70.0..=0.0).contains(&t) {
-            bail!("--target {t}: choose a loudness from −70 to 0 LUFS");
+        let (lo, hi) = TARGET_LUFS_RANGE;
+        if !(lo..=hi).contains(&t) {
+            bail!(
+                "--target {t}: choose a loudness from {} to {} LUFS",
+                units::trimmed(lo, 1),
+                units::trimmed(hi, 1)
+            );
         }
         settings.target_lufs = t;
     }
     if let Some(c) = a.ceiling_dbtp {
-        if !(-30.0..=0.0).contains(&c) {
-            bail!("--ceiling {c}: the true-peak ceiling must be from −30 to 0 dBTP");
+        let (lo, hi) = CEILING_DBTP_RANGE;
+        if !(lo..=hi).contains(&c) {
+            bail!(
+                "--ceiling {c}: the true-peak ceiling must be from {} to {} dBTP",
+                units::trimmed(lo, 1),
+                units::trimmed(hi, 1)
+            );
         }
         settings.ceiling_dbtp = c;
     }

@@ -12,3 +12,4 @@ pub use create::{
 pub use document::{relative_path, write_atomically, Document, ProjectError};
 pub use model::*;
 pub use presets::PresetSpec;
+pub use ranges::{CEILING_DBTP_RANGE, EXPORT_RATE_HZ_RANGE, TARGET_LUFS_RANGE};
