@@ -446,27 +446,19 @@ fn translation_of(headroom: &HeadroomProposal) -> Vec<TrackTranslation> {
 /// response goes past the bound each of them keeps (they may stack in one region), else nothing:
 /// the user sees the whole EQ, not only each move's share.
 fn stacked_reach(response_db: &[f64], bands: &[f64], mask: &[bool], bound_db: f64) -> String {
-    let masked = || response_db.iter().zip(bands).zip(mask).filter(|(_, &m)| m);
-    let (hi, hi_hz) = masked().fold(
-        (f64::NEG_INFINITY, 0.0),
-        |a, ((&r, &f), _)| {
-            if r > a.0 {
-                (r, f)
-            } else {
-                a
-            }
-        },
-    );
-    let (lo, lo_hz) = masked().fold(
-        (f64::INFINITY, 0.0),
-        |a, ((&r, &f), _)| {
-            if r < a.0 {
-                (r, f)
-            } else {
-                a
-            }
-        },
-    );
+    let masked: Vec<(f64, f64)> = response_db
+        .iter()
+        .zip(bands)
+        .zip(mask)
+        .filter(|(_, &m)| m)
+        .map(|((&r, &f), _)| (r, f))
+        .collect();
+    let by_gain = |a: &&(f64, f64), b: &&(f64, f64)| a.0.total_cmp(&b.0);
+    let (Some(&(hi, hi_hz)), Some(&(lo, lo_hz))) =
+        (masked.iter().max_by(by_gain), masked.iter().min_by(by_gain))
+    else {
+        return String::new();
+    };
     // 0.05 dB of slack: a single move at the bound reads exactly the bound.
     if hi <= bound_db + 0.05 && lo >= -bound_db - 0.05 {
         return String::new();
