@@ -109,3 +109,4 @@ pub use batch::{
     BatchProgress,
 };
 pub use cache::{AnalysisCache, ANALYSIS_VERSION};
+pub use track::is_dc_offset_notice;

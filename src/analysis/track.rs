@@ -96,6 +96,14 @@ pub fn analyze(
 /// the offset takes headroom the limiter then spends on nothing audible.
 pub const DC_NOTICE_DBFS: f64 = -40.0;
 
+/// How a DC-offset notice begins; the export repeats such notices in the track's warnings.
+pub const DC_NOTICE_PREFIX: &str = "DC offset";
+
+/// Whether `notice` is the one [`dc_offset_notice`] writes.
+pub fn is_dc_offset_notice(notice: &str) -> bool {
+    notice.starts_with(DC_NOTICE_PREFIX)
+}
+
 /// A notice when a channel's mean (its DC offset) reaches [`DC_NOTICE_DBFS`].
 fn dc_offset_notice(left: &[f32], right: &[f32]) -> Option<String> {
     if left.is_empty() {
@@ -107,7 +115,7 @@ fn dc_offset_notice(left: &[f32], right: &[f32]) -> Option<String> {
     let worst_dbfs = 20.0 * worst.log10();
     (worst_dbfs >= DC_NOTICE_DBFS).then(|| {
         format!(
-            "DC offset of {} dBFS (left {}, right {} of full scale): it takes headroom the limiter spends on nothing audible — remove it with a high-pass below 10 Hz before mastering",
+            "{DC_NOTICE_PREFIX} of {} dBFS (left {}, right {} of full scale): it takes headroom the limiter spends on nothing audible — remove it with a high-pass below 10 Hz before mastering",
             crate::units::unsigned(worst_dbfs, 1),
             crate::units::signed(l, 3),
             crate::units::signed(r, 3)

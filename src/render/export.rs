@@ -412,7 +412,7 @@ fn export_one(
         plan.analyses[i]
             .notices
             .iter()
-            .filter(|n| n.starts_with("DC offset"))
+            .filter(|n| crate::analysis::is_dc_offset_notice(n))
             .cloned(),
     );
     warnings.extend(rendered.warnings.iter().cloned());
