@@ -108,17 +108,7 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
     if project.tracks.is_empty() {
         bail!("nothing to assist: the project has no tracks");
     }
-    let paths: Vec<PathBuf> = project
-        .tracks
-        .iter()
-        .map(|t| doc.source_path(&t.source))
-        .chain(
-            project
-                .references
-                .iter()
-                .map(|r| doc.source_path(&r.source)),
-        )
-        .collect();
+    let paths = doc.audio_paths();
     let cache = (!a.no_cache).then(AnalysisCache::user_default);
     let results = super::analyze::analyse_with_progress(&paths, cache.as_ref());
     let (track_results, ref_results) = results.split_at(project.tracks.len());
@@ -234,13 +224,10 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
 fn refuse_output(out: &std::path::Path, doc: &Document, force: bool) -> anyhow::Result<()> {
     let real = |p: &std::path::Path| std::fs::canonicalize(p).ok();
     let out_real = real(out);
-    let project = &doc.project;
-    let is_audio = project
-        .tracks
+    let is_audio = doc
+        .audio_paths()
         .iter()
-        .map(|t| &t.source)
-        .chain(project.references.iter().map(|r| &r.source))
-        .any(|s| out_real.is_some() && real(&doc.source_path(s)) == out_real);
+        .any(|a| out_real.is_some() && real(a) == out_real);
     if is_audio {
         bail!(
             "{}: is one of the album's audio files — choose a .json name for the project",

@@ -127,6 +127,18 @@ impl Document {
         }
     }
 
+    /// Every audio file the album is made from, resolved: the tracks' sources in album order,
+    /// then the references' in theirs.
+    pub fn audio_paths(&self) -> Vec<PathBuf> {
+        let p = &self.project;
+        p.tracks
+            .iter()
+            .map(|t| &t.source)
+            .chain(p.references.iter().map(|r| &r.source))
+            .map(|s| self.source_path(s))
+            .collect()
+    }
+
     /// Whether a track's source file is missing on disk.
     pub fn is_missing(&self, track: &Track) -> bool {
         !self.source_path(&track.source).is_file()

@@ -131,13 +131,8 @@ pub fn export_album(
         }
     }
     // What replacing an existing folder must never delete.
-    let inputs: Vec<PathBuf> = tracks
-        .iter()
-        .map(|t| &t.source)
-        .chain(doc.project.references.iter().map(|r| &r.source))
-        .map(|s| doc.source_path(s))
-        .chain(std::iter::once(doc.path.clone()))
-        .collect();
+    let mut inputs = doc.audio_paths();
+    inputs.push(doc.path.clone());
     let folder = AlbumFolder::begin(&opts.out_dir, opts.force, &inputs)?;
     let total = tracks.len();
 
