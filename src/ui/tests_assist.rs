@@ -9,7 +9,7 @@ use super::assist::{Message as A, Tab};
 use super::tests::{analysed, finish, null_engine, task_answers, update_and_settle};
 use super::tests_playback::{integrated_lufs, play_until, real_album_with};
 use super::{demo, transport};
-use crate::assist::{Platform, ToneMoveKind};
+use crate::assist::{HeadroomProposal, Platform, ToneMoveKind};
 use crate::engine::{Engine, Monitor};
 use crate::project::MatchTarget;
 
@@ -170,6 +170,83 @@ fn the_loudness_plan_is_written_only_when_ticked_and_undo_restores_the_settings(
         project.tracks.iter().any(|t| t.tone != Default::default()),
         "the tone moves are still written"
     );
+}
+
+/// Largest difference of two plans' expected true peaks and limiting over the tracks, dB.
+fn plans_differ_db(a: &HeadroomProposal, b: &HeadroomProposal) -> f64 {
+    a.tracks
+        .iter()
+        .zip(&b.tracks)
+        .map(|(x, y)| {
+            let tp =
+                (x.expected_true_peak_dbtp.unwrap() - y.expected_true_peak_dbtp.unwrap()).abs();
+            tp.max((x.gain_reduction_db - y.gain_reduction_db).abs())
+        })
+        .fold(0.0, f64::max)
+}
+
+/// The shipped demo album (real audio under `assets/`), analysed, in an app; nothing is written.
+fn shipped_demo() -> App {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/demo.json");
+    let document = crate::project::Document::load(&path).unwrap();
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let tracks: Vec<_> = document
+        .project
+        .tracks
+        .iter()
+        .map(|t| {
+            let source = document.source_path(&t.source);
+            Some(crate::analysis::analyze_file(&source, &cancel).unwrap())
+        })
+        .collect();
+    let mut app = App::new(document, Engine::disabled("test"));
+    let _ = app.start_analysis();
+    let generation = app.analysis_generation();
+    let errors = vec![None; tracks.len()];
+    finish(&mut app, generation, Outcome::from_tracks(tracks, errors));
+    app
+}
+
+#[test]
+fn unticked_moves_have_the_loudness_plan_measured_again_for_the_moves_left() {
+    let mut app = shipped_demo();
+    update_and_settle(&mut app, Message::OpenAssist);
+    let proposed = app.assist_proposal().unwrap().clone();
+    assert!(proposed.headroom.peaks_after_tone);
+    let project = app.document().unwrap().project.clone();
+    let analyses: Vec<_> = project
+        .tracks
+        .iter()
+        .map(|t| app.analyses.get(&t.id).cloned())
+        .collect();
+    let from_sources = crate::assist::with_toned_peaks(&proposed, &project, &analyses, &[]);
+    // The demo's moves move some track's peaks by over 1 dB (track 5), so the two plans differ.
+    let apart = plans_differ_db(&proposed.headroom, &from_sources.headroom);
+    assert!(apart > 1.0, "{apart:.2} dB");
+
+    // No move ticked: the plan is the sources' again.
+    assist(&mut app, A::ToggleAll(false));
+    let h = &app.assist_proposal().unwrap().headroom;
+    assert!(!app.assist.peaks_stale());
+    assert!(!h.peaks_after_tone, "nothing moved, nothing measured");
+    assert!(plans_differ_db(h, &from_sources.headroom) < 1e-9);
+    let spotify = |p: &crate::assist::AlbumProposal| {
+        p.translation
+            .iter()
+            .map(|t| t.platforms[0].gain_db)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        spotify(app.assist_proposal().unwrap()),
+        spotify(&from_sources),
+        "the translation preview follows"
+    );
+
+    // Ticked again: measured again, the proposal's figures come back.
+    assist(&mut app, A::ToggleAll(true));
+    let h = &app.assist_proposal().unwrap().headroom;
+    assert!(h.peaks_after_tone);
+    assert!(plans_differ_db(h, &proposed.headroom) < 1e-9);
 }
 
 #[test]

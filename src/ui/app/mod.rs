@@ -52,6 +52,8 @@ pub enum Message {
     OpenAssist,
     /// A proposal made on another thread (`panels.rs`).
     AssistReady(Arc<panels::AssistReady>),
+    /// The proposal's loudness plan measured again for the moves as ticked (`panels.rs`).
+    AssistPeaks(Arc<panels::PeaksReady>),
     Assist(assist::Message),
     Meters(meters::Message),
     Analysis {
@@ -145,6 +147,8 @@ pub struct App {
     pub(super) assist: AssistPanel,
     /// The latest proposal asked for (older ones coming back are dropped).
     assist_generation: u64,
+    /// Set to stop the measuring of the proposal's peaks under way (a newer one replaces it).
+    peaks_cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
     pub(super) tone_view: ToneView,
     /// Ticks with meters read (the live spectrum is passed on every third).
     pub(super) live_frames: u64,
@@ -210,6 +214,7 @@ impl App {
             export: ExportDialog::default(),
             assist: AssistPanel::default(),
             assist_generation: 0,
+            peaks_cancel: None,
             tone_view: ToneView::default(),
             live_frames: 0,
             transport: Transport::default(),
@@ -292,6 +297,7 @@ impl App {
             Message::Export(message) => return self.export_message(message),
             Message::OpenAssist => return self.open_assist(self.assist.options().clone()),
             Message::AssistReady(ready) => return self.on_assist_ready(&ready),
+            Message::AssistPeaks(ready) => self.on_assist_peaks(&ready),
             Message::Assist(message) => {
                 let action = self.assist.update(message);
                 return self.on_assist(action);

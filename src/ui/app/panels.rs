@@ -4,12 +4,16 @@
 use super::{
     album, assist, background, controls, export, App, Message, Pick, Shortcut, DEFAULT_SETTINGS,
 };
+use crate::analysis::TrackAnalysis;
 use crate::assist::{AlbumProposal, AssistInput, AssistOptions, ReferenceCurve};
 use crate::project::MatchTarget;
 use crate::project::{Document, Project};
 use crate::ui::transport;
 use iced::Task;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 impl App {
     pub(in crate::ui) fn export_message(&mut self, message: export::Message) -> Task<Message> {
@@ -51,20 +55,8 @@ impl App {
     /// of several quick requests is shown).
     fn assist_job(&mut self, options: AssistOptions) -> Option<AssistJob> {
         let document = self.document.as_ref()?;
-        let tracks: Vec<Option<crate::analysis::TrackAnalysis>> = document
-            .project
-            .tracks
-            .iter()
-            .map(|t| self.analyses.get(&t.id).cloned())
-            .collect();
-        let references: Vec<(std::path::PathBuf, Option<crate::analysis::TrackAnalysis>)> =
-            document
-                .project
-                .references
-                .iter()
-                .zip(&self.references)
-                .map(|(r, a)| (document.source_path(&r.source), a.as_ref().ok().cloned()))
-                .collect();
+        let tracks = self.track_analyses(document);
+        let references = self.reference_analyses(document);
         let curve = match options.target {
             MatchTarget::AlbumAverage => None,
             _ => crate::assist::built_in(crate::assist::DEFAULT_CURVE).ok(),
@@ -86,6 +78,7 @@ impl App {
         if ready.generation != self.assist_generation {
             return Task::none();
         }
+        self.stop_measuring_peaks();
         let Some(document) = &self.document else {
             return Task::none();
         };
@@ -108,7 +101,7 @@ impl App {
             assist::Action::None => Task::none(),
             assist::Action::Changed => {
                 self.refresh_tone();
-                Task::none()
+                self.measure_peaks_if_stale()
             }
             assist::Action::Propose(options) => self.open_assist(options),
             assist::Action::Select(id) => {
@@ -129,6 +122,72 @@ impl App {
                 task
             }
         }
+    }
+
+    /// When ticks, amounts or a desk edit changed the tones the shown loudness plan's peaks
+    /// were measured for, measures them again off the UI thread, after a short pause so a
+    /// slider's run of changes asks once; a newer request stops the one under way.
+    pub(in crate::ui) fn measure_peaks_if_stale(&mut self) -> Task<Message> {
+        if !self.assist.peaks_stale() {
+            // Back to the tones measured (or closed): what is under way is for other moves.
+            self.stop_measuring_peaks();
+            return Task::none();
+        }
+        self.stop_measuring_peaks();
+        let (Some(document), Some(proposal)) = (&self.document, self.assist.proposal()) else {
+            return Task::none();
+        };
+        let cancel = Arc::new(AtomicBool::new(false));
+        self.peaks_cancel = Some(cancel.clone());
+        let job = PeaksJob {
+            generation: self.assist_generation,
+            tones: self.assist.applied_tones(),
+            document: document.clone(),
+            proposal: proposal.clone(),
+            tracks: self.track_analyses(document),
+            references: self.reference_analyses(document),
+            cancel,
+        };
+        background("peak measurement", move || Ok(job.run()))
+            .map(Result::ok)
+            .and_then(|ready| match ready {
+                Some(ready) => Task::done(Message::AssistPeaks(Arc::new(ready))),
+                None => Task::none(),
+            })
+    }
+
+    fn stop_measuring_peaks(&mut self) {
+        if let Some(cancel) = self.peaks_cancel.take() {
+            cancel.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Peaks measured again: the panel takes the plan if its moves are still those measured.
+    pub(super) fn on_assist_peaks(&mut self, ready: &PeaksReady) {
+        if ready.generation == self.assist_generation {
+            self.assist.set_measured_plan(&ready.tones, &ready.proposal);
+        }
+    }
+
+    /// Each track's analysis in album order (`None`: not analysed).
+    fn track_analyses(&self, document: &Document) -> Vec<Option<TrackAnalysis>> {
+        document
+            .project
+            .tracks
+            .iter()
+            .map(|t| self.analyses.get(&t.id).cloned())
+            .collect()
+    }
+
+    /// Each of the project's references in its order: its file and its analysis when it has one.
+    fn reference_analyses(&self, document: &Document) -> Vec<(PathBuf, Option<TrackAnalysis>)> {
+        document
+            .project
+            .references
+            .iter()
+            .zip(&self.references)
+            .map(|(r, a)| (document.source_path(&r.source), a.as_ref().ok().cloned()))
+            .collect()
     }
 
     pub(super) fn on_album(&mut self, action: album::Action) -> Task<Message> {
@@ -242,9 +301,9 @@ pub(in crate::ui) struct AssistJob {
     generation: u64,
     /// The project and where it is (its sources are read to measure the moves' peaks).
     document: Document,
-    tracks: Vec<Option<crate::analysis::TrackAnalysis>>,
+    tracks: Vec<Option<TrackAnalysis>>,
     /// Each of the project's references in its order: its file and, when it has one, its analysis.
-    references: Vec<(std::path::PathBuf, Option<crate::analysis::TrackAnalysis>)>,
+    references: Vec<(PathBuf, Option<TrackAnalysis>)>,
     curve: Option<ReferenceCurve>,
     options: AssistOptions,
 }
@@ -255,7 +314,7 @@ impl AssistJob {
     /// an export's time without the writing).
     pub(in crate::ui) fn run(self) -> AssistReady {
         let project = &self.document.project;
-        let weighted: Vec<(crate::analysis::TrackAnalysis, f64)> = self
+        let weighted: Vec<(TrackAnalysis, f64)> = self
             .references
             .iter()
             .zip(&project.references)
@@ -303,4 +362,52 @@ pub struct AssistReady {
     project: Project,
     options: AssistOptions,
     stand_in: Option<String>,
+}
+
+/// How long a request to measure the peaks again waits before it starts: a slider sends a run
+/// of changes, and only the last is worth rendering the album for.
+const PEAKS_PAUSE: Duration = Duration::from_millis(300);
+
+/// The peaks of a proposal under review to measure again for the moves as ticked now.
+struct PeaksJob {
+    /// The proposal's generation (a new proposal makes this one's result moot).
+    generation: u64,
+    /// Each track's tone in the project the ticked moves would write (what is measured).
+    tones: Vec<crate::project::ToneSettings>,
+    document: Document,
+    proposal: AlbumProposal,
+    tracks: Vec<Option<TrackAnalysis>>,
+    references: Vec<(PathBuf, Option<TrackAnalysis>)>,
+    cancel: Arc<AtomicBool>,
+}
+
+impl PeaksJob {
+    /// Renders the moved tracks as `lathe assist` does; `None` when a newer request stopped it.
+    fn run(self) -> Option<PeaksReady> {
+        std::thread::sleep(PEAKS_PAUSE);
+        if self.cancel.load(Ordering::Relaxed) {
+            return None;
+        }
+        let proposal = crate::render::toned::with_measured_peaks(
+            &self.document,
+            &self.proposal,
+            &self.tracks,
+            self.references,
+            &self.cancel,
+        );
+        // A stopped render leaves tracks unmeasured: that plan is not the one asked for.
+        (!self.cancel.load(Ordering::Relaxed)).then_some(PeaksReady {
+            generation: self.generation,
+            tones: self.tones,
+            proposal,
+        })
+    }
+}
+
+/// A proposal's loudness plan measured again, and the tones it was measured for.
+#[derive(Debug)]
+pub struct PeaksReady {
+    generation: u64,
+    tones: Vec<crate::project::ToneSettings>,
+    proposal: AlbumProposal,
 }

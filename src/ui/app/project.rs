@@ -91,7 +91,7 @@ impl App {
         }
         self.refresh();
         self.proofs.settle();
-        Task::batch([task, self.follow_edit()])
+        Task::batch([task, self.follow_edit(), self.measure_peaks_if_stale()])
     }
 
     /// Ctrl+S: writes the project atomically; errors name the file and what to do.

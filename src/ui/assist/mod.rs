@@ -116,6 +116,10 @@ pub struct AssistPanel {
     previews: Vec<Vec<f64>>,
     /// A new proposal is being made on another thread.
     busy: bool,
+    /// The tone each track had in the project Apply would write when the loudness plan's peaks
+    /// were measured: once ticks or amounts change the tones, the plan's limiting is stale until
+    /// it is measured again ([`AssistPanel::set_measured_plan`]).
+    measured_for: Vec<ToneSettings>,
 }
 
 impl AssistPanel {
@@ -134,6 +138,7 @@ impl AssistPanel {
         self.stand_in = stand_in;
         self.project = Some(project.clone());
         self.refresh();
+        self.measured_for = self.applied_tones();
     }
 
     /// The project changed under the open panel (an edit in the desk): previews and the
@@ -182,6 +187,36 @@ impl AssistPanel {
             .map(|t| preview::response_db(&t.tone))
             .collect();
         self.applied = Some(applied);
+    }
+
+    /// Each track's tone in the project Apply would write now (empty without a proposal).
+    pub fn applied_tones(&self) -> Vec<ToneSettings> {
+        self.applied.as_ref().map_or(Vec::new(), |p| {
+            p.tracks.iter().map(|t| t.tone.clone()).collect()
+        })
+    }
+
+    /// Whether ticks or amounts changed the tones since the loudness plan's peaks were measured.
+    pub fn peaks_stale(&self) -> bool {
+        self.proposal().is_some() && self.applied_tones() != self.measured_for
+    }
+
+    /// Takes the loudness plan and translation preview of `measured` (the proposal under review
+    /// with its peaks measured for `tones`) when the tones are still those; the user's choice
+    /// of accepting the plan is kept. Returns whether it was taken.
+    pub fn set_measured_plan(&mut self, tones: &[ToneSettings], measured: &AlbumProposal) -> bool {
+        if self.applied_tones() != tones {
+            return false;
+        }
+        let Some(Ok(proposal)) = &mut self.shown else {
+            return false;
+        };
+        let accepted = proposal.headroom.accepted;
+        proposal.headroom = measured.headroom.clone();
+        proposal.headroom.accepted = accepted;
+        proposal.translation = measured.translation.clone();
+        self.measured_for = tones.to_vec();
+        true
     }
 
     pub fn is_open(&self) -> bool {
@@ -305,5 +340,6 @@ impl AssistPanel {
         self.project = None;
         self.applied = None;
         self.previews.clear();
+        self.measured_for.clear();
     }
 }

@@ -29,7 +29,8 @@ pub fn limiter_words(plan: &TrackHeadroomPlan) -> String {
 }
 
 /// The loudness plan: accept it or not, then each track's loudness, peak, limiting and reason.
-pub fn headroom_tab(proposal: &AlbumProposal) -> Element<'_, Message> {
+/// `stale`: ticks or amounts changed the moves since the peaks were measured (being measured again).
+pub fn headroom_tab(proposal: &AlbumProposal, stale: bool) -> Element<'_, Message> {
     let h = &proposal.headroom;
     let spread = if h.narrowed {
         format!(
@@ -47,10 +48,10 @@ pub fn headroom_tab(proposal: &AlbumProposal) -> Element<'_, Message> {
         h.preset.spec().label,
         lufs(Some(h.loudest_lufs)),
         lufs(Some(h.ceiling_dbtp)),
-        if h.peaks_after_tone {
-            " Limiting is estimated from peaks measured after the tone moves (at the amounts proposed)."
-        } else {
-            ""
+        match (stale, h.peaks_after_tone) {
+            (true, _) => " The moves changed: measuring their peaks again (the limiting below is for the moves as they were).",
+            (false, true) => " Limiting is estimated from peaks measured after the ticked tone moves, at their amounts.",
+            (false, false) => "",
         }
     ));
     let accept: Element<'_, Message> = if h.already_planned {

@@ -218,3 +218,48 @@ fn a_stored_curve_shows_in_the_preview_at_its_amount() {
         at_1k(&tone)
     );
 }
+
+#[test]
+fn a_plan_measured_for_other_moves_is_not_taken_and_the_plan_is_stale_until_one_is() {
+    let (mut panel, _, _dir) = panel(AssistOptions::default());
+    assert!(!panel.peaks_stale(), "shown as measured");
+    let proposed_tones = panel.applied_tones();
+    let (t, m, _) = gain_move(&panel);
+    panel.update(Message::Toggle {
+        track: t,
+        mv: m,
+        accept: false,
+    });
+    assert!(
+        panel.peaks_stale(),
+        "a move unticked: the plan's peaks are for the old moves"
+    );
+
+    // A plan that comes back for the old moves is dropped.
+    let mut measured = panel.proposal().unwrap().clone();
+    measured.headroom.tracks[t].gain_reduction_db += 5.0;
+    measured.headroom.accepted = !measured.headroom.accepted;
+    assert!(!panel.set_measured_plan(&proposed_tones, &measured));
+    assert!(panel.peaks_stale());
+    let shown = panel.proposal().unwrap().headroom.tracks[t].gain_reduction_db;
+    assert_ne!(shown, measured.headroom.tracks[t].gain_reduction_db);
+
+    // One for the moves as they are now is taken, keeping the user's tick of the plan.
+    let accepted = panel.proposal().unwrap().headroom.accepted;
+    assert!(panel.set_measured_plan(&panel.applied_tones(), &measured));
+    assert!(!panel.peaks_stale());
+    let headroom = &panel.proposal().unwrap().headroom;
+    assert_eq!(
+        headroom.tracks[t].gain_reduction_db,
+        measured.headroom.tracks[t].gain_reduction_db
+    );
+    assert_eq!(headroom.accepted, accepted);
+
+    // Ticking the move again makes that plan stale in turn.
+    panel.update(Message::Toggle {
+        track: t,
+        mv: m,
+        accept: true,
+    });
+    assert!(panel.peaks_stale());
+}
