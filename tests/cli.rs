@@ -456,3 +456,42 @@ fn the_desk_without_a_display_says_so_in_one_line() {
         "{err}"
     );
 }
+
+/// Runs `lathe` with its standard output closed before it writes anything, as a reader that
+/// has gone (`| head -3`) leaves it.
+fn lathe_with_stdout_closed(args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lathe"))
+        .args(args)
+        .env(
+            "XDG_CACHE_HOME",
+            std::env::temp_dir().join("lathe-cli-test-cache"),
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("lathe runs");
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_the_printing_not_the_command() {
+    let demo = repo("projects/demo.json");
+    let o = lathe_with_stdout_closed(&["analyze", &demo]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{:?}: {stderr}", o.status.code());
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    // What the command writes to disk is still written.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("assisted.json");
+    let o = lathe_with_stdout_closed(&["assist", &demo, "--apply", "-o", out.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{:?}: {stderr}", o.status.code());
+    let doc = lathe::project::Document::load(&out).unwrap();
+    assert!(doc
+        .project
+        .tracks
+        .iter()
+        .any(|t| t.tone != Default::default()));
+}

@@ -70,12 +70,12 @@ pub fn run(inputs: &[PathBuf], as_json: bool, use_cache: bool) -> anyhow::Result
                 out["references_average"] = json!({ "bands_hz": avg.bands_hz, "mid_db": avg.mid_db, "side_db": avg.side_db });
             }
         }
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         print_table(&tracks, track_results, &stats.tonal_deviation_db);
-        println!("album loudness spread: {:.1} LU", stats.loudness_spread_lu);
+        outln!("album loudness spread: {:.1} LU", stats.loudness_spread_lu);
         if !references.is_empty() {
-            println!("\nreferences:");
+            outln!("\nreferences:");
             print_table(
                 &references,
                 reference_results,
@@ -172,14 +172,21 @@ fn print_table(
     results: &[Result<TrackAnalysis, crate::analysis::AnalysisError>],
     deviation: &[Option<f64>],
 ) {
-    println!(
+    outln!(
         "{:>3}  {:<28} {:>8} {:>11} {:>7} {:>10} {:>8} {:>9}",
-        "#", "title", "duration", "integrated", "LRA", "true peak", "PLR", "tone dev"
+        "#",
+        "title",
+        "duration",
+        "integrated",
+        "LRA",
+        "true peak",
+        "PLR",
+        "tone dev"
     );
     for (i, (item, result)) in items.iter().zip(results).enumerate() {
         let title: String = item.title.chars().take(28).collect();
         match result {
-            Ok(a) => println!(
+            Ok(a) => outln!(
                 "{:>3}  {:<28} {:>8} {:>11} {:>7} {:>10} {:>8} {:>9}",
                 i + 1,
                 title,
@@ -190,11 +197,11 @@ fn print_table(
                 units::unsigned_or_dash(a.loudness.plr_db, 1, "dB"),
                 units::unsigned_or_dash(deviation.get(i).copied().flatten(), 1, "dB"),
             ),
-            Err(e) => println!("{:>3}  {:<28} error: {e}", i + 1, title),
+            Err(e) => outln!("{:>3}  {:<28} error: {e}", i + 1, title),
         }
         if let Ok(a) = result {
             for notice in &a.notices {
-                println!("{:>5}note: {notice}", "");
+                outln!("{:>5}note: {notice}", "");
             }
         }
     }

@@ -201,11 +201,11 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
         None
     };
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&proposal)?);
+        outln!("{}", serde_json::to_string_pretty(&proposal)?);
     } else {
         print_proposal(&proposal, &applied_already);
         if let Some(path) = &applied {
-            println!("\napplied: {}", path.display());
+            outln!("\napplied: {}", path.display());
         }
     }
     if !failed.is_empty() {
@@ -245,34 +245,34 @@ fn refuse_output(out: &std::path::Path, doc: &Document, force: bool) -> anyhow::
 
 /// The proposal as text; `applied_already[i]`: track i's tone EQ already is its proposal.
 fn print_proposal(p: &AlbumProposal, applied_already: &[bool]) {
-    println!(
+    outln!(
         "Tone toward {} (moves bounded to ±{:.1} dB each; a track whose octave-smoothed balance is within ±{:.1} dB of it gets none):",
         p.target.label,
         p.max_move_db,
         p.tolerance_db
     );
-    println!("  (figures: RMS of each track's tone shape, level removed, against this target (the album's: as it will be after the moves); `lathe analyze` and report.md measure against the sources' average, level included)");
+    outln!("  (figures: RMS of each track's tone shape, level removed, against this target (the album's: as it will be after the moves); `lathe analyze` and report.md measure against the sources' average, level included)");
     if p.amount < 1.0 {
-        println!(
+        outln!(
             "  amount {:.0} %: the moves read at full strength; --apply writes {:.0} % of each gain",
             p.amount * 100.0,
             p.amount * 100.0
         );
     }
     for t in &p.tracks {
-        println!("  {:>2}. {}", t.number, t.title);
-        println!("      {}", t.summary);
+        outln!("  {:>2}. {}", t.number, t.title);
+        outln!("      {}", t.summary);
         for m in &t.moves {
-            println!("      • {}", m.reason);
+            outln!("      • {}", m.reason);
         }
         if t.replaces_settings && applied_already.get(t.number - 1) == Some(&true) {
-            println!("      (already applied: this is the track's current tone EQ)");
+            outln!("      (already applied: this is the track's current tone EQ)");
         } else if t.replaces_settings {
-            println!("      (accepting replaces this track's current tone EQ)");
+            outln!("      (accepting replaces this track's current tone EQ)");
         }
     }
     let h = &p.headroom;
-    println!(
+    outln!(
         "\nHeadroom ({}; loudest at {} LUFS, ceiling {} dBTP; source spread {:.1} LU{}{}):",
         h.preset.spec().label,
         unsigned(h.loudest_lufs, 1),
@@ -290,20 +290,20 @@ fn print_proposal(p: &AlbumProposal, applied_already: &[bool]) {
         }
     );
     for t in &h.tracks {
-        println!("  {}", t.reason);
+        outln!("  {}", t.reason);
         if let Some(w) = &t.warning {
-            println!("    ⚠ {w}");
+            outln!("    ⚠ {w}");
         }
     }
-    println!("\nTranslation (playback gain each platform applies to the exported file, dB):");
-    print!("  {:>2}  {:>10} {:>9}", "#", "LUFS", "dBTP");
+    outln!("\nTranslation (playback gain each platform applies to the exported file, dB):");
+    out!("  {:>2}  {:>10} {:>9}", "#", "LUFS", "dBTP");
     for pl in Platform::ALL {
-        print!(" {:>12}", pl.label());
+        out!(" {:>12}", pl.label());
     }
-    println!();
+    outln!();
     for t in &p.translation {
         let f = |v: Option<f64>| unsigned_or_dash(v, 1, "");
-        print!(
+        out!(
             "  {:>2}  {:>10} {:>9}",
             t.number,
             f(t.exported_lufs),
@@ -315,9 +315,9 @@ fn print_proposal(p: &AlbumProposal, applied_already: &[bool]) {
                 assist::GainReason::NotRaised { .. } => "ⁿ",
                 _ => " ",
             };
-            print!(" {:>11}{mark}", signed(g.gain_db, 1));
+            out!(" {:>11}{mark}", signed(g.gain_db, 1));
         }
-        println!();
+        outln!();
     }
-    println!("  ᵖ raised only as far as the platform's true-peak limit allows; ⁿ never turned up on this platform");
+    outln!("  ᵖ raised only as far as the platform's true-peak limit allows; ⁿ never turned up on this platform");
 }

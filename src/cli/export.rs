@@ -152,10 +152,16 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
         });
     }
     let summary = export_album(&doc, &opts, &progress, &cancel)?;
-    println!("{}", summary.dir.display());
-    println!(
+    outln!("{}", summary.dir.display());
+    outln!(
         "{:>3}  {:<28} {:>12} {:>12} {:>11} {:>8} {:>8}  tone vs album",
-        "#", "file", "target", "measured", "true peak", "LRA", "max GR"
+        "#",
+        "file",
+        "target",
+        "measured",
+        "true peak",
+        "LRA",
+        "max GR"
     );
     let mut warnings = 0;
     for t in &summary.report.tracks {
@@ -165,7 +171,7 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
             (Some(b), Some(a)) => format!("{b:.1} → {a:.1} dB"),
             _ => "—".into(),
         };
-        println!(
+        outln!(
             "{:>3}  {:<28} {:>12} {:>12} {:>11} {:>5.1} LU {:>5.1} dB  {tone}",
             t.number,
             name,
@@ -176,19 +182,19 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
             t.max_gain_reduction_db
         );
         for w in &t.warnings {
-            println!("     ⚠ {w}");
+            outln!("     ⚠ {w}");
             warnings += 1;
         }
     }
     for w in &summary.report.warnings {
-        println!("⚠ {w}");
+        outln!("⚠ {w}");
         warnings += 1;
     }
     if let Some(wav) = &summary.report.album_wav {
-        println!("album image: {wav} + cue sheet");
+        outln!("album image: {wav} + cue sheet");
     }
     if warnings > 0 {
-        println!("{warnings} warning(s): see report.md");
+        outln!("{warnings} warning(s): see report.md");
     }
     Ok(0)
 }

@@ -1,6 +1,8 @@
 //! Command-line interface: `lathe new`, `lathe analyze`, `lathe export`, `lathe play`, `lathe assist`,
 //! `lathe open` (and `lathe album.json`).
 
+#[macro_use]
+mod out;
 mod analyze;
 pub mod assist;
 pub mod export;

@@ -91,9 +91,9 @@ pub fn run(
         path: output.to_path_buf(),
     };
     doc.save()?;
-    println!("{}: {} tracks", output.display(), doc.project.tracks.len());
+    outln!("{}: {} tracks", output.display(), doc.project.tracks.len());
     for (i, t) in doc.project.tracks.iter().enumerate() {
-        println!("{:>3}  {}  ({})", i + 1, t.title, t.source.display());
+        outln!("{:>3}  {}  ({})", i + 1, t.title, t.source.display());
     }
     if !skipped.is_empty() {
         for s in &skipped {

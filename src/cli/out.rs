@@ -1,0 +1,51 @@
+//! Standard output for the commands' reports. `println!` panics once the reader has gone
+//! (`lathe analyze album.json | head -3`); here a closed pipe ends the printing, not the work:
+//! the command still finishes what it writes to disk and exits with its own code.
+
+use std::fmt;
+use std::io::{ErrorKind, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set once standard output cannot be written: nothing more is tried.
+static CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Writes `args` to standard output, then a newline when `newline`. A reader that has gone
+/// ends the printing quietly; any other failure is said once on standard error.
+pub fn write(args: fmt::Arguments<'_>, newline: bool) {
+    if CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    let written = out.write_fmt(args).and_then(|()| {
+        if newline {
+            out.write_all(b"\n")
+        } else {
+            Ok(())
+        }
+    });
+    if let Err(e) = written {
+        CLOSED.store(true, Ordering::Relaxed);
+        if e.kind() != ErrorKind::BrokenPipe {
+            eprintln!(
+                "lathe: cannot write to standard output ({e}); the rest of the report is not shown"
+            );
+        }
+    }
+}
+
+/// `println!` for the commands' reports (see the module).
+macro_rules! outln {
+    () => {
+        $crate::cli::out::write(format_args!(""), true)
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::out::write(format_args!($($arg)*), true)
+    };
+}
+
+/// `print!` for the commands' reports (see the module).
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::out::write(format_args!($($arg)*), false)
+    };
+}
