@@ -537,3 +537,28 @@ fn a_header_claiming_one_hertz_is_damage_named_with_its_file() {
         "it says what to do: {err}"
     );
 }
+
+#[test]
+fn an_ogg_file_cut_short_decodes_what_is_there_and_says_it_was_cut() {
+    // Ogg declares no length, so a cut file is a shorter valid track; its last page shows it.
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/02-island-dreams.ogg");
+    let whole = decode_file(&demo).unwrap();
+    assert!(
+        !whole.notices.iter().any(|n| n.contains("cut short")),
+        "{:?}",
+        whole.notices
+    );
+    let bytes = std::fs::read(&demo).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cut = write_temp(&dir, "cut.ogg", &bytes[..bytes.len() / 2]);
+    let decoded = decode_file(&cut).unwrap();
+    let short_s = decoded.audio.duration_s();
+    assert!(short_s < 0.6 * whole.audio.duration_s(), "{short_s} s");
+    let notice = decoded
+        .notices
+        .iter()
+        .find(|n| n.contains("cut short"))
+        .unwrap_or_else(|| panic!("no notice: {:?}", decoded.notices));
+    assert!(notice.contains("ends inside an Ogg page"), "{notice}");
+    assert!(notice.contains(&format!("{short_s:.1} s")), "{notice}");
+}

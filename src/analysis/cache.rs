@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::UNIX_EPOCH;
 
-/// Version of the analysis algorithms; bump it when a change alters any figure, so cached
-/// analyses made by older code are recomputed.
-pub const ANALYSIS_VERSION: u32 = 2;
+/// Version of the analysis algorithms; bump it when a change alters any figure or notice, so
+/// cached analyses made by older code are recomputed (3: Ogg files cut short are noted).
+pub const ANALYSIS_VERSION: u32 = 3;
 
 /// A folder of cached analyses; entries are invalidated when a file's size or mtime changes.
 #[derive(Debug, Clone)]

@@ -169,6 +169,18 @@ fn decode_inner(path: &Path) -> Result<Decoded, MediaError> {
         });
     }
     notices.extend(summary.notices);
+    if let Some(cut) = super::ogg_tail::cut_short(path) {
+        let how = match cut {
+            super::ogg_tail::CutShort::InsidePage => "the file ends inside an Ogg page",
+            super::ogg_tail::CutShort::NoEndOfStream => {
+                "its last Ogg page does not close the stream"
+            }
+        };
+        notices.push(format!(
+            "cut short: {how}, so the audio stops at {:.1} s where the music may go on; replace it with a complete copy",
+            summary.audio.duration_s()
+        ));
+    }
     Ok(Decoded {
         audio: summary.audio,
         source_channels: summary

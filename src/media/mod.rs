@@ -80,6 +80,7 @@ pub enum MediaError {
 mod collect;
 mod decode;
 mod downmix;
+mod ogg_tail;
 mod probe;
 mod resample;
 mod riff_info;
