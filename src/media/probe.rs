@@ -69,16 +69,21 @@ pub(super) fn io_error(path: &Path, e: std::io::Error) -> MediaError {
 /// it was cut short.
 fn probe_error(path: &Path, e: SymError, known_container: bool) -> MediaError {
     let path = path.to_path_buf();
+    // Symphonia's words ("missing moov atom") name container internals; say what happened.
     let cut_short = match &e {
-        SymError::IoError(io) => io.kind() == ErrorKind::UnexpectedEof,
+        SymError::IoError(io) if io.kind() == ErrorKind::UnexpectedEof => {
+            Some("the file ends before its headers are complete")
+        }
         // MP4 keeps its index (moov) at the end unless written for streaming.
-        SymError::Unsupported(what) => what.contains("missing moov"),
-        _ => false,
+        SymError::Unsupported(what) if what.contains("missing moov") => {
+            Some("the file ends before its index, which an MP4/M4A file keeps at its end")
+        }
+        _ => None,
     };
-    if known_container && cut_short {
+    if let (true, Some(how)) = (known_container, cut_short) {
         return MediaError::Corrupt {
             path,
-            reason: format!("truncated: the file ends before its headers are complete ({e})"),
+            reason: format!("truncated: {how}"),
         };
     }
     match e {
