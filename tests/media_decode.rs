@@ -567,3 +567,32 @@ fn an_ogg_file_cut_short_decodes_what_is_there_and_says_it_was_cut() {
     assert!(notice.contains("ends inside an Ogg page"), "{notice}");
     assert!(notice.contains(&format!("{short_s:.1} s")), "{notice}");
 }
+
+#[test]
+fn a_wav_with_more_channels_than_lathe_reads_says_so_and_is_not_called_corrupt() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stems32.wav");
+    let spec = hound::WavSpec {
+        channels: 32,
+        sample_rate: 48_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(&path, spec).unwrap();
+    for _ in 0..32 * 4800 {
+        w.write_sample(100i16).unwrap();
+    }
+    w.finalize().unwrap();
+    let err = decode_file(&path).unwrap_err();
+    assert!(matches!(err, MediaError::Channels { .. }), "{err:?}");
+    assert!(err.to_string().contains("1 to 26"), "{err}");
+    assert_names_file(&err, &path);
+    // A plain (not extensible) header with 27 channels is refused in other words by the reader.
+    let mut bytes = std::fs::read(fixture("sine_stereo_44k_s16.wav")).unwrap();
+    assert_eq!(&bytes[20..24], &[1, 0, 2, 0], "PCM, 2 channels");
+    bytes[22] = 27;
+    let plain = write_temp(&dir, "plain27.wav", &bytes);
+    let err = decode_file(&plain).unwrap_err();
+    assert!(matches!(err, MediaError::Channels { .. }), "{err:?}");
+    assert_names_file(&err, &plain);
+}

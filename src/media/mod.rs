@@ -69,6 +69,9 @@ pub enum MediaError {
     },
     #[error("{path}: not a supported audio file ({reason}) — use WAV, AIFF, FLAC, MP3, OGG Vorbis or M4A (AAC/ALAC)")]
     Unsupported { path: PathBuf, reason: String },
+    /// A readable format whose channel count is outside what the decoder names (1 to 26).
+    #[error("{path}: holds no channels or more than Lathe reads (1 to 26) — bounce it again as stereo (or a layout up to 7.1) and add that file")]
+    Channels { path: PathBuf },
     #[error("{path}: the file is empty or holds no audio")]
     Empty { path: PathBuf },
     #[error("{path}: corrupt or truncated audio: {reason} — replace it with a good copy (export it again from its source), or remove the track")]

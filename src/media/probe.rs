@@ -95,6 +95,13 @@ fn probe_error(path: &Path, e: SymError, known_container: bool) -> MediaError {
                 reason: "its first bytes match no audio format Lathe reads".to_string(),
             }
         }
+        // Symphonia names channel positions for 1 to 26 channels; a header with none or more
+        // (a 32-channel stem bounce) is refused in one of these words.
+        SymError::DecodeError(what) | SymError::Unsupported(what)
+            if what.contains("invalid channel count") || what.contains("too many channels") =>
+        {
+            MediaError::Channels { path }
+        }
         SymError::Unsupported(what) => MediaError::Unsupported {
             path,
             reason: what.to_string(),
