@@ -34,6 +34,8 @@ mod tests;
 mod tests_assist;
 #[cfg(test)]
 mod tests_playback;
+#[cfg(test)]
+mod tests_references;
 
 pub use analysis::{Event as AnalysisEvent, Outcome};
 pub use app::{App, Banner, Message, Pick, Shortcut};

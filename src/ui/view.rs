@@ -293,7 +293,12 @@ impl App {
             preparing: position.waiting,
             mode: self.playback.mode,
             monitor: self.monitor(),
-            has_reference: self.references.first().is_some_and(|r| r.is_ok()),
+            has_reference: self.document().is_some_and(|d| {
+                d.project
+                    .references
+                    .first()
+                    .is_some_and(|r| self.reference_analysis(r).is_some_and(|a| a.is_ok()))
+            }),
             can_play: playable,
             can_transition: playable && selected.is_some_and(|i| i + 1 < count),
             loudness,
@@ -312,7 +317,13 @@ impl App {
                 let playing = self.playback.current_track();
                 column![
                     self.album
-                        .view(&document.project, &self.figures, self.selected, playing)
+                        .view(
+                            &document.project,
+                            &self.figures,
+                            &self.reference_statuses,
+                            self.selected,
+                            playing
+                        )
                         .map(Message::Album),
                     container(
                         self.album

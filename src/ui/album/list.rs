@@ -53,11 +53,13 @@ pub(super) fn view<'a>(
     album: &'a Album,
     project: &'a Project,
     figures: &'a [TrackFigures],
+    references: &'a [super::ReferenceStatus],
     selected: Option<TrackId>,
     playing: Option<TrackId>,
 ) -> Element<'a, Message> {
+    let refs = super::references::view(project, references);
     let content: Element<'a, Message> = if project.tracks.is_empty() {
-        column![heading(project, figures, false), empty_hint()]
+        column![heading(project, figures, false), empty_hint(), refs]
             .spacing(8)
             .into()
     } else {
@@ -88,7 +90,7 @@ pub(super) fn view<'a>(
                 .on_exit(Message::DragCancel)
                 .interaction(mouse::Interaction::Grabbing);
         }
-        column![heading(project, figures, true), header(), list,]
+        column![heading(project, figures, true), header(), list, refs]
             .spacing(6)
             .into()
     };

@@ -1,7 +1,8 @@
 //! The album panel: the sequence (`list.rs`: tracks in order with their figures, reorder by
 //! drag and drop or buttons, add, remove, rename, locate missing files; `detail.rs`: the
-//! selected row's gap, fades and buttons; `widgets.rs`: its small parts) and the album
-//! overview (`overview.rs`: every track's loudness before → after on one chart).
+//! selected row's gap, fades and buttons; `widgets.rs`: its small parts), the album's reference
+//! tracks under it (`references.rs`: add, weigh, remove) and the album overview
+//! (`overview.rs`: every track's loudness before → after on one chart).
 //!
 //! The panel never changes the project: it returns an [`Action`] and the app applies
 //! [`Edit`]s through the undo history. Its own state is only what the user is in the middle
@@ -10,6 +11,7 @@
 mod detail;
 mod list;
 mod overview;
+mod references;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -24,6 +26,7 @@ use iced::{Element, Subscription};
 
 use overview::Overview;
 pub use overview::HEIGHT as OVERVIEW_HEIGHT;
+pub use references::{ReferenceStatus, WEIGHT_STEP};
 
 /// Panel messages.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +71,12 @@ pub enum Message {
         fade: Fade,
         delta_s: f64,
     },
+    /// "Add reference…" was pressed.
+    PickReferences,
+    /// "Remove" was pressed on a reference.
+    RemoveReference(TrackId),
+    /// A reference's weight stepper: change its weight by this much.
+    ReferenceWeight(TrackId, f64),
 }
 
 /// Which end of a track a fade belongs to.
@@ -91,6 +100,8 @@ pub enum Action {
     Edit(Edit),
     /// Open the file dialog (several audio files) and add what was picked with `Edit::Add`.
     PickFiles,
+    /// Open the file dialog (audio files) and add what was picked as references.
+    PickReferences,
     /// Open the file dialog (one audio file) for this missing track and apply
     /// `Edit::Relocate` with what was picked.
     Locate(TrackId),
@@ -277,6 +288,13 @@ impl Album {
                     fade_out_s,
                 })
             }
+            Message::PickReferences => Action::PickReferences,
+            Message::RemoveReference(id) => {
+                references::removed(project, id).map_or(Action::None, Action::Edit)
+            }
+            Message::ReferenceWeight(id, delta) => {
+                references::weighed(project, id, delta).map_or(Action::None, Action::Edit)
+            }
         }
     }
 
@@ -296,16 +314,18 @@ impl Album {
         })
     }
 
-    /// The sequence panel. `figures[i]` belongs to `project.tracks[i]`; `selected` and
+    /// The sequence panel, with the references under it. `figures[i]` belongs to
+    /// `project.tracks[i]`, `references[i]` to `project.references[i]`; `selected` and
     /// `playing` are the app's.
     pub fn view<'a>(
         &'a self,
         project: &'a Project,
         figures: &'a [TrackFigures],
+        references: &'a [ReferenceStatus],
         selected: Option<TrackId>,
         playing: Option<TrackId>,
     ) -> Element<'a, Message> {
-        list::view(self, project, figures, selected, playing)
+        list::view(self, project, figures, references, selected, playing)
     }
 
     /// The album overview chart ([`OVERVIEW_HEIGHT`] tall): `figures` in album order, the

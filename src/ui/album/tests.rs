@@ -477,3 +477,70 @@ fn the_overview_cache_is_cleared_only_when_the_chart_changes() {
     let _ = album.overview(&f, -9.0, Some(2));
     assert_eq!(album.overview.revision(), 3, "target changed");
 }
+
+/// The weight of the project's first reference after `message`'s edit (unchanged without one).
+fn first_weight_after(project: &Project, action: Action) -> f64 {
+    let mut p = project.clone();
+    if let Action::Edit(edit) = action {
+        assert!(edit.apply(&mut p), "{edit:?} changed nothing");
+    }
+    p.references[0].weight
+}
+
+#[test]
+fn a_reference_weight_steps_within_its_range_and_a_typed_one_moves_toward_it() {
+    let (mut p, _dir) = project();
+    let mut album = Album::default();
+    let reference = p.references[0].id;
+    let (lo, hi) = crate::project::REFERENCE_WEIGHT_RANGE;
+    let step = |album: &mut Album, p: &Project, delta: f64| {
+        album.update(Message::ReferenceWeight(reference, delta), p, None)
+    };
+    assert_eq!(p.references[0].weight, 1.0);
+    assert_eq!(
+        first_weight_after(&p, step(&mut album, &p, WEIGHT_STEP)),
+        1.25
+    );
+    assert_eq!(
+        first_weight_after(&p, step(&mut album, &p, -WEIGHT_STEP)),
+        0.75
+    );
+    p.references[0].weight = hi;
+    assert_eq!(
+        step(&mut album, &p, WEIGHT_STEP),
+        Action::None,
+        "at the top"
+    );
+    p.references[0].weight = lo;
+    assert_eq!(
+        step(&mut album, &p, -WEIGHT_STEP),
+        Action::None,
+        "at the bottom"
+    );
+    // A weight written into the file outside the range only moves toward it.
+    p.references[0].weight = 0.1;
+    assert_eq!(step(&mut album, &p, -WEIGHT_STEP), Action::None);
+    assert_eq!(
+        first_weight_after(&p, step(&mut album, &p, WEIGHT_STEP)),
+        0.25
+    );
+    p.references[0].weight = 9.0;
+    assert_eq!(step(&mut album, &p, WEIGHT_STEP), Action::None);
+    assert_eq!(
+        first_weight_after(&p, step(&mut album, &p, -WEIGHT_STEP)),
+        8.75
+    );
+    // An unknown reference changes nothing.
+    assert_eq!(
+        album.update(Message::ReferenceWeight(TrackId(9999), 1.0), &p, None),
+        Action::None
+    );
+    assert_eq!(
+        album.update(Message::RemoveReference(TrackId(9999)), &p, None),
+        Action::None
+    );
+    assert_eq!(
+        album.update(Message::PickReferences, &p, None),
+        Action::PickReferences
+    );
+}

@@ -37,7 +37,7 @@ fn the_panel_shows_every_title_figure_and_state() {
     let (p, _dir) = shown_project();
     let f = figures();
     let album = Album::default();
-    let mut ui = simulator(album.view(&p, &f, Some(id(1)), Some(id(0))), PANEL);
+    let mut ui = simulator(album.view(&p, &f, &[], Some(id(1)), Some(id(0))), PANEL);
     for title in demo::TITLES {
         ui.find(title).unwrap_or_else(|_| panic!("{title} shown"));
     }
@@ -79,7 +79,7 @@ fn an_empty_album_says_how_to_add_tracks() {
     let (mut p, _dir) = project();
     p.tracks.clear();
     let album = Album::default();
-    let mut ui = simulator(album.view(&p, &[], None, None), PANEL);
+    let mut ui = simulator(album.view(&p, &[], &[], None, None), PANEL);
     ui.find("or drop audio files on the window").unwrap();
     ui.click("Add tracks…").unwrap();
     assert_eq!(ui.into_messages().collect::<Vec<_>>(), [Message::PickFiles]);
@@ -90,7 +90,7 @@ fn a_double_click_on_a_title_starts_renaming_it() {
     let (p, _dir) = project();
     let f = figures();
     let album = Album::default();
-    let mut ui = simulator(album.view(&p, &f, None, None), PANEL);
+    let mut ui = simulator(album.view(&p, &f, &[], None, None), PANEL);
     ui.click("Paper Boats").unwrap();
     ui.click("Paper Boats").unwrap();
     let messages: Vec<Message> = ui.into_messages().collect();
@@ -106,7 +106,7 @@ fn the_rename_field_commits_on_enter() {
     let f = figures();
     let mut album = Album::default();
     album.update(Message::StartRename(id(2)), &p, Some(id(2)));
-    let mut ui = simulator(album.view(&p, &f, Some(id(2)), None), PANEL);
+    let mut ui = simulator(album.view(&p, &f, &[], Some(id(2)), None), PANEL);
     let field = ui.find(Id::new(RENAME_INPUT)).expect("the rename field");
     ui.point_at(field.visible_bounds().unwrap().center());
     let _ = ui.simulate(iced_test::simulator::click());
@@ -131,7 +131,7 @@ fn the_rows_report_the_slot_under_the_pointer_while_dragging() {
     let f = figures();
     let mut album = Album::default();
     album.update(Message::DragStart(id(0)), &p, None);
-    let mut ui = simulator(album.view(&p, &f, None, None), PANEL);
+    let mut ui = simulator(album.view(&p, &f, &[], None, None), PANEL);
     let target = ui.find("Glasshouse").unwrap().visible_bounds().unwrap();
     let mouse = iced::Event::Mouse;
     for dy in [-ROW_H / 4.0, ROW_H / 4.0] {
@@ -139,8 +139,11 @@ fn the_rows_report_the_slot_under_the_pointer_while_dragging() {
         ui.point_at(at);
         let _ = ui.simulate([mouse(iced::mouse::Event::CursorMoved { position: at })]);
     }
-    // Released in the empty space below the last row: still over the list, still a drop.
-    let below = Point::new(target.center_x(), PANEL.1 - 20.0);
+    // Released in the empty space below the last row (just above the references): still
+    // over the list, still a drop.
+    let references = ui.find("References").unwrap().visible_bounds().unwrap();
+    let below = Point::new(target.center_x(), references.y - 12.0);
+    assert!(below.y > target.y + 2.0 * ROW_H, "below the last row");
     ui.point_at(below);
     let _ = ui.simulate([mouse(iced::mouse::Event::CursorMoved { position: below })]);
     let _ = ui.simulate([mouse(iced::mouse::Event::ButtonReleased(
@@ -158,7 +161,7 @@ fn panel_snapshot() {
     let (p, _dir) = shown_project();
     let f = figures();
     let album = Album::default();
-    let mut ui = simulator(album.view(&p, &f, Some(id(1)), Some(id(0))), PANEL);
+    let mut ui = simulator(album.view(&p, &f, &[], Some(id(1)), Some(id(0))), PANEL);
     let snapshot = ui.snapshot(&crate::ui::theme()).unwrap();
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/album_panel");
     assert!(

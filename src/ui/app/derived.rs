@@ -3,7 +3,7 @@
 //! what the tone view draws. Recomputed after every edit; all of it is cheap (no I/O).
 
 use super::{App, Message};
-use crate::analysis::album_stats;
+use crate::analysis::{album_stats, TrackAnalysis};
 use crate::project::Document;
 use crate::render::album::AlbumPlan;
 use crate::ui::analysis;
@@ -40,7 +40,8 @@ impl App {
                     }
                 }
                 self.references = outcome.references.clone();
-                self.references_average = outcome.references_average.clone();
+                self.reference_keys = std::mem::take(&mut self.job_references);
+                self.refresh_references_average();
                 for error in outcome.references.iter().filter_map(|r| r.as_ref().err()) {
                     let text = format!("{error} — the comparison leaves it out; check the file or remove the reference");
                     self.push_banner(text);
@@ -53,6 +54,52 @@ impl App {
         }
         self.refresh();
         self.schedule_proofs()
+    }
+
+    /// What the last analysis made of reference `r` (`None`: it has not read that file yet).
+    pub(crate) fn reference_analysis(
+        &self,
+        r: &crate::project::Reference,
+    ) -> Option<Result<&TrackAnalysis, &String>> {
+        let i = self
+            .reference_keys
+            .iter()
+            .position(|(id, source)| *id == r.id && *source == r.source)?;
+        self.references.get(i).map(Result::as_ref)
+    }
+
+    /// The weighted average of the project's references that were read, with the weights the
+    /// project holds now (a weight edit needs no new analysis).
+    pub(crate) fn refresh_references_average(&mut self) {
+        self.references_average = self.document.as_ref().and_then(|document| {
+            let weighted: Vec<(&TrackAnalysis, f64)> = document
+                .project
+                .references
+                .iter()
+                .filter_map(|r| Some((self.reference_analysis(r)?.ok()?, r.weight)))
+                .collect();
+            (!weighted.is_empty()).then(|| crate::analysis::references_average(&weighted))
+        });
+    }
+
+    fn refresh_reference_statuses(&mut self) {
+        use crate::ui::album::ReferenceStatus;
+        let Some(document) = &self.document else {
+            self.reference_statuses.clear();
+            return;
+        };
+        self.reference_statuses = document
+            .project
+            .references
+            .iter()
+            .map(|r| match self.reference_analysis(r) {
+                None => ReferenceStatus::Analysing,
+                Some(Ok(a)) => ReferenceStatus::Read {
+                    lufs: a.loudness.integrated_lufs,
+                },
+                Some(Err(why)) => ReferenceStatus::Failed(why.clone()),
+            })
+            .collect();
     }
 
     /// Re-checks which source files exist (after load, add, relocate).
@@ -70,6 +117,7 @@ impl App {
 
     /// Recomputes everything derived from the project and the analyses.
     pub(crate) fn refresh(&mut self) {
+        self.refresh_reference_statuses();
         self.refresh_plan();
         self.refresh_figures();
         if let Some(document) = &self.document {
@@ -136,13 +184,8 @@ impl App {
             .project
             .references
             .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let analysis = self
-                    .references
-                    .get(i)
-                    .and_then(|r| r.as_ref().ok())
-                    .cloned();
+            .map(|r| {
+                let analysis = self.reference_analysis(r).and_then(|a| a.ok()).cloned();
                 (document.source_path(&r.source), analysis)
             })
             .collect();

@@ -95,9 +95,22 @@ pub enum Message {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Pick {
     AddTracks,
+    AddReferences,
     Locate(TrackId),
     SaveAs,
     Open,
+}
+
+/// Which file a reference's analysis belongs to: its id and source as the project stores them.
+pub(super) type ReferenceKey = (TrackId, PathBuf);
+
+/// The keys of `project`'s references, in its order.
+pub(super) fn reference_keys(project: &Project) -> Vec<ReferenceKey> {
+    project
+        .references
+        .iter()
+        .map(|r| (r.id, r.source.clone()))
+        .collect()
 }
 
 /// An error or notice shown at the top until dismissed. The text names the file and what to do.
@@ -128,8 +141,18 @@ pub struct App {
     job_tracks: Vec<TrackId>,
     pub(super) analyses: HashMap<TrackId, TrackAnalysis>,
     pub(super) errors: HashMap<TrackId, String>,
+    /// The references' analyses, in the order of `reference_keys` (the references the last
+    /// finished analysis read, which an edit of the list may since have changed).
     pub(super) references: Vec<Result<TrackAnalysis, String>>,
+    pub(super) reference_keys: Vec<ReferenceKey>,
+    /// The references of the running analysis, in the order it was given them.
+    job_references: Vec<ReferenceKey>,
+    /// The weighted average of the project's references that were read (weights as they are now).
     pub(super) references_average: Option<SpectralBalance>,
+    /// What the album panel shows of each project reference, in the project's order.
+    pub(super) reference_statuses: Vec<album::ReferenceStatus>,
+    /// The reference the engine holds as the one Reference plays, when loaded.
+    pub(super) reference_loaded: Option<ReferenceKey>,
     /// Album statistics over the tracks in their current order.
     pub(super) stats: Option<AlbumStats>,
     /// The plan every track is mastered by (tracks with an analysis), and its document.
@@ -201,7 +224,11 @@ impl App {
             analyses: HashMap::new(),
             errors: HashMap::new(),
             references: Vec::new(),
+            reference_keys: Vec::new(),
+            job_references: Vec::new(),
             references_average: None,
+            reference_statuses: Vec::new(),
+            reference_loaded: None,
             stats: None,
             plan: None,
             figures: Vec::new(),
@@ -270,6 +297,7 @@ impl App {
             .map(|r| (document.source_path(&r.source), r.weight))
             .collect();
         self.job_tracks = tracks.iter().map(|t| t.id).collect();
+        self.job_references = reference_keys(&document.project);
         let total = paths.iter().flatten().count() + references.len();
         let (generation, cancel) = self.job.begin(total);
         self.refresh();

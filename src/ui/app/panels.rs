@@ -185,8 +185,10 @@ impl App {
             .project
             .references
             .iter()
-            .zip(&self.references)
-            .map(|(r, a)| (document.source_path(&r.source), a.as_ref().ok().cloned()))
+            .map(|r| {
+                let analysis = self.reference_analysis(r).and_then(|a| a.ok()).cloned();
+                (document.source_path(&r.source), analysis)
+            })
             .collect()
     }
 
@@ -210,6 +212,7 @@ impl App {
                 task
             }
             album::Action::PickFiles => self.pick(Pick::AddTracks),
+            album::Action::PickReferences => self.pick(Pick::AddReferences),
             album::Action::Locate(id) => self.pick(Pick::Locate(id)),
             album::Action::Focus(id) => iced::widget::operation::focus(id),
         }

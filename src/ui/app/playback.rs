@@ -314,9 +314,31 @@ impl App {
         Task::none()
     }
 
+    /// After an edit of the references: when the one the engine holds is no longer the first,
+    /// it is let go (and the first one loaded instead if Reference is playing).
+    pub(super) fn follow_references(&mut self) {
+        let first = self
+            .document
+            .as_ref()
+            .and_then(|d| super::reference_keys(&d.project).into_iter().next());
+        if self.reference_loaded.is_none() || self.reference_loaded == first {
+            return;
+        }
+        self.engine.unload(player::reference_key(0));
+        self.reference_loaded = None;
+        if self.playback.monitor == Monitor::Reference {
+            self.set_monitor(Monitor::Reference);
+        }
+    }
+
     fn set_monitor(&mut self, monitor: Monitor) {
         if monitor == Monitor::Reference {
-            let has_reference = self.references.first().is_some_and(|r| r.is_ok());
+            let first = self
+                .document
+                .as_ref()
+                .and_then(|d| d.project.references.first());
+            let has_reference =
+                first.is_some_and(|r| self.reference_analysis(r).is_some_and(|a| a.is_ok()));
             let Some(rate) = self.engine.output_rate_hz() else {
                 return;
             };
@@ -331,6 +353,10 @@ impl App {
             if !self.engine.resident().contains(&key) {
                 if let Some(provider) = self.provider(rate) {
                     self.engine.request(key, provider(key));
+                    self.reference_loaded = self
+                        .document
+                        .as_ref()
+                        .and_then(|d| super::reference_keys(&d.project).into_iter().next());
                 }
             }
             self.engine.set_reference(Some(key));

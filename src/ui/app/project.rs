@@ -82,13 +82,15 @@ impl App {
                         app.analyses.contains_key(&t.id)
                             || app.errors.contains_key(&t.id)
                             || app.is_missing(t.id)
-                    }) && d.project.references.len() == app.references.len()
+                    }) && super::reference_keys(&d.project) == app.reference_keys
                 })
             };
             if !known(self) {
                 task = self.start_analysis();
             }
         }
+        self.refresh_references_average();
+        self.follow_references();
         self.refresh();
         self.proofs.settle();
         Task::batch([task, self.follow_edit(), self.measure_peaks_if_stale()])
@@ -127,6 +129,12 @@ impl App {
                     .pick_files()
                     .await
                     .map(|files| files.iter().map(|f| f.path().to_path_buf()).collect()),
+                Pick::AddReferences => dialog
+                    .set_title("Add reference tracks")
+                    .add_filter("Audio", crate::project::AUDIO_EXTENSIONS)
+                    .pick_files()
+                    .await
+                    .map(|files| files.iter().map(|f| f.path().to_path_buf()).collect()),
                 Pick::Locate(_) => dialog
                     .set_title("Locate the track's file")
                     .add_filter("Audio", crate::project::AUDIO_EXTENSIONS)
@@ -156,6 +164,7 @@ impl App {
         };
         match pick {
             Pick::AddTracks => self.add_files(paths),
+            Pick::AddReferences => self.add_references(paths),
             Pick::Locate(track) => self.locate(track, &paths[0]),
             Pick::Open => self.open(&paths[0]),
             Pick::SaveAs => {
@@ -211,6 +220,29 @@ impl App {
 
     /// Adds audio files (from the dialog or dropped on the window) at the end of the album.
     /// Files that are not audio are named in a banner; nothing else happens to them.
+    /// Adds audio files as reference tracks (weight 1, at the end of the list); files that are
+    /// not audio are named in a banner. The analysis runs again to read them.
+    pub(crate) fn add_references(&mut self, paths: Vec<PathBuf>) -> Task<Message> {
+        let (audio, other): (Vec<PathBuf>, Vec<PathBuf>) =
+            paths.into_iter().partition(|p| is_audio_path(p));
+        for path in other {
+            self.push_banner(format!(
+                "{}: not an audio file Lathe reads ({}) — add WAV, FLAC, AIFF, MP3, OGG or M4A files",
+                path.display(),
+                crate::project::AUDIO_EXTENSIONS.join(", ")
+            ));
+        }
+        let Some(document) = self.document.as_ref().filter(|_| !audio.is_empty()) else {
+            return Task::none();
+        };
+        let titles: Vec<Option<String>> = audio
+            .iter()
+            .map(|p| crate::media::read_tags(p).ok().and_then(|t| t.title))
+            .collect();
+        let references = crate::project::with_added(document, &audio, &titles);
+        self.apply_edit(Edit::References(references))
+    }
+
     pub(crate) fn add_files(&mut self, paths: Vec<PathBuf>) -> Task<Message> {
         if self.document.is_none() {
             self.push_banner("Open or create a project before adding tracks.".into());
@@ -228,15 +260,7 @@ impl App {
         let Some(document) = self.document.as_ref().filter(|_| !audio.is_empty()) else {
             return Task::none();
         };
-        let mut next = document
-            .project
-            .tracks
-            .iter()
-            .chain(std::iter::empty())
-            .map(|t| t.id.0)
-            .chain(document.project.references.iter().map(|r| r.id.0))
-            .max()
-            .map_or(1, |m| m + 1);
+        let mut next = crate::project::next_id(&document.project);
         let tracks: Vec<Track> = audio
             .iter()
             .map(|path| {
