@@ -347,6 +347,7 @@ fn assist_prints_reasons_applies_into_a_new_file_and_refuses_bad_options() {
     let stdout = String::from_utf8_lossy(&o.stdout);
     for needle in [
         "Tone toward the album",
+        "against the album as it will be after the moves",
         "Headroom (Spotify",
         "Track 1 is the loudest",
         "Translation",
@@ -411,6 +412,7 @@ fn assist_prints_reasons_applies_into_a_new_file_and_refuses_bad_options() {
     let r = lathe(&["assist", &demo, "--target", "references"]);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     assert!(String::from_utf8_lossy(&r.stdout).contains("Elowsson"));
+    assert!(String::from_utf8_lossy(&r.stdout).contains("against this target;"));
     assert!(String::from_utf8_lossy(&r.stderr).contains("no reference tracks"));
 
     for (args, needle) in [
@@ -494,4 +496,70 @@ fn a_reader_that_goes_away_ends_the_printing_not_the_command() {
         .tracks
         .iter()
         .any(|t| t.tone != Default::default()));
+}
+
+#[test]
+fn references_are_listed_added_weighed_and_removed_and_bad_changes_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("album.json");
+    // The tracks' files need not be there: the command reads only the references' files.
+    std::fs::copy(repo("projects/demo.json"), &project).unwrap();
+    let p = project.to_str().unwrap();
+    let (a, b) = (dir.path().join("a.wav"), dir.path().join("b.wav"));
+    write_sine_wav(&a, 2.0, 0.3);
+    write_sine_wav(&b, 2.0, 0.1);
+
+    let o = lathe(&["references", p]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("no reference tracks"));
+
+    let o = lathe(&[
+        "references",
+        p,
+        "--add",
+        a.to_str().unwrap(),
+        "--add",
+        b.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("  1  a  ×1.00  (a.wav)"), "{stdout}");
+    let refs = lathe::project::Document::load(&project)
+        .unwrap()
+        .project
+        .references;
+    assert_eq!(refs.len(), 2);
+    assert_eq!(refs[1].source, Path::new("b.wav"));
+
+    let o = lathe(&["references", p, "--weight", "2=1.5", "--remove", "1"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let refs = lathe::project::Document::load(&project)
+        .unwrap()
+        .project
+        .references;
+    assert_eq!(refs.len(), 1);
+    assert_eq!((refs[0].title.as_str(), refs[0].weight), ("b", 1.5));
+
+    // Each bad change is refused in one line naming it, and the file is left as it was.
+    let before = std::fs::read(&project).unwrap();
+    let text = dir.path().join("notes.wav");
+    std::fs::write(&text, "not audio").unwrap();
+    for (args, says) in [
+        (vec!["--weight", "1=9"], "from 0.25 to 4"),
+        (vec!["--weight", "1"], "N=W"),
+        (vec!["--remove", "2"], "has 1 reference"),
+        (vec!["--add", "missing.wav"], "not found"),
+        (vec!["--add", text.to_str().unwrap()], "notes.wav"),
+        (vec!["--add", b.to_str().unwrap()], "already reference 1"),
+        (vec!["--weight", "1=2", "--remove", "5"], "--remove 5"),
+    ] {
+        let mut all = vec!["references", p];
+        all.extend(args.iter().copied());
+        let o = lathe(&all);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        assert_eq!(std::fs::read(&project).unwrap(), before, "{args:?} wrote");
+    }
 }

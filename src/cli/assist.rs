@@ -251,7 +251,15 @@ fn print_proposal(p: &AlbumProposal, applied_already: &[bool]) {
         p.max_move_db,
         p.tolerance_db
     );
-    outln!("  (figures: RMS of each track's tone shape, level removed, against this target (the album's: as it will be after the moves); `lathe analyze` and report.md measure against the sources' average, level included)");
+    // The album part of a target is the album as it will be after the moves, not the sources'.
+    let against = if p.target.label == "the album average" {
+        "the album as it will be after the moves"
+    } else if p.target.label.starts_with("a blend") {
+        "this blend, whose album part is the album as it will be after the moves"
+    } else {
+        "this target"
+    };
+    outln!("  (figures: RMS of each track's tone shape, level removed, against {against}; `lathe analyze` and report.md measure against the sources' average, level included)");
     if p.amount < 1.0 {
         outln!(
             "  amount {:.0} %: the moves read at full strength; --apply writes {:.0} % of each gain",

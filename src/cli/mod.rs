@@ -1,5 +1,5 @@
 //! Command-line interface: `lathe new`, `lathe analyze`, `lathe export`, `lathe play`, `lathe assist`,
-//! `lathe open` (and `lathe album.json`).
+//! `lathe references`, `lathe open` (and `lathe album.json`).
 
 #[macro_use]
 mod out;
@@ -8,6 +8,7 @@ pub mod assist;
 pub mod export;
 mod new;
 pub mod play;
+pub mod references;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -58,6 +59,8 @@ pub enum Command {
     Play(play::Args),
     /// Propose tone and headroom moves for the whole album, with reasons; --apply writes them.
     Assist(assist::Args),
+    /// List the album's reference tracks; add files, set their weights or remove them.
+    References(references::Args),
     /// Open a project in the mastering desk.
     Open {
         /// The project file.
@@ -117,6 +120,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Play(args)) => play::run(args),
         Some(Command::Assist(args)) => assist::run(args),
+        Some(Command::References(args)) => references::run(args),
     }
 }
 
