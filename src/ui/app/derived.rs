@@ -11,6 +11,7 @@ use crate::ui::figures::{TrackFigures, TrackState};
 use crate::ui::mastered_tone::TrackTone;
 use crate::ui::tone_view::ToneInput;
 use iced::Task;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 impl App {
@@ -66,6 +67,22 @@ impl App {
             .iter()
             .position(|(id, source)| *id == r.id && *source == r.source)?;
         self.references.get(i).map(Result::as_ref)
+    }
+
+    /// Each of the project's references in its order: its file and its analysis when it has one.
+    pub(super) fn reference_analyses(
+        &self,
+        document: &Document,
+    ) -> Vec<(PathBuf, Option<TrackAnalysis>)> {
+        document
+            .project
+            .references
+            .iter()
+            .map(|r| {
+                let analysis = self.reference_analysis(r).and_then(|a| a.ok()).cloned();
+                (document.source_path(&r.source), analysis)
+            })
+            .collect()
     }
 
     /// The weighted average of the project's references that were read, with the weights the
@@ -180,15 +197,7 @@ impl App {
             .iter()
             .map(|t| self.analyses[&t.id].clone())
             .collect();
-        let references = document
-            .project
-            .references
-            .iter()
-            .map(|r| {
-                let analysis = self.reference_analysis(r).and_then(|a| a.ok()).cloned();
-                (document.source_path(&r.source), analysis)
-            })
-            .collect();
+        let references = self.reference_analyses(document);
         let plan =
             AlbumPlan::from_analyses(&sub, &sub.project.settings, sources, analyses, references);
         self.plan = Some((Arc::new(sub), Arc::new(plan)));

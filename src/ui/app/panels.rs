@@ -179,19 +179,6 @@ impl App {
             .collect()
     }
 
-    /// Each of the project's references in its order: its file and its analysis when it has one.
-    fn reference_analyses(&self, document: &Document) -> Vec<(PathBuf, Option<TrackAnalysis>)> {
-        document
-            .project
-            .references
-            .iter()
-            .map(|r| {
-                let analysis = self.reference_analysis(r).and_then(|a| a.ok()).cloned();
-                (document.source_path(&r.source), analysis)
-            })
-            .collect()
-    }
-
     pub(super) fn on_album(&mut self, action: album::Action) -> Task<Message> {
         match action {
             album::Action::None => Task::none(),

@@ -218,11 +218,8 @@ impl App {
         }
     }
 
-    /// Adds audio files (from the dialog or dropped on the window) at the end of the album.
-    /// Files that are not audio are named in a banner; nothing else happens to them.
-    /// Adds audio files as reference tracks (weight 1, at the end of the list); files that are
-    /// not audio are named in a banner. The analysis runs again to read them.
-    pub(crate) fn add_references(&mut self, paths: Vec<PathBuf>) -> Task<Message> {
+    /// The audio files among `paths`; the others are named in a banner and left alone.
+    fn audio_only(&mut self, paths: Vec<PathBuf>) -> Vec<PathBuf> {
         let (audio, other): (Vec<PathBuf>, Vec<PathBuf>) =
             paths.into_iter().partition(|p| is_audio_path(p));
         for path in other {
@@ -232,6 +229,13 @@ impl App {
                 crate::project::AUDIO_EXTENSIONS.join(", ")
             ));
         }
+        audio
+    }
+
+    /// Adds audio files as reference tracks (weight 1, at the end of the list); files that are
+    /// not audio are named in a banner. The analysis runs again to read them.
+    pub(crate) fn add_references(&mut self, paths: Vec<PathBuf>) -> Task<Message> {
+        let audio = self.audio_only(paths);
         let Some(document) = self.document.as_ref().filter(|_| !audio.is_empty()) else {
             return Task::none();
         };
@@ -243,20 +247,14 @@ impl App {
         self.apply_edit(Edit::References(references))
     }
 
+    /// Adds audio files (from the dialog or dropped on the window) at the end of the album.
+    /// Files that are not audio are named in a banner; nothing else happens to them.
     pub(crate) fn add_files(&mut self, paths: Vec<PathBuf>) -> Task<Message> {
         if self.document.is_none() {
             self.push_banner("Open or create a project before adding tracks.".into());
             return Task::none();
         }
-        let (audio, other): (Vec<PathBuf>, Vec<PathBuf>) =
-            paths.into_iter().partition(|p| is_audio_path(p));
-        for path in other {
-            self.push_banner(format!(
-                "{}: not an audio file Lathe reads ({}) — add WAV, FLAC, AIFF, MP3, OGG or M4A files",
-                path.display(),
-                crate::project::AUDIO_EXTENSIONS.join(", ")
-            ));
-        }
+        let audio = self.audio_only(paths);
         let Some(document) = self.document.as_ref().filter(|_| !audio.is_empty()) else {
             return Task::none();
         };
