@@ -3,11 +3,14 @@
 //! removed and restored by undo; a file that cannot be read says so on its row.
 
 use super::album::{Message as AlbumMessage, ReferenceStatus, WEIGHT_STEP};
+use super::app::Shortcut;
 use super::app::{App, Message};
-use super::tests::{task_answers, update_and_settle};
-use super::tests_playback::real_album_with;
+use super::tests::{null_engine, task_answers, update_and_settle};
+use super::tests_playback::{play_until, real_album_with};
 use crate::analysis::{analyze_file, references_average, TrackAnalysis};
 use crate::engine::Engine;
+use crate::engine::Monitor;
+use crate::player::reference_key;
 use std::path::Path;
 
 /// Runs `task` and everything its answers start, as the runtime would.
@@ -73,12 +76,14 @@ fn references_are_added_weighed_removed_and_restored_by_undo() {
     assert!(ids
         .iter()
         .all(|id| project.tracks.iter().all(|t| t.id != *id)));
-    for (status, analysis) in app.reference_statuses.iter().zip(&measured) {
+    for (i, (status, analysis)) in app.reference_statuses.iter().zip(&measured).enumerate() {
         assert_eq!(
             *status,
             ReferenceStatus::Read {
-                lufs: analysis.loudness.integrated_lufs
-            }
+                lufs: analysis.loudness.integrated_lufs,
+                plays: i == 0,
+            },
+            "the first plays until another is chosen"
         );
     }
     let even = references_average(&[(&measured[0], 1.0), (&measured[1], 1.0)]);
@@ -130,7 +135,7 @@ fn a_reference_that_cannot_be_read_says_so_on_its_row_and_is_left_out_of_the_ave
     settle(&mut app, task);
     assert!(matches!(
         app.reference_statuses[0],
-        ReferenceStatus::Read { lufs: Some(_) }
+        ReferenceStatus::Read { lufs: Some(_), .. }
     ));
     match &app.reference_statuses[1] {
         ReferenceStatus::Failed(why) => assert!(why.contains("notes.wav"), "{why}"),
@@ -141,4 +146,77 @@ fn a_reference_that_cannot_be_read_says_so_on_its_row_and_is_left_out_of_the_ave
     let expected = references_average(&[(&alone, 1.0)]);
     let shown = app.references_average.clone().unwrap();
     assert!(apart_db(&shown.mid_db, &expected.mid_db) < 1e-9);
+}
+
+/// Power of `samples` (interleaved stereo, left read) at `freq_hz`, relative (Goertzel).
+fn power_at(samples: &[f32], freq_hz: f64) -> f64 {
+    let w = std::f64::consts::TAU * freq_hz / 48_000.0;
+    let (mut s1, mut s2) = (0.0f64, 0.0f64);
+    for x in samples.iter().step_by(2) {
+        let s0 = f64::from(*x) + 2.0 * w.cos() * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+    }
+    s1 * s1 + s2 * s2 - 2.0 * w.cos() * s1 * s2
+}
+
+#[test]
+fn listening_to_a_reference_plays_it_and_it_stays_the_one_played_when_the_list_changes() {
+    let (engine, mut backend) = null_engine();
+    let (mut app, dir) = real_album_with(engine, |_| {});
+    let (dark, bright) = (dir.path().join("dark.wav"), dir.path().join("bright.wav"));
+    write_reference(&dark, 80.0, 500.0);
+    write_reference(&bright, 400.0, 6000.0);
+    let task = app.add_references(vec![dark, bright]);
+    settle(&mut app, task);
+    let ids: Vec<_> = app
+        .document()
+        .unwrap()
+        .project
+        .references
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    let _ = app.update(Message::Shortcut(Shortcut::PlayPause));
+    play_until(&mut app, &mut backend, |app| {
+        app.position().playing && !app.position().waiting
+    });
+
+    // "▶" on the bright one: the monitor switches to it, and it is what is heard.
+    album(&mut app, AlbumMessage::ChooseReference(ids[1]));
+    assert_eq!(app.monitor(), Monitor::Reference);
+    assert!(matches!(
+        app.reference_statuses[..],
+        [
+            ReferenceStatus::Read { plays: false, .. },
+            ReferenceStatus::Read { plays: true, .. }
+        ]
+    ));
+    // 3 s of playback (the loader prepares the reference meanwhile); the last half second.
+    let heard_bright = |app: &mut App, backend: &mut crate::engine::NullBackend| {
+        let mut heard = Vec::new();
+        for _ in 0..300 {
+            heard.extend(backend.render(480));
+            let _ = app.update(Message::Tick);
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let last = &heard[heard.len() - 48_000..];
+        power_at(last, 6000.0) > 100.0 * power_at(last, 80.0)
+    };
+    assert!(
+        heard_bright(&mut app, &mut backend),
+        "the bright reference plays"
+    );
+    assert!(app.engine.resident().contains(&reference_key(1)));
+
+    // The dark one removed: the bright one is now first, reloaded under its new place.
+    album(&mut app, AlbumMessage::RemoveReference(ids[0]));
+    assert_eq!(app.monitor(), Monitor::Reference);
+    assert!(matches!(
+        app.reference_statuses[..],
+        [ReferenceStatus::Read { plays: true, .. }]
+    ));
+    assert!(!app.engine.resident().contains(&reference_key(1)));
+    assert!(heard_bright(&mut app, &mut backend), "still the bright one");
+    assert!(app.engine.resident().contains(&reference_key(0)));
 }

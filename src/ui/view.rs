@@ -5,7 +5,7 @@
 
 use super::app::{App, Message};
 use super::theme;
-use super::{export, transport};
+use super::{album, export, transport};
 use iced::widget::{
     button, column, container, pick_list, progress_bar, responsive, row, space, stack, text,
     tooltip,
@@ -293,12 +293,10 @@ impl App {
             preparing: position.waiting,
             mode: self.playback.mode,
             monitor: self.monitor(),
-            has_reference: self.document().is_some_and(|d| {
-                d.project
-                    .references
-                    .first()
-                    .is_some_and(|r| self.reference_analysis(r).is_some_and(|a| a.is_ok()))
-            }),
+            has_reference: self
+                .reference_statuses
+                .iter()
+                .any(|s| matches!(s, album::ReferenceStatus::Read { plays: true, .. })),
             can_play: playable,
             can_transition: playable && selected.is_some_and(|i| i + 1 < count),
             loudness,

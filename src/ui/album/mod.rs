@@ -77,6 +77,8 @@ pub enum Message {
     RemoveReference(TrackId),
     /// A reference's weight stepper: change its weight by this much.
     ReferenceWeight(TrackId, f64),
+    /// "Listen" on a reference: it becomes the one Reference plays.
+    ChooseReference(TrackId),
 }
 
 /// Which end of a track a fade belongs to.
@@ -102,6 +104,8 @@ pub enum Action {
     PickFiles,
     /// Open the file dialog (audio files) and add what was picked as references.
     PickReferences,
+    /// Make this reference the one Reference plays, and play it.
+    ChooseReference(TrackId),
     /// Open the file dialog (one audio file) for this missing track and apply
     /// `Edit::Relocate` with what was picked.
     Locate(TrackId),
@@ -295,6 +299,10 @@ impl Album {
             Message::ReferenceWeight(id, delta) => {
                 references::weighed(project, id, delta).map_or(Action::None, Action::Edit)
             }
+            Message::ChooseReference(id) => match project.references.iter().any(|r| r.id == id) {
+                true => Action::ChooseReference(id),
+                false => Action::None,
+            },
         }
     }
 

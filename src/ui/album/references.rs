@@ -10,8 +10,11 @@ use crate::ui::edit::Edit;
 use crate::ui::fit_text::ellipsized;
 use crate::ui::theme;
 use iced::widget::text::Wrapping;
-use iced::widget::{column, responsive, row, space, text, tooltip, Column};
+use iced::widget::{column, container, responsive, row, space, text, tooltip, Column};
 use iced::{Alignment, Element};
+
+/// Width of the column that marks the reference played or offers to listen to it.
+const LISTEN_W: f32 = 50.0;
 
 /// One click of a weight stepper.
 pub const WEIGHT_STEP: f64 = 0.25;
@@ -21,8 +24,9 @@ pub const WEIGHT_STEP: f64 = 0.25;
 pub enum ReferenceStatus {
     /// Not analysed yet.
     Analysing,
-    /// Read; its integrated loudness when it has one, LUFS.
-    Read { lufs: Option<f64> },
+    /// Read; its integrated loudness when it has one, LUFS, and whether it is the one the
+    /// Reference monitor plays.
+    Read { lufs: Option<f64>, plays: bool },
     /// Could not be read: why, in words.
     Failed(String),
 }
@@ -77,7 +81,7 @@ pub(super) fn view<'a>(
     let mut rows = Column::new().spacing(2);
     if project.references.is_empty() {
         rows = rows.push(
-            text("Releases to compare with: the tone view draws their average, the assistant can aim at it, and Reference plays the first.")
+            text("Releases to compare with: the tone view draws their average, the assistant can aim at it, and Reference plays the one you listen to.")
                 .size(SMALL)
                 .color(theme::MUTED),
         );
@@ -101,14 +105,15 @@ fn reference_row<'a>(
             .into()
     })
     .height(20);
-    let (figure, color, why) = match status {
-        ReferenceStatus::Analysing => ("analysing…".to_string(), theme::MUTED, None),
-        ReferenceStatus::Read { lufs } => (
+    let (figure, color, why, plays) = match status {
+        ReferenceStatus::Analysing => ("analysing…".to_string(), theme::MUTED, None, false),
+        ReferenceStatus::Read { lufs, plays } => (
             crate::units::unsigned_or_dash(*lufs, 1, "LUFS"),
             theme::MUTED,
             None,
+            *plays,
         ),
-        ReferenceStatus::Failed(why) => ("not read".to_string(), theme::WARNING, Some(why)),
+        ReferenceStatus::Failed(why) => ("not read".to_string(), theme::WARNING, Some(why), false),
     };
     let figure = text(figure)
         .size(SMALL)
@@ -117,6 +122,23 @@ fn reference_row<'a>(
     let figure: Element<'a, Message> = match why {
         Some(why) => tooltip(figure, tip(why.as_str()), tooltip::Position::Top).into(),
         None => figure.into(),
+    };
+    // The one Reference plays is marked; the others offer to be heard instead.
+    let listen: Element<'a, Message> = if plays {
+        tooltip(
+            text("♪").size(SIZE).color(theme::TRACK),
+            tip("Reference (R) plays this one"),
+            tooltip::Position::Top,
+        )
+        .into()
+    } else {
+        let readable = matches!(status, ReferenceStatus::Read { .. });
+        tooltip(
+            small_button("Listen", readable.then_some(Message::ChooseReference(id))),
+            tip("Listen to this reference (it becomes the one R plays)"),
+            tooltip::Position::Top,
+        )
+        .into()
     };
     let weight = row![
         small_button("−", Some(Message::ReferenceWeight(id, -WEIGHT_STEP))),
@@ -134,6 +156,7 @@ fn reference_row<'a>(
         tooltip::Position::Top,
     );
     row![
+        container(listen).width(LISTEN_W).center_x(LISTEN_W),
         title,
         figure,
         weight,

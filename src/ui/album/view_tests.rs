@@ -156,17 +156,67 @@ fn the_rows_report_the_slot_under_the_pointer_while_dragging() {
     );
 }
 
+/// The shown album with three references: one played, one read, one that could not be read.
+fn with_references(p: &mut Project) -> Vec<ReferenceStatus> {
+    let first = p.references[0].clone();
+    for (k, title) in ["Loud Master", "Broken Copy"].into_iter().enumerate() {
+        p.references.push(crate::project::Reference {
+            id: TrackId(900 + k as u64),
+            title: title.into(),
+            source: format!("{title}.flac").into(),
+            weight: 1.5,
+        });
+    }
+    assert_eq!(p.references[0], first);
+    vec![
+        ReferenceStatus::Read {
+            lufs: Some(-8.5),
+            plays: true,
+        },
+        ReferenceStatus::Read {
+            lufs: Some(-7.9),
+            plays: false,
+        },
+        ReferenceStatus::Failed("Broken Copy.flac: corrupt or truncated audio".into()),
+    ]
+}
+
 #[test]
 fn panel_snapshot() {
-    let (p, _dir) = shown_project();
+    let (mut p, _dir) = shown_project();
+    let statuses = with_references(&mut p);
     let f = figures();
     let album = Album::default();
-    let mut ui = simulator(album.view(&p, &f, &[], Some(id(1)), Some(id(0))), PANEL);
+    let mut ui = simulator(
+        album.view(&p, &f, &statuses, Some(id(1)), Some(id(0))),
+        (PANEL.0, PANEL.1 + 60.0),
+    );
     let snapshot = ui.snapshot(&crate::ui::theme()).unwrap();
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/album_panel");
     assert!(
         snapshot.matches_image(path).unwrap(),
         "panel differs from {path}-tiny-skia.png"
+    );
+}
+
+#[test]
+fn listen_and_add_reference_send_their_messages_and_a_file_not_read_says_so() {
+    let (mut p, _dir) = shown_project();
+    let statuses = with_references(&mut p);
+    let f = figures();
+    let album = Album::default();
+    let size = (PANEL.0, PANEL.1 + 60.0);
+    let mut ui = simulator(album.view(&p, &f, &statuses, None, None), size);
+    ui.find("not read").expect("the broken copy says so");
+    ui.click("Listen")
+        .expect("one Listen: the read reference not played");
+    ui.click("Add reference…").expect("the add button");
+    assert_eq!(
+        ui.into_messages().collect::<Vec<_>>(),
+        [
+            Message::ChooseReference(TrackId(900)),
+            Message::PickReferences
+        ]
     );
 }
 

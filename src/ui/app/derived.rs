@@ -105,14 +105,17 @@ impl App {
             self.reference_statuses.clear();
             return;
         };
+        let plays = self.played_reference().map(|(index, _)| index);
         self.reference_statuses = document
             .project
             .references
             .iter()
-            .map(|r| match self.reference_analysis(r) {
+            .enumerate()
+            .map(|(i, r)| match self.reference_analysis(r) {
                 None => ReferenceStatus::Analysing,
                 Some(Ok(a)) => ReferenceStatus::Read {
                     lufs: a.loudness.integrated_lufs,
+                    plays: plays == Some(i),
                 },
                 Some(Err(why)) => ReferenceStatus::Failed(why.clone()),
             })

@@ -151,8 +151,11 @@ pub struct App {
     pub(super) references_average: Option<SpectralBalance>,
     /// What the album panel shows of each project reference, in the project's order.
     pub(super) reference_statuses: Vec<album::ReferenceStatus>,
-    /// The reference the engine holds as the one Reference plays, when loaded.
-    pub(super) reference_loaded: Option<ReferenceKey>,
+    /// The reference the engine holds as the one Reference plays, when loaded: its engine key
+    /// and which reference it was made from.
+    pub(super) reference_loaded: Option<(crate::engine::SourceKey, ReferenceKey)>,
+    /// The reference the user chose to hear (`None`: the first).
+    pub(super) reference_chosen: Option<TrackId>,
     /// Album statistics over the tracks in their current order.
     pub(super) stats: Option<AlbumStats>,
     /// The plan every track is mastered by (tracks with an analysis), and its document.
@@ -229,6 +232,7 @@ impl App {
             references_average: None,
             reference_statuses: Vec::new(),
             reference_loaded: None,
+            reference_chosen: None,
             stats: None,
             plan: None,
             figures: Vec::new(),

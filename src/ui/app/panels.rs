@@ -200,6 +200,10 @@ impl App {
             }
             album::Action::PickFiles => self.pick(Pick::AddTracks),
             album::Action::PickReferences => self.pick(Pick::AddReferences),
+            album::Action::ChooseReference(id) => {
+                self.choose_reference(id);
+                Task::none()
+            }
             album::Action::Locate(id) => self.pick(Pick::Locate(id)),
             album::Action::Focus(id) => iced::widget::operation::focus(id),
         }

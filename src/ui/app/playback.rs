@@ -314,17 +314,32 @@ impl App {
         Task::none()
     }
 
-    /// After an edit of the references: when the one the engine holds is no longer the first,
-    /// it is let go (and the first one loaded instead if Reference is playing).
+    /// The reference Reference plays: the one chosen in the album panel, else the first; its
+    /// index in the project's list and its key.
+    pub(super) fn played_reference(&self) -> Option<(usize, super::ReferenceKey)> {
+        let keys = super::reference_keys(&self.document.as_ref()?.project);
+        let index = self
+            .reference_chosen
+            .and_then(|id| keys.iter().position(|(k, _)| *k == id))
+            .unwrap_or(0);
+        let key = keys.into_iter().nth(index)?;
+        Some((index, key))
+    }
+
+    /// After an edit of the references or a new choice: when the reference the engine holds is
+    /// no longer the one to play, it is let go (and the new one loaded if Reference is on).
     pub(super) fn follow_references(&mut self) {
-        let first = self
-            .document
+        let Some((key, loaded)) = self.reference_loaded.clone() else {
+            return;
+        };
+        let wanted = self.played_reference();
+        if wanted
             .as_ref()
-            .and_then(|d| super::reference_keys(&d.project).into_iter().next());
-        if self.reference_loaded.is_none() || self.reference_loaded == first {
+            .is_some_and(|(index, k)| *k == loaded && player::reference_key(*index) == key)
+        {
             return;
         }
-        self.engine.unload(player::reference_key(0));
+        self.engine.unload(key);
         self.reference_loaded = None;
         if self.playback.monitor == Monitor::Reference {
             self.set_monitor(Monitor::Reference);
@@ -333,36 +348,48 @@ impl App {
 
     fn set_monitor(&mut self, monitor: Monitor) {
         if monitor == Monitor::Reference {
-            let first = self
-                .document
-                .as_ref()
-                .and_then(|d| d.project.references.first());
-            let has_reference =
-                first.is_some_and(|r| self.reference_analysis(r).is_some_and(|a| a.is_ok()));
+            let played = self.played_reference();
+            let readable = played.as_ref().is_some_and(|(index, _)| {
+                let r = &self
+                    .document
+                    .as_ref()
+                    .expect("a played reference has a project")
+                    .project
+                    .references[*index];
+                self.reference_analysis(r).is_some_and(|a| a.is_ok())
+            });
             let Some(rate) = self.engine.output_rate_hz() else {
                 return;
             };
-            if !has_reference {
+            let Some((index, loaded)) = played.filter(|_| readable) else {
                 self.push_banner(
-                    "No reference to compare with — add a reference track to the project (or check that its file reads)."
+                    "No reference to compare with — add a reference track under the sequence (or check that its file reads)."
                         .into(),
                 );
                 return;
-            }
-            let key = player::reference_key(0);
+            };
+            let key = player::reference_key(index);
             if !self.engine.resident().contains(&key) {
                 if let Some(provider) = self.provider(rate) {
                     self.engine.request(key, provider(key));
-                    self.reference_loaded = self
-                        .document
-                        .as_ref()
-                        .and_then(|d| super::reference_keys(&d.project).into_iter().next());
+                    self.reference_loaded = Some((key, loaded));
                 }
             }
             self.engine.set_reference(Some(key));
         }
         self.playback.monitor = monitor;
         self.engine.set_monitor(monitor);
+    }
+
+    /// Makes `reference` the one Reference plays, and plays it (as R does) when audio is on.
+    pub(super) fn choose_reference(&mut self, reference: crate::project::TrackId) {
+        self.reference_chosen = Some(reference);
+        self.follow_references();
+        if self.playback.monitor != Monitor::Reference && self.engine.output_rate_hz().is_some() {
+            self.playback.before_reference = self.playback.monitor;
+            self.set_monitor(Monitor::Reference);
+        }
+        self.refresh();
     }
 
     /// Plays the selected track alone, the album from it, or its transition to the next.

@@ -90,8 +90,9 @@ impl App {
             }
         }
         self.refresh_references_average();
-        self.follow_references();
         self.refresh();
+        // After the plan is made again: the engine's reference is prepared from it.
+        self.follow_references();
         self.proofs.settle();
         Task::batch([task, self.follow_edit(), self.measure_peaks_if_stale()])
     }
