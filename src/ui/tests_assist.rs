@@ -89,12 +89,22 @@ fn the_references_target_without_reference_tracks_aims_at_the_built_in_curve() {
     update_and_settle(&mut app, Message::OpenAssist);
     let album_target = app.assist_proposal().unwrap().target.clone();
     assert!(app.assist.stand_in().is_none());
+    assert_eq!(
+        app.tone_shown().unwrap().corridor,
+        None,
+        "no corridor toward the album"
+    );
     assist(&mut app, A::Target(MatchTarget::References));
     let proposal = app.assist_proposal().expect("the built-in curve stands in");
     assert_ne!(proposal.target.mid_db, album_target.mid_db);
     assert!(
         proposal.target.corridor_db.is_some(),
         "a reference curve has a corridor"
+    );
+    assert_eq!(
+        app.tone_shown().unwrap().corridor,
+        proposal.target.corridor_db,
+        "the tone view draws it"
     );
     let curve = crate::assist::built_in(crate::assist::DEFAULT_CURVE).unwrap();
     let note = app.assist.stand_in().expect("the panel says so");

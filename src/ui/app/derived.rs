@@ -313,6 +313,10 @@ impl App {
             references: self.references_average.clone(),
             tone: track.tone.clone(),
             proposed: self.assist.proposed_tone(track.id).cloned(),
+            corridor: self
+                .assist
+                .corridor()
+                .filter(|(lo, _)| lo.len() == analysis.spectrum.mid_db.len()),
         })
     }
 

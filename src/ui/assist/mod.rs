@@ -157,6 +157,12 @@ impl AssistPanel {
         &self.previews
     }
 
+    /// The edges of the reference corridor the proposal aims at (a built-in curve, with a
+    /// references or blend target), on the proposal's bands, dB.
+    pub fn corridor(&self) -> Option<(Vec<f64>, Vec<f64>)> {
+        self.proposal()?.target.corridor_db.clone()
+    }
+
     /// The tone settings applying would give `track`, when they differ from its current ones.
     pub fn proposed_tone(&self, track: TrackId) -> Option<&ToneSettings> {
         let current = self

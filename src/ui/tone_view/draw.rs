@@ -16,6 +16,19 @@ const SWATCH_W: f32 = 18.0;
 /// Space between legend entries.
 const LEGEND_GAP: f32 = 13.0;
 
+/// A legend entry's sample: a curve's line, or one of the two shaded areas.
+#[derive(Debug, Clone, Copy)]
+enum Swatch {
+    Line(Look),
+    /// The deviation between the match target and the processed curve.
+    Deviation,
+    /// A reference corridor.
+    Corridor,
+}
+
+/// Fill opacity of a reference corridor.
+const CORRIDOR_ALPHA: f32 = 0.13;
+
 /// How each curve is drawn: colour, width and dash, so no two differ by colour alone.
 #[derive(Debug, Clone, Copy)]
 pub struct Look {
@@ -264,8 +277,8 @@ pub fn legend(frame: &mut Frame, layout: &Layout, channel: &Channel, target: Tar
     let entries = legend_entries(channel, target, layout);
     let y = layout.legend.height / 2.0 - 1.0;
     let mut x = layout.plot.x;
-    for (name, look) in entries {
-        x = legend_entry(frame, x, y, name, look) + LEGEND_GAP;
+    for (name, swatch) in entries {
+        x = legend_entry(frame, x, y, name, swatch) + LEGEND_GAP;
     }
 }
 
@@ -274,13 +287,13 @@ fn legend_entries(
     channel: &Channel,
     target: TargetKind,
     layout: &Layout,
-) -> Vec<(&'static str, Option<Look>)> {
+) -> Vec<(&'static str, Swatch)> {
     let full = legend_names(channel, target, false);
     // Room for "Live" after the static entries too.
-    let width = |entries: &[(&str, Option<Look>)]| {
+    let width = |entries: &[(&str, Swatch)]| {
         entries
             .iter()
-            .chain([("Live", None)].iter())
+            .chain([("Live", Swatch::Deviation)].iter())
             .map(|(name, _)| SWATCH_W + 5.0 + text_width(name, 12.0) + LEGEND_GAP)
             .sum::<f32>()
     };
@@ -291,29 +304,29 @@ fn legend_entries(
     }
 }
 
-fn legend_names(
-    channel: &Channel,
-    target: TargetKind,
-    short: bool,
-) -> Vec<(&'static str, Option<Look>)> {
+fn legend_names(channel: &Channel, target: TargetKind, short: bool) -> Vec<(&'static str, Swatch)> {
+    use Swatch::Line;
     let name = |long: &'static str, brief: &'static str| if short { brief } else { long };
-    let mut entries = vec![(name("Processed", "Master"), Some(PROCESSED))];
+    let mut entries = vec![(name("Processed", "Master"), Line(PROCESSED))];
     if channel.proposed.is_some() {
         // The same word in both forms: it is what the assistant's panel calls it.
-        entries.push(("Proposed", Some(PROPOSED)));
+        entries.push(("Proposed", Line(PROPOSED)));
     }
-    entries.push((name("Original", "Mix"), Some(ORIGINAL)));
+    entries.push((name("Original", "Mix"), Line(ORIGINAL)));
     if channel.album.is_some() {
-        entries.push((name("Album average", "Album"), Some(ALBUM)));
+        entries.push((name("Album average", "Album"), Line(ALBUM)));
     }
     if channel.references.is_some() {
-        entries.push((name("References", "Refs"), Some(REFERENCES)));
+        entries.push((name("References", "Refs"), Line(REFERENCES)));
+    }
+    if channel.corridor.is_some() {
+        entries.push((name("Ref. corridor", "Corridor"), Swatch::Corridor));
     }
     if target == TargetKind::Blend && channel.target.is_some() {
-        entries.push((name("Match target", "Target"), Some(TARGET)));
+        entries.push((name("Match target", "Target"), Line(TARGET)));
     }
     if channel.target.is_some() {
-        entries.push((name("Deviation", "Dev."), None));
+        entries.push((name("Deviation", "Dev."), Swatch::Deviation));
     }
     entries
 }
@@ -327,17 +340,22 @@ fn legend_end(layout: &Layout, channel: &Channel, target: TargetKind) -> f32 {
         })
 }
 
-/// Draws one legend entry from `x`; returns where it ends. `None` = the deviation swatch.
-fn legend_entry(frame: &mut Frame, x: f32, y: f32, name: &str, look: Option<Look>) -> f32 {
-    match look {
-        Some(look) => frame.stroke(
+/// Draws one legend entry from `x`; returns where it ends.
+fn legend_entry(frame: &mut Frame, x: f32, y: f32, name: &str, swatch: Swatch) -> f32 {
+    match swatch {
+        Swatch::Line(look) => frame.stroke(
             &Path::line(Point::new(x, y), Point::new(x + SWATCH_W, y)),
             stroke(look),
         ),
-        None => frame.fill_rectangle(
+        Swatch::Deviation => frame.fill_rectangle(
             Point::new(x, y - 5.0),
             Size::new(SWATCH_W, 10.0),
             alpha(theme::DEVIATION, 0.35),
+        ),
+        Swatch::Corridor => frame.fill_rectangle(
+            Point::new(x, y - 5.0),
+            Size::new(SWATCH_W, 10.0),
+            alpha(theme::REFERENCE, 2.0 * CORRIDOR_ALPHA),
         ),
     }
     frame.fill_text(label(
@@ -356,26 +374,16 @@ pub fn curves(frame: &mut Frame, layout: &Layout, model: &Model, side: bool, ton
     let scale = layout.plot_scale(db_min, db_max);
     let bands = &model.bands_hz;
 
+    // A reference corridor under everything: where the published measurements put a typical
+    // release's balance, at this track's level.
+    if let Some((lower, upper)) = &channel.corridor {
+        if let Some(band) = area(&scale, bands, lower, upper) {
+            frame.fill(&band, alpha(theme::REFERENCE, CORRIDOR_ALPHA));
+        }
+    }
     // The deviation band, between the match target and the processed curve.
     if let Some(target) = &channel.target {
-        let pairs: Vec<(f64, f64, f64)> = bands
-            .iter()
-            .zip(&channel.processed)
-            .zip(target)
-            .filter(|((_, p), t)| p.is_finite() && t.is_finite())
-            .map(|((&f, &p), &t)| (f, p, t))
-            .collect();
-        if pairs.len() >= 2 {
-            let band = Path::new(|b| {
-                b.move_to(Point::new(scale.x(pairs[0].0), scale.y(pairs[0].1)));
-                for &(f, p, _) in &pairs[1..] {
-                    b.line_to(Point::new(scale.x(f), scale.y(p)));
-                }
-                for &(f, _, t) in pairs.iter().rev() {
-                    b.line_to(Point::new(scale.x(f), scale.y(t)));
-                }
-                b.close();
-            });
+        if let Some(band) = area(&scale, bands, target, &channel.processed) {
             frame.fill(&band, alpha(theme::DEVIATION, 0.16));
         }
         if model.target_kind == TargetKind::Blend {
@@ -395,6 +403,29 @@ pub fn curves(frame: &mut Frame, layout: &Layout, model: &Model, side: bool, ton
     }
 
     strip(frame, layout, model, tone);
+}
+
+/// The area between two curves on `bands_hz`, in either order (bands where either is not
+/// finite left out).
+fn area(scale: &Scale, bands_hz: &[f64], lower: &[f64], upper: &[f64]) -> Option<Path> {
+    let pairs: Vec<(f64, f64, f64)> = bands_hz
+        .iter()
+        .zip(lower.iter().zip(upper))
+        .filter(|(_, (l, u))| l.is_finite() && u.is_finite())
+        .map(|(&f, (&l, &u))| (f, l, u))
+        .collect();
+    (pairs.len() >= 2).then(|| {
+        Path::new(|b| {
+            b.move_to(Point::new(scale.x(pairs[0].0), scale.y(pairs[0].2)));
+            for &(f, _, u) in &pairs[1..] {
+                b.line_to(Point::new(scale.x(f), scale.y(u)));
+            }
+            for &(f, l, _) in pairs.iter().rev() {
+                b.line_to(Point::new(scale.x(f), scale.y(l)));
+            }
+            b.close();
+        })
+    })
 }
 
 fn strip(frame: &mut Frame, layout: &Layout, model: &Model, tone: &ToneSettings) {

@@ -45,6 +45,10 @@ pub struct ToneInput {
     /// The tone settings the assistant's proposal would write (drawn as "Proposed"), while
     /// its panel is open and the proposal changes this track.
     pub proposed: Option<ToneSettings>,
+    /// A built-in reference corridor the assistant aims at, while its panel shows one: its
+    /// lower and upper edges on the analysis' bands, dB (any level: the view aligns its middle
+    /// with the track, as the assistant does).
+    pub corridor: Option<(Vec<f64>, Vec<f64>)>,
 }
 
 /// The panel's messages. The canvas turns mouse gestures into these; frequencies and gains

@@ -30,6 +30,8 @@ pub struct Channel {
     pub references: Option<Vec<f64>>,
     /// The match target (album, references or their blend), `None` without one.
     pub target: Option<Vec<f64>>,
+    /// A reference corridor's lower and upper edges, level-aligned with `original` (mid only).
+    pub corridor: Option<(Vec<f64>, Vec<f64>)>,
     /// Level axis: `(db_min, db_max, step_db)`.
     pub range: (f64, f64, f64),
 }
@@ -107,6 +109,11 @@ impl Model {
 
         let of_len = |v: &Vec<f64>| (v.len() == n).then(|| v.clone());
         let proposed_db = proposed.as_ref().map(|p| p.bands_db.as_slice());
+        let corridor = input
+            .corridor
+            .as_ref()
+            .filter(|(lo, hi)| lo.len() == n && hi.len() == n)
+            .map(|(lo, hi)| aligned_corridor(&bands_hz, &spectrum.mid_db, lo, hi));
         let mid = channel(
             &spectrum.mid_db,
             &response_db,
@@ -114,6 +121,7 @@ impl Model {
             of_len(&input.album.mid_db),
             input.references.as_ref().and_then(|r| of_len(&r.mid_db)),
             target_usable.then(|| target.mid_db.clone()),
+            corridor,
         );
         // The side target blends the sides with the same weights: `match_target` blends only
         // `mid_db`, so hand it the sides in that field.
@@ -134,6 +142,7 @@ impl Model {
             album_side,
             input.references.as_ref().and_then(|r| of_len(&r.side_db)),
             side_target,
+            None,
         );
         Model {
             bands_hz,
@@ -227,6 +236,7 @@ fn channel(
     album: Option<Vec<f64>>,
     references: Option<Vec<f64>>,
     target: Option<Vec<f64>>,
+    corridor: Option<(Vec<f64>, Vec<f64>)>,
 ) -> Channel {
     let after = |response_db: &[f64]| -> Vec<f64> {
         if original.len() == response_db.len() {
@@ -249,6 +259,8 @@ fn channel(
             album.as_deref(),
             references.as_deref(),
             target.as_deref(),
+            corridor.as_ref().map(|(lo, _)| &lo[..]),
+            corridor.as_ref().map(|(_, hi)| &hi[..]),
         ]
         .into_iter()
         .flatten(),
@@ -260,8 +272,31 @@ fn channel(
         album,
         references,
         target,
+        corridor,
         range,
     }
+}
+
+/// The corridor `lower`..`upper` moved so that its middle has the mean level of `track` over
+/// the bands the assistant fits (40 Hz–16 kHz), as the assistant aligns it to each track.
+pub fn aligned_corridor(
+    bands_hz: &[f64],
+    track: &[f64],
+    lower: &[f64],
+    upper: &[f64],
+) -> (Vec<f64>, Vec<f64>) {
+    let (lo_hz, hi_hz) = crate::analysis::album::TONAL_DEVIATION_RANGE_HZ;
+    let (mut n, mut sum) = (0usize, 0.0);
+    for (i, &f) in bands_hz.iter().enumerate() {
+        let middle = 0.5 * (lower[i] + upper[i]);
+        if (lo_hz..=hi_hz).contains(&f) && track[i].is_finite() && middle.is_finite() {
+            n += 1;
+            sum += track[i] - middle;
+        }
+    }
+    let offset = if n > 0 { sum / n as f64 } else { 0.0 };
+    let shift = |v: &[f64]| v.iter().map(|x| x + offset).collect();
+    (shift(lower), shift(upper))
 }
 
 /// `values` (on the ascending `freqs_hz`) at `freq_hz`, linear in log frequency; `None`

@@ -365,3 +365,46 @@ fn draw_time_at_760_by_420_on_tiny_skia() {
         measure(name, &mut view, layers, &|_, _| {});
     }
 }
+
+#[test]
+fn a_corridor_is_drawn_at_the_tracks_level_with_its_width_on_mid_only() {
+    let mut input = input();
+    let bands = input.analysis.spectrum.bands_hz.clone();
+    // A corridor at an arbitrary level: 40 dB above the track, ±3 dB wide, sloping.
+    let middle: Vec<f64> = bands
+        .iter()
+        .map(|f| 40.0 - 3.0 * (f / 1000.0).log2())
+        .collect();
+    let lower: Vec<f64> = middle.iter().map(|m| m - 3.0).collect();
+    let upper: Vec<f64> = middle.iter().map(|m| m + 3.0).collect();
+    input.corridor = Some((lower.clone(), upper.clone()));
+    let model = Model::new(&input);
+    let (lo, hi) = model.mid.corridor.clone().expect("mid has the corridor");
+    assert!(
+        model.side.corridor.is_none(),
+        "the corridor is of mid spectra"
+    );
+    let fitted: Vec<usize> = (0..bands.len())
+        .filter(|&i| (40.0..=16_000.0).contains(&bands[i]))
+        .collect();
+    let mean =
+        |v: &dyn Fn(usize) -> f64| fitted.iter().map(|&i| v(i)).sum::<f64>() / fitted.len() as f64;
+    let track = &input.analysis.spectrum.mid_db;
+    let offset = mean(&|i| 0.5 * (lo[i] + hi[i])) - mean(&|i| track[i]);
+    assert!(
+        offset.abs() < 1e-9,
+        "its middle sits at the track's level: {offset}"
+    );
+    for i in 0..bands.len() {
+        assert!((hi[i] - lo[i] - 6.0).abs() < 1e-9, "width kept");
+        assert!(
+            ((hi[i] - upper[i]) - (hi[0] - upper[0])).abs() < 1e-9,
+            "shape kept"
+        );
+    }
+    // The level axis reaches the corridor's top (its bottom may fall below the axis' span).
+    let (_, db_max, _) = model.mid.range;
+    assert!(fitted.iter().all(|&i| hi[i] <= db_max), "{db_max}");
+    // Without one, nothing.
+    assert!(Model::new(&super::input()).mid.corridor.is_none());
+}

@@ -75,6 +75,7 @@ fn input() -> ToneInput {
         references: Some(references),
         tone,
         proposed: None,
+        corridor: None,
     }
 }
 
