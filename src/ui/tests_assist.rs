@@ -505,3 +505,21 @@ fn the_assistant_proposes_applies_only_accepted_moves_and_undo_takes_them_back()
     let _ = app.update(Message::Undo);
     assert_eq!(app.document().unwrap().project, original, "one undo step");
 }
+
+#[test]
+fn a_stereo_edit_under_the_open_assistant_has_the_plan_measured_again() {
+    let mut app = shipped_demo();
+    update_and_settle(&mut app, Message::OpenAssist);
+    assert!(!app.assist.peaks_stale());
+    let track = app.document().unwrap().project.tracks[1].id;
+    let stereo = crate::project::StereoSettings {
+        width: 1.8,
+        ..Default::default()
+    };
+    let task = app.apply_edit(crate::ui::edit::Edit::Stereo { track, stereo });
+    assert!(app.assist.peaks_stale(), "a wider track peaks differently");
+    for answer in super::tests::task_answers(task) {
+        update_and_settle(&mut app, answer);
+    }
+    assert!(!app.assist.peaks_stale(), "measured again");
+}

@@ -220,3 +220,79 @@ fn listening_to_a_reference_plays_it_and_it_stays_the_one_played_when_the_list_c
     assert!(heard_bright(&mut app, &mut backend), "still the bright one");
     assert!(app.engine.resident().contains(&reference_key(0)));
 }
+
+#[test]
+fn a_file_already_a_reference_is_not_added_twice_and_a_failure_is_announced_once() {
+    let (mut app, dir) = real_album_with(Engine::disabled("test"), |_| {});
+    let good = dir.path().join("good.wav");
+    write_reference(&good, 100.0, 2000.0);
+    let bad = dir.path().join("notes.wav");
+    std::fs::write(&bad, "not audio").unwrap();
+    let task = app.add_references(vec![good.clone(), bad.clone(), good.clone()]);
+    settle(&mut app, task);
+    let task = app.add_references(vec![good.clone()]);
+    settle(&mut app, task);
+    assert_eq!(app.document().unwrap().project.references.len(), 2);
+    let said = |app: &App, what: &str| {
+        app.banners()
+            .iter()
+            .filter(|b| b.text.contains(what))
+            .count()
+    };
+    assert_eq!(
+        said(&app, "already a reference"),
+        2,
+        "the repeat in the pick, then the later one"
+    );
+    // Another reference edit runs the analysis again; the failure is not announced again.
+    let other = dir.path().join("other.wav");
+    write_reference(&other, 300.0, 3000.0);
+    let task = app.add_references(vec![other]);
+    settle(&mut app, task);
+    assert_eq!(said(&app, "notes.wav"), 1, "{:?}", app.banners());
+}
+
+#[test]
+fn a_weight_click_during_the_analysis_does_not_start_it_again() {
+    let (mut app, dir) = real_album_with(Engine::disabled("test"), |_| {});
+    let good = dir.path().join("good.wav");
+    write_reference(&good, 100.0, 2000.0);
+    let task = app.add_references(vec![good]);
+    settle(&mut app, task);
+    let id = app.document().unwrap().project.references[0].id;
+    // An analysis under way (for the same files): a weight needs no new one.
+    let _running = app.start_analysis();
+    let generation = app.analysis_generation();
+    let _ = app.update(Message::Album(AlbumMessage::ReferenceWeight(
+        id,
+        WEIGHT_STEP,
+    )));
+    assert_eq!(app.document().unwrap().project.references[0].weight, 1.25);
+    assert_eq!(app.analysis_generation(), generation);
+    // Removing it changes the files: that one does.
+    let _ = app.update(Message::Album(AlbumMessage::RemoveReference(id)));
+    assert_ne!(app.analysis_generation(), generation);
+}
+
+#[test]
+fn removing_the_only_reference_while_it_plays_returns_to_the_master() {
+    let (engine, mut backend) = null_engine();
+    let (mut app, dir) = real_album_with(engine, |_| {});
+    let good = dir.path().join("good.wav");
+    write_reference(&good, 100.0, 2000.0);
+    let task = app.add_references(vec![good]);
+    settle(&mut app, task);
+    let _ = app.update(Message::Shortcut(Shortcut::PlayPause));
+    play_until(&mut app, &mut backend, |app| {
+        app.position().playing && !app.position().waiting
+    });
+    let id = app.document().unwrap().project.references[0].id;
+    album(&mut app, AlbumMessage::ChooseReference(id));
+    assert_eq!(app.monitor(), Monitor::Reference);
+    album(&mut app, AlbumMessage::RemoveReference(id));
+    assert_eq!(
+        app.monitor(),
+        Monitor::Mastered,
+        "not left on a monitor with nothing to play"
+    );
+}

@@ -148,8 +148,10 @@ pub struct Engine {
     reference: Option<SourceKey>,
     /// Sources sent to the audio thread (and not unloaded), and whether the provider made them.
     resident: Vec<(SourceKey, bool)>,
-    /// Sources the loader is working on.
-    requested: Vec<SourceKey>,
+    /// The loader's jobs in request order (it runs them in that order), and whether each one's
+    /// result is still wanted: an unload makes earlier requests for that key stale, so a key
+    /// requested again (another file under the same key) gets the new job's result, not the old.
+    requested: Vec<(SourceKey, bool)>,
     /// Finished sources waiting for room in the load queue.
     queued: VecDeque<(Box<Source>, bool)>,
     /// Events produced on this side, returned with the next poll.
@@ -278,7 +280,7 @@ impl Engine {
             return;
         }
         match self.loader.request(key, job) {
-            Ok(()) => self.requested.push(key),
+            Ok(()) => self.requested.push((key, true)),
             Err(reason) => self.local_events.push(EngineEvent::LoadFailed(key, reason)),
         }
     }
@@ -287,6 +289,11 @@ impl Engine {
     pub fn unload(&mut self, key: SourceKey) {
         self.resident.retain(|(k, _)| *k != key);
         self.queued.retain(|(s, _)| s.key != key);
+        for (k, wanted) in &mut self.requested {
+            if *k == key {
+                *wanted = false;
+            }
+        }
         self.send(Command::Unload { key });
     }
 

@@ -19,10 +19,13 @@ impl Engine {
         let mut events = std::mem::take(&mut self.local_events);
         let finished: Vec<_> = self.loader.finished().collect();
         for (key, result) in finished {
-            let was_requested = self.requested.contains(&key);
-            self.requested.retain(|k| *k != key);
+            // The loader finishes jobs in request order: this is the key's oldest request.
+            let wanted = match self.requested.iter().position(|(k, _)| *k == key) {
+                Some(i) => self.requested.remove(i).1,
+                None => false,
+            };
             match result {
-                Ok(source) if was_requested => {
+                Ok(source) if wanted => {
                     let provided = self.provider.is_some() && self.program.uses(key);
                     self.queued.push_back((Box::new(source), provided));
                     events.push(EngineEvent::Loaded(key));
@@ -94,7 +97,7 @@ impl Engine {
         }
         for key in upcoming {
             let known = self.resident.iter().any(|(k, _)| *k == key)
-                || self.requested.contains(&key)
+                || self.requested.iter().any(|&(k, wanted)| k == key && wanted)
                 || self.queued.iter().any(|(s, _)| s.key == key);
             if !known && self.link.is_some() {
                 let job = provider(key);
@@ -169,6 +172,46 @@ mod tests {
     use super::super::*;
     use crate::engine::program::Program;
     use crate::engine::shared::Monitor;
+    use crate::engine::source::{Source, SourceKey};
+
+    #[test]
+    fn a_key_unloaded_and_requested_again_gets_the_new_jobs_result_not_the_old() {
+        let (mut engine, _backend) = Engine::with_null_backend(48_000, 2);
+        let key: SourceKey = 7;
+        // The first job (the file that was under this key) succeeds slowly; the second (the
+        // file now under it) fails. Only the second's result may count.
+        engine.request(
+            key,
+            Box::new(move || {
+                std::thread::sleep(std::time::Duration::from_millis(150));
+                Ok(Source {
+                    key,
+                    audio: crate::media::AudioBuffer {
+                        sample_rate_hz: 48_000,
+                        channels: [vec![0.0; 480], vec![0.0; 480]],
+                    },
+                    settings: Default::default(),
+                    kernel: None,
+                })
+            }),
+        );
+        engine.unload(key);
+        engine.request(key, Box::new(|| Err("the new file is unreadable".into())));
+        let mut events = Vec::new();
+        for _ in 0..200 {
+            events.extend(engine.poll_events());
+            if engine.requested.is_empty() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert!(engine.requested.is_empty(), "both jobs came back");
+        assert!(
+            matches!(&events[..], [EngineEvent::LoadFailed(k, why)] if *k == key && why.contains("new file")),
+            "{events:?}"
+        );
+        assert!(engine.resident().is_empty(), "the old file is not loaded");
+    }
 
     #[test]
     fn a_lost_output_disables_playback_reports_it_and_is_retried() {

@@ -40,10 +40,26 @@ impl App {
                         self.errors.insert(*id, e.clone());
                     }
                 }
+                // Said once per file: a reference that already failed is not announced again
+                // by every later run (each reference edit runs the analysis).
+                let failed_before: Vec<super::ReferenceKey> = self
+                    .reference_keys
+                    .iter()
+                    .zip(&self.references)
+                    .filter(|(_, r)| r.is_err())
+                    .map(|(k, _)| k.clone())
+                    .collect();
                 self.references = outcome.references.clone();
                 self.reference_keys = std::mem::take(&mut self.job_references);
                 self.refresh_references_average();
-                for error in outcome.references.iter().filter_map(|r| r.as_ref().err()) {
+                let newly_failed: Vec<String> = self
+                    .reference_keys
+                    .iter()
+                    .zip(&outcome.references)
+                    .filter(|(k, _)| !failed_before.contains(k))
+                    .filter_map(|(_, r)| r.as_ref().err().cloned())
+                    .collect();
+                for error in newly_failed {
                     let text = format!("{error} — the comparison leaves it out; check the file or remove the reference");
                     self.push_banner(text);
                 }
@@ -54,7 +70,8 @@ impl App {
             }
         }
         self.refresh();
-        self.schedule_proofs()
+        // New analyses (a reference added, say) change the plan the loaded masters play by.
+        Task::batch([self.schedule_proofs(), self.follow_edit()])
     }
 
     /// What the last analysis made of reference `r` (`None`: it has not read that file yet).

@@ -154,8 +154,9 @@ pub struct App {
     /// The reference the engine holds as the one Reference plays, when loaded: its engine key
     /// and which reference it was made from.
     pub(super) reference_loaded: Option<(crate::engine::SourceKey, ReferenceKey)>,
-    /// The reference the user chose to hear (`None`: the first).
-    pub(super) reference_chosen: Option<TrackId>,
+    /// The reference the user chose to hear, by id and file (an id a removed reference had
+    /// may be given to a new one; `None`: the first).
+    pub(super) reference_chosen: Option<ReferenceKey>,
     /// Album statistics over the tracks in their current order.
     pub(super) stats: Option<AlbumStats>,
     /// The plan every track is mastered by (tracks with an analysis), and its document.

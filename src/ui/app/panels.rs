@@ -89,11 +89,13 @@ impl App {
         self.assist.show(
             ready.result.clone(),
             &document.project,
+            &ready.project,
             ready.options.clone(),
             ready.stand_in.clone(),
         );
         self.refresh_tone();
-        Task::none()
+        // A desk edit made while the proposal was made: its peaks are measured again.
+        self.measure_peaks_if_stale()
     }
 
     pub(super) fn on_assist(&mut self, action: assist::Action) -> Task<Message> {
@@ -141,7 +143,7 @@ impl App {
         self.peaks_cancel = Some(cancel.clone());
         let job = PeaksJob {
             generation: self.assist_generation,
-            tones: self.assist.applied_tones(),
+            tones: self.assist.applied_moves(),
             document: document.clone(),
             proposal: proposal.clone(),
             tracks: self.track_analyses(document),
@@ -332,10 +334,17 @@ impl AssistJob {
             })
             .map_err(|e| e.to_string());
         let stand_in = match (&self.curve, weighted.is_empty()) {
-            (Some(curve), true) => Some(format!(
-                "The project has no reference tracks: the built-in curve “{}” stands in for them.",
-                curve.title
-            )),
+            (Some(curve), true) => Some(if self.references.is_empty() {
+                format!(
+                    "The project has no reference tracks: the built-in curve “{}” stands in for them.",
+                    curve.title
+                )
+            } else {
+                format!(
+                    "No reference track has been read (yet, or its file fails): the built-in curve “{}” stands in for them.",
+                    curve.title
+                )
+            }),
             _ => None,
         };
         AssistReady {
@@ -367,7 +376,7 @@ struct PeaksJob {
     /// The proposal's generation (a new proposal makes this one's result moot).
     generation: u64,
     /// Each track's tone in the project the ticked moves would write (what is measured).
-    tones: Vec<crate::project::ToneSettings>,
+    tones: Vec<assist::TrackMoves>,
     document: Document,
     proposal: AlbumProposal,
     tracks: Vec<Option<TrackAnalysis>>,
@@ -402,6 +411,6 @@ impl PeaksJob {
 #[derive(Debug)]
 pub struct PeaksReady {
     generation: u64,
-    tones: Vec<crate::project::ToneSettings>,
+    tones: Vec<assist::TrackMoves>,
     proposal: AlbumProposal,
 }

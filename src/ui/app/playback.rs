@@ -320,7 +320,8 @@ impl App {
         let keys = super::reference_keys(&self.document.as_ref()?.project);
         let index = self
             .reference_chosen
-            .and_then(|id| keys.iter().position(|(k, _)| *k == id))
+            .as_ref()
+            .and_then(|chosen| keys.iter().position(|k| k == chosen))
             .unwrap_or(0);
         let key = keys.into_iter().nth(index)?;
         Some((index, key))
@@ -366,6 +367,12 @@ impl App {
                     "No reference to compare with — add a reference track under the sequence (or check that its file reads)."
                         .into(),
                 );
+                // Never left on a monitor with nothing to play.
+                if self.playback.monitor == Monitor::Reference {
+                    let back = self.playback.before_reference;
+                    self.playback.monitor = back;
+                    self.engine.set_monitor(back);
+                }
                 return;
             };
             let key = player::reference_key(index);
@@ -383,7 +390,11 @@ impl App {
 
     /// Makes `reference` the one Reference plays, and plays it (as R does) when audio is on.
     pub(super) fn choose_reference(&mut self, reference: crate::project::TrackId) {
-        self.reference_chosen = Some(reference);
+        self.reference_chosen = self.document.as_ref().and_then(|d| {
+            super::reference_keys(&d.project)
+                .into_iter()
+                .find(|(id, _)| *id == reference)
+        });
         self.follow_references();
         if self.playback.monitor != Monitor::Reference && self.engine.output_rate_hz().is_some() {
             self.playback.before_reference = self.playback.monitor;

@@ -85,7 +85,20 @@ impl App {
                     }) && super::reference_keys(&d.project) == app.reference_keys
                 })
             };
-            if !known(self) {
+            // A reference edit that keeps the files (a weight) needs no analysis, even while
+            // one is running for the same files.
+            let references_known = |app: &App| {
+                app.document.as_ref().is_some_and(|d| {
+                    let keys = super::reference_keys(&d.project);
+                    keys == app.reference_keys
+                        || (app.job.is_running() && keys == app.job_references)
+                })
+            };
+            let needed = match edit {
+                Some(Edit::References(_)) => !references_known(self),
+                _ => !known(self),
+            };
+            if needed {
                 task = self.start_analysis();
             }
         }
@@ -205,6 +218,11 @@ impl App {
             Ok(document) => {
                 self.autosave(Instant::now(), true);
                 self.engine.stop();
+                // The engine's sources are the old project's (its keys are track ids and
+                // reference places, which the new project reuses): let them all go.
+                for key in self.engine.resident() {
+                    self.engine.unload(key);
+                }
                 let engine =
                     std::mem::replace(&mut self.engine, crate::engine::Engine::disabled(""));
                 let data_dir = self.data_dir.take();
@@ -240,11 +258,40 @@ impl App {
         let Some(document) = self.document.as_ref().filter(|_| !audio.is_empty()) else {
             return Task::none();
         };
+        // A file already among the references (or picked twice) would count twice in their
+        // average: it is named and left out.
+        let mut sources: Vec<PathBuf> = document
+            .project
+            .references
+            .iter()
+            .map(|r| document.source_path(&r.source))
+            .collect();
+        let mut fresh = Vec::new();
+        let mut repeated = Vec::new();
+        for path in audio {
+            let source = document.source_path(&document.relative_source(&path));
+            if sources.contains(&source) {
+                repeated.push(path);
+            } else {
+                sources.push(source);
+                fresh.push(path);
+            }
+        }
+        let audio = fresh;
         let titles: Vec<Option<String>> = audio
             .iter()
             .map(|p| crate::media::read_tags(p).ok().and_then(|t| t.title))
             .collect();
         let references = crate::project::with_added(document, &audio, &titles);
+        for path in repeated {
+            self.push_banner(format!(
+                "{}: already a reference — it is listed once",
+                path.display()
+            ));
+        }
+        if audio.is_empty() {
+            return Task::none();
+        }
         self.apply_edit(Edit::References(references))
     }
 

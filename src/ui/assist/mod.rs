@@ -20,7 +20,19 @@ mod view;
 pub use preview::{preview_hz, PREVIEW_POINTS};
 
 use crate::assist::{AlbumProposal, AssistOptions};
-use crate::project::{MatchTarget, Project, ToneSettings, TrackId};
+use crate::project::{MatchTarget, Project, StereoSettings, ToneSettings, TrackId};
+
+/// What of a track the loudness plan's peaks depend on: its tone and stereo settings.
+pub type TrackMoves = (ToneSettings, StereoSettings);
+
+/// Each track's [`TrackMoves`] in `project`.
+fn moves_of(project: &Project) -> Vec<TrackMoves> {
+    project
+        .tracks
+        .iter()
+        .map(|t| (t.tone.clone(), t.stereo.clone()))
+        .collect()
+}
 
 /// The album and track amounts offered, 0..=1.
 pub const AMOUNTS: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
@@ -116,29 +128,35 @@ pub struct AssistPanel {
     previews: Vec<Vec<f64>>,
     /// A new proposal is being made on another thread.
     busy: bool,
-    /// The tone each track had in the project Apply would write when the loudness plan's peaks
-    /// were measured: once ticks or amounts change the tones, the plan's limiting is stale until
-    /// it is measured again ([`AssistPanel::set_measured_plan`]).
-    measured_for: Vec<ToneSettings>,
+    /// The tone and stereo each track had in the project Apply would write when the loudness
+    /// plan's peaks were measured: once ticks, amounts or a desk edit change them, the plan's
+    /// limiting is stale until it is measured again ([`AssistPanel::set_measured_plan`]).
+    measured_for: Vec<TrackMoves>,
 }
 
 impl AssistPanel {
     /// Opens the panel on a fresh proposal for `project` made with `options` (or the reason
     /// there is none); `stand_in` says when a built-in curve stands in for the references.
+    /// `measured_on` is the project the proposal's peaks were measured on (the desk may have
+    /// changed since: then the plan shows as stale).
     pub fn show(
         &mut self,
         proposal: Result<AlbumProposal, String>,
         project: &Project,
+        measured_on: &Project,
         options: AssistOptions,
         stand_in: Option<String>,
     ) {
+        self.measured_for = match &proposal {
+            Ok(p) => moves_of(&crate::assist::apply(measured_on, p)),
+            Err(_) => Vec::new(),
+        };
         self.shown = Some(proposal);
         self.busy = false;
         self.options = options;
         self.stand_in = stand_in;
         self.project = Some(project.clone());
         self.refresh();
-        self.measured_for = self.applied_tones();
     }
 
     /// The project changed under the open panel (an edit in the desk): previews and the
@@ -195,23 +213,22 @@ impl AssistPanel {
         self.applied = Some(applied);
     }
 
-    /// Each track's tone in the project Apply would write now (empty without a proposal).
-    pub fn applied_tones(&self) -> Vec<ToneSettings> {
-        self.applied.as_ref().map_or(Vec::new(), |p| {
-            p.tracks.iter().map(|t| t.tone.clone()).collect()
-        })
+    /// Each track's tone and stereo in the project Apply would write now (empty without a
+    /// proposal): what the loudness plan's peaks depend on.
+    pub fn applied_moves(&self) -> Vec<TrackMoves> {
+        self.applied.as_ref().map_or(Vec::new(), moves_of)
     }
 
     /// Whether ticks or amounts changed the tones since the loudness plan's peaks were measured.
     pub fn peaks_stale(&self) -> bool {
-        self.proposal().is_some() && self.applied_tones() != self.measured_for
+        self.proposal().is_some() && self.applied_moves() != self.measured_for
     }
 
     /// Takes the loudness plan and translation preview of `measured` (the proposal under review
     /// with its peaks measured for `tones`) when the tones are still those; the user's choice
     /// of accepting the plan is kept. Returns whether it was taken.
-    pub fn set_measured_plan(&mut self, tones: &[ToneSettings], measured: &AlbumProposal) -> bool {
-        if self.applied_tones() != tones {
+    pub fn set_measured_plan(&mut self, tones: &[TrackMoves], measured: &AlbumProposal) -> bool {
+        if self.applied_moves() != tones {
             return false;
         }
         let Some(Ok(proposal)) = &mut self.shown else {

@@ -199,7 +199,7 @@ impl Transport {
                 Monitor::Reference,
                 v.has_reference,
                 if v.has_reference {
-                    "The first reference, at the master's loudness (R)"
+                    "The reference chosen under the sequence (the first unless you chose), at the master's loudness (R)"
                 } else {
                     "Add a reference to the project to compare with it"
                 }
