@@ -550,8 +550,19 @@ fn references_are_listed_added_weighed_and_removed_and_bad_changes_write_nothing
         (vec!["--remove", "2"], "has 1 reference"),
         (vec!["--add", "missing.wav"], "not found"),
         (vec!["--add", text.to_str().unwrap()], "notes.wav"),
-        (vec!["--add", b.to_str().unwrap()], "already reference 1"),
+        (vec!["--add", b.to_str().unwrap()], "already a reference"),
+        (
+            vec!["--add", a.to_str().unwrap(), "--add", a.to_str().unwrap()],
+            "already a reference",
+        ),
         (vec!["--weight", "1=2", "--remove", "5"], "--remove 5"),
+        (
+            vec!["--weight", "1=2", "--remove", "1"],
+            "both weighed and removed",
+        ),
+        (vec!["--weight", "1=2", "--weight", "1=3"], "given twice"),
+        (vec!["--weight", "1=1,5"], "decimal point"),
+        (vec!["--add", dir.path().to_str().unwrap()], "a folder"),
     ] {
         let mut all = vec!["references", p];
         all.extend(args.iter().copied());
@@ -562,4 +573,30 @@ fn references_are_listed_added_weighed_and_removed_and_bad_changes_write_nothing
         assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
         assert_eq!(std::fs::read(&project).unwrap(), before, "{args:?} wrote");
     }
+}
+
+#[test]
+fn assist_names_a_reference_it_could_not_read_as_a_reference_not_a_track() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("album.json");
+    let p = project.to_str().unwrap();
+    let o = lathe(&["new", &repo("assets/demo"), "-o", p]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let good = dir.path().join("good.wav");
+    write_sine_wav(&good, 3.0, 0.3);
+    let o = lathe(&["references", p, "--add", good.to_str().unwrap()]);
+    assert!(o.status.success());
+    std::fs::remove_file(&good).unwrap();
+    let o = lathe(&["assist", p, "--target", "references"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("1 reference(s) could not be analysed"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("good.wav"), "{stderr}");
+    assert!(
+        !stderr.contains("track(s)"),
+        "every track got its proposal: {stderr}"
+    );
 }

@@ -209,11 +209,25 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
         }
     }
     if !failed.is_empty() {
-        eprintln!(
-            "lathe: {} track(s) could not be analysed and got no proposal: {}",
-            failed.len(),
-            failed.join("; ")
-        );
+        // Tracks and references are listed together; say which kind failed.
+        let (refs, tracks): (Vec<&String>, Vec<&String>) =
+            failed.iter().partition(|f| f.starts_with("reference "));
+        if !tracks.is_empty() {
+            let tracks: Vec<&str> = tracks.iter().map(|s| s.as_str()).collect();
+            eprintln!(
+                "lathe: {} track(s) could not be analysed and got no proposal: {}",
+                tracks.len(),
+                tracks.join("; ")
+            );
+        }
+        if !refs.is_empty() {
+            let refs: Vec<&str> = refs.iter().map(|s| s.as_str()).collect();
+            eprintln!(
+                "lathe: {} reference(s) could not be analysed: {}",
+                refs.len(),
+                refs.join("; ")
+            );
+        }
         return Ok(1);
     }
     Ok(0)

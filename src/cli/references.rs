@@ -50,21 +50,44 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
             .trim()
             .parse()
             .with_context(|| format!("--weight {w}: N is a reference number"))?;
-        let value: f64 = value
-            .trim()
-            .parse()
-            .with_context(|| format!("--weight {w}: W is a number"))?;
+        let value: f64 = value.trim().parse().with_context(|| {
+            format!("--weight {w}: W is a number, written with a decimal point (1.5)")
+        })?;
         if !(lo..=hi).contains(&value) {
             bail!("--weight {w}: choose a weight from {lo} to {hi}");
         }
-        weights.push((number_ok(n, "--weight")?, value));
+        let i = number_ok(n, "--weight")?;
+        if weights.iter().any(|&(j, _)| j == i) {
+            bail!("--weight {n}=…: given twice; give each reference one weight");
+        }
+        weights.push((i, value));
     }
     let mut removed = Vec::new();
     for &n in &a.remove {
-        removed.push(number_ok(n, "--remove")?);
+        let i = number_ok(n, "--remove")?;
+        if weights.iter().any(|&(j, _)| j == i) {
+            bail!("reference {n} is both weighed and removed: choose one");
+        }
+        removed.push(i);
     }
     let mut titles = Vec::new();
+    // The files the list will hold, as paths from here: an added file already among them
+    // (kept, or added earlier in this command) would count twice in the average.
+    let mut held: Vec<PathBuf> = doc
+        .project
+        .references
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !removed.contains(i))
+        .map(|(_, r)| doc.source_path(&r.source))
+        .collect();
     for file in &a.add {
+        if file.is_dir() {
+            bail!(
+                "--add {}: a folder — add its audio files one by one",
+                file.display()
+            );
+        }
         if !file.is_file() {
             bail!("--add {}: not found — check the path", file.display());
         }
@@ -74,15 +97,14 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
                 file.display()
             );
         }
-        let source = doc.relative_source(file);
-        if let Some(n) = doc
-            .project
-            .references
-            .iter()
-            .position(|r| r.source == source)
-        {
-            bail!("--add {}: already reference {}", file.display(), n + 1);
+        let source = doc.source_path(&doc.relative_source(file));
+        if held.contains(&source) {
+            bail!(
+                "--add {}: already a reference (it would count twice in their average)",
+                file.display()
+            );
         }
+        held.push(source);
         // A file whose container cannot be opened would fail every later command.
         let tags = crate::media::read_tags(file).map_err(|e| anyhow::anyhow!("--add: {e}"))?;
         titles.push(tags.title);
