@@ -540,6 +540,15 @@ fn references_are_listed_added_weighed_and_removed_and_bad_changes_write_nothing
     assert_eq!(refs.len(), 1);
     assert_eq!((refs[0].title.as_str(), refs[0].weight), ("b", 1.5));
 
+    // `play` checks the number before it looks for a device or prepares any audio.
+    let o = lathe(&["play", p, "--track", "1", "--reference", "2"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("there is no reference 2 (the project has 1"),
+        "{stderr}"
+    );
+
     // Each bad change is refused in one line naming it, and the file is left as it was.
     let before = std::fs::read(&project).unwrap();
     let text = dir.path().join("notes.wav");

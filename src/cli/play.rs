@@ -92,6 +92,16 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         );
     }
     let index = args.track - 1;
+    // Checked before anything is prepared: a wrong number should not wait for the album.
+    if let Some(k) = args.reference {
+        if k == 0 || k > doc.project.references.len() {
+            bail!(
+                "{}: there is no reference {k} (the project has {}; see `lathe references`)",
+                args.project.display(),
+                doc.project.references.len()
+            );
+        }
+    }
     // The stream opens once the audio is ready, so nothing plays (or is written) before it.
     let rate_hz = Engine::probe_output_rate_hz().map_err(no_output)?;
     let title = doc.project.tracks[index].title.clone();
@@ -156,13 +166,6 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         }
     }
     if let Some(k) = args.reference {
-        if k == 0 || k > doc.project.references.len() {
-            bail!(
-                "{}: there is no reference {k} (the project has {})",
-                args.project.display(),
-                doc.project.references.len()
-            );
-        }
         let ref_key = player::reference_key(k - 1);
         let source = player::prepare(&doc, &plan, ref_key, rate_hz).map_err(anyhow::Error::msg)?;
         engine.load_source(source)?;
