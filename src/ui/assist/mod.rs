@@ -132,6 +132,8 @@ pub struct AssistPanel {
     /// plan's peaks were measured: once ticks, amounts or a desk edit change them, the plan's
     /// limiting is stale until it is measured again ([`AssistPanel::set_measured_plan`]).
     measured_for: Vec<TrackMoves>,
+    /// The project's references when the proposal was made (its references target).
+    references_at_proposal: Vec<crate::project::Reference>,
 }
 
 impl AssistPanel {
@@ -147,6 +149,7 @@ impl AssistPanel {
         options: AssistOptions,
         stand_in: Option<String>,
     ) {
+        self.references_at_proposal = measured_on.references.clone();
         self.measured_for = match &proposal {
             Ok(p) => moves_of(&crate::assist::apply(measured_on, p)),
             Err(_) => Vec::new(),
@@ -217,6 +220,17 @@ impl AssistPanel {
     /// proposal): what the loudness plan's peaks depend on.
     pub fn applied_moves(&self) -> Vec<TrackMoves> {
         self.applied.as_ref().map_or(Vec::new(), moves_of)
+    }
+
+    /// Whether the proposal aims at the references (or a blend) and the project's references
+    /// or their weights changed since it was made: it aims at their old average.
+    pub fn references_changed(&self) -> bool {
+        self.proposal().is_some()
+            && self.options.target != MatchTarget::AlbumAverage
+            && self
+                .project
+                .as_ref()
+                .is_some_and(|p| p.references != self.references_at_proposal)
     }
 
     /// Whether ticks or amounts changed the tones since the loudness plan's peaks were measured.

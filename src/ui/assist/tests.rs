@@ -269,3 +269,25 @@ fn a_plan_measured_for_other_moves_is_not_taken_and_the_plan_is_stale_until_one_
     });
     assert!(panel.peaks_stale());
 }
+
+#[test]
+fn a_references_proposal_says_when_the_references_changed_since_it_was_made() {
+    let options = AssistOptions {
+        target: MatchTarget::References,
+        ..AssistOptions::default()
+    };
+    let (mut toward_refs, mut project, _dir) = panel(options);
+    assert!(toward_refs.proposal().is_some());
+    assert!(!toward_refs.references_changed());
+    project.references[0].weight = 2.0;
+    toward_refs.set_project(&project);
+    assert!(
+        toward_refs.references_changed(),
+        "a weight changes their average"
+    );
+    // Toward the album average the references do not matter.
+    let (mut album, mut project, _dir) = panel(AssistOptions::default());
+    project.references.clear();
+    album.set_project(&project);
+    assert!(!album.references_changed());
+}

@@ -81,7 +81,12 @@ impl AssistPanel {
                 column![tab, apply_bar(proposal, close)].spacing(10).into()
             }
         };
-        let options = options_view(&self.options, self.stand_in.as_deref(), self.busy);
+        let options = options_view(
+            &self.options,
+            self.stand_in.as_deref(),
+            self.busy,
+            self.references_changed(),
+        );
         container(column![heading, options, body].spacing(10))
             .padding([10, 12])
             .width(Fill)
@@ -96,6 +101,7 @@ fn options_view<'a>(
     options: &AssistOptions,
     stand_in: Option<&'a str>,
     busy: bool,
+    references_changed: bool,
 ) -> Element<'a, Message> {
     let target = |label: &str, which: MatchTarget| {
         segment(
@@ -157,6 +163,9 @@ fn options_view<'a>(
     );
     if let Some(stand_in) = stand_in {
         note = format!("{stand_in} {note}");
+    }
+    if references_changed {
+        note = format!("The references changed since this proposal, which aims at their old average: choose the target again to propose toward them. {note}");
     }
     if busy {
         note = format!("Proposing again… {note}");
