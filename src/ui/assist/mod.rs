@@ -134,6 +134,8 @@ pub struct AssistPanel {
     measured_for: Vec<TrackMoves>,
     /// The project's references when the proposal was made (its references target).
     references_at_proposal: Vec<crate::project::Reference>,
+    /// The album settings the loudness plan was made for (preset, target, ceiling, …).
+    settings_at_proposal: Option<crate::project::AlbumSettings>,
 }
 
 impl AssistPanel {
@@ -150,6 +152,7 @@ impl AssistPanel {
         stand_in: Option<String>,
     ) {
         self.references_at_proposal = measured_on.references.clone();
+        self.settings_at_proposal = Some(measured_on.settings.clone());
         self.measured_for = match &proposal {
             Ok(p) => moves_of(&crate::assist::apply(measured_on, p)),
             Err(_) => Vec::new(),
@@ -231,6 +234,17 @@ impl AssistPanel {
                 .project
                 .as_ref()
                 .is_some_and(|p| p.references != self.references_at_proposal)
+    }
+
+    /// Whether the album's settings (delivery preset, target, ceiling, mode…) changed since the
+    /// loudness plan was made for them.
+    pub fn settings_changed(&self) -> bool {
+        self.proposal().is_some()
+            && self
+                .project
+                .as_ref()
+                .zip(self.settings_at_proposal.as_ref())
+                .is_some_and(|(p, s)| p.settings != *s)
     }
 
     /// Whether ticks or amounts changed the tones since the loudness plan's peaks were measured.

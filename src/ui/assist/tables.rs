@@ -29,8 +29,13 @@ pub fn limiter_words(plan: &TrackHeadroomPlan) -> String {
 }
 
 /// The loudness plan: accept it or not, then each track's loudness, peak, limiting and reason.
-/// `stale`: ticks or amounts changed the moves since the peaks were measured (being measured again).
-pub fn headroom_tab(proposal: &AlbumProposal, stale: bool) -> Element<'_, Message> {
+/// `stale`: ticks or amounts changed the moves since the peaks were measured (being measured
+/// again); `settings_changed`: the album's delivery settings changed since the plan was made.
+pub fn headroom_tab(
+    proposal: &AlbumProposal,
+    stale: bool,
+    settings_changed: bool,
+) -> Element<'_, Message> {
     let h = &proposal.headroom;
     let spread = if h.narrowed {
         format!(
@@ -111,10 +116,15 @@ pub fn headroom_tab(proposal: &AlbumProposal, stale: bool) -> Element<'_, Messag
                 .style(theme::panel),
         );
     }
-    column![accept, summary, scrolled(list)]
-        .spacing(8)
-        .height(Fill)
-        .into()
+    let mut top = column![accept, summary].spacing(8);
+    if settings_changed {
+        top = top.push(
+            text("The album's delivery settings changed since this plan was made for them: choose an option above to propose again.")
+                .size(12)
+                .color(theme::WARNING),
+        );
+    }
+    column![top, scrolled(list)].spacing(8).height(Fill).into()
 }
 
 /// A reason in one or two words, and its colour.

@@ -291,3 +291,18 @@ fn a_references_proposal_says_when_the_references_changed_since_it_was_made() {
     album.set_project(&project);
     assert!(!album.references_changed());
 }
+
+#[test]
+fn the_loudness_plan_says_when_the_album_settings_changed_since_it_was_made() {
+    let (mut panel, mut project, _dir) = panel(AssistOptions::default());
+    assert!(!panel.settings_changed());
+    project.tracks[0].title = "Renamed".into();
+    panel.set_project(&project);
+    assert!(
+        !panel.settings_changed(),
+        "a track edit is not a settings change"
+    );
+    project.settings.target_lufs = -9.0;
+    panel.set_project(&project);
+    assert!(panel.settings_changed());
+}

@@ -75,7 +75,9 @@ impl AssistPanel {
             Some(Ok(proposal)) => {
                 let tab: Element<'_, Message> = match self.tab {
                     Tab::Tone => tone_tab(proposal, &self.previews, selected),
-                    Tab::Headroom => tables::headroom_tab(proposal, self.peaks_stale()),
+                    Tab::Headroom => {
+                        tables::headroom_tab(proposal, self.peaks_stale(), self.settings_changed())
+                    }
                     Tab::Translation => tables::translation_tab(proposal),
                 };
                 column![tab, apply_bar(proposal, close)].spacing(10).into()
