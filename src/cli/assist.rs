@@ -112,14 +112,14 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
     let cache = (!a.no_cache).then(AnalysisCache::user_default);
     let results = super::analyze::analyse_with_progress(&paths, cache.as_ref());
     let (track_results, ref_results) = results.split_at(project.tracks.len());
-    let mut failed = Vec::new();
+    let (mut failed_tracks, mut failed_refs) = (Vec::new(), Vec::new());
     let tracks: Vec<Option<TrackAnalysis>> = track_results
         .iter()
         .enumerate()
         .map(|(i, r)| match r {
             Ok(a) => Some(a.clone()),
             Err(e) => {
-                failed.push(format!("track {} ({e})", i + 1));
+                failed_tracks.push(format!("track {} ({e})", i + 1));
                 None
             }
         })
@@ -128,7 +128,7 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
     for (i, (r, reference)) in ref_results.iter().zip(&project.references).enumerate() {
         match r {
             Ok(analysis) => references.push((analysis.clone(), reference.weight)),
-            Err(e) if target != MatchTarget::AlbumAverage => failed.push(format!(
+            Err(e) if target != MatchTarget::AlbumAverage => failed_refs.push(format!(
                 "reference {} ({e}) left out of the references' average",
                 i + 1
             )),
@@ -208,29 +208,25 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
             outln!("\napplied: {}", path.display());
         }
     }
-    if !failed.is_empty() {
-        // Tracks and references are listed together; say which kind failed.
-        let (refs, tracks): (Vec<&String>, Vec<&String>) =
-            failed.iter().partition(|f| f.starts_with("reference "));
-        if !tracks.is_empty() {
-            let tracks: Vec<&str> = tracks.iter().map(|s| s.as_str()).collect();
-            eprintln!(
-                "lathe: {} track(s) could not be analysed and got no proposal: {}",
-                tracks.len(),
-                tracks.join("; ")
-            );
-        }
-        if !refs.is_empty() {
-            let refs: Vec<&str> = refs.iter().map(|s| s.as_str()).collect();
-            eprintln!(
-                "lathe: {} reference(s) could not be analysed: {}",
-                refs.len(),
-                refs.join("; ")
-            );
-        }
-        return Ok(1);
+    if !failed_tracks.is_empty() {
+        eprintln!(
+            "lathe: {} track(s) could not be analysed and got no proposal: {}",
+            failed_tracks.len(),
+            failed_tracks.join("; ")
+        );
     }
-    Ok(0)
+    if !failed_refs.is_empty() {
+        eprintln!(
+            "lathe: {} reference(s) could not be analysed: {}",
+            failed_refs.len(),
+            failed_refs.join("; ")
+        );
+    }
+    Ok(if failed_tracks.is_empty() && failed_refs.is_empty() {
+        0
+    } else {
+        1
+    })
 }
 
 /// Why `-o out` must not be written: an existing file without --force, or one of the album's
