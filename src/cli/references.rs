@@ -2,7 +2,7 @@
 //! Numbers name references as listed before the command; added files go at the end with
 //! weight 1. Nothing is written unless every change is valid.
 
-use crate::project::{is_audio_path, with_added, Document, REFERENCE_WEIGHT_RANGE};
+use crate::project::{is_audio_path, split_repeated, with_added, Document, REFERENCE_WEIGHT_RANGE};
 use anyhow::{bail, Context};
 use std::path::PathBuf;
 
@@ -70,17 +70,17 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
         }
         removed.push(i);
     }
-    let mut titles = Vec::new();
-    // The files the list will hold, as paths from here: an added file already among them
-    // (kept, or added earlier in this command) would count twice in the average.
-    let mut held: Vec<PathBuf> = doc
-        .project
-        .references
-        .iter()
-        .enumerate()
+    // An added file already among the references kept, or added earlier in this command.
+    let kept = (doc.project.references.iter().enumerate())
         .filter(|(i, _)| !removed.contains(i))
-        .map(|(_, r)| doc.source_path(&r.source))
-        .collect();
+        .map(|(_, r)| r);
+    if let Some(file) = split_repeated(&doc, kept, &a.add).1.first() {
+        bail!(
+            "--add {}: already a reference (it would count twice in their average)",
+            file.display()
+        );
+    }
+    let mut titles = Vec::new();
     for file in &a.add {
         if file.is_dir() {
             bail!(
@@ -97,14 +97,6 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
                 file.display()
             );
         }
-        let source = doc.source_path(&doc.relative_source(file));
-        if held.contains(&source) {
-            bail!(
-                "--add {}: already a reference (it would count twice in their average)",
-                file.display()
-            );
-        }
-        held.push(source);
         // A file whose container cannot be opened would fail every later command.
         let tags = crate::media::read_tags(file).map_err(|e| anyhow::anyhow!("--add: {e}"))?;
         titles.push(tags.title);

@@ -14,4 +14,4 @@ pub use document::{relative_path, write_atomically, Document, ProjectError};
 pub use model::*;
 pub use presets::PresetSpec;
 pub use ranges::{CEILING_DBTP_RANGE, EXPORT_RATE_HZ_RANGE, TARGET_LUFS_RANGE};
-pub use references::{next_id, with_added, REFERENCE_WEIGHT_RANGE};
+pub use references::{next_id, split_repeated, with_added, REFERENCE_WEIGHT_RANGE};

@@ -20,6 +20,31 @@ pub fn next_id(project: &Project) -> u64 {
         .map_or(1, |m| m + 1)
 }
 
+/// `files` split into those that are new and those already among `held` (compared as the
+/// files their sources resolve to) or given twice in `files`: a reference listed twice would
+/// count twice in the average. Both in the order given.
+pub fn split_repeated<'a>(
+    doc: &Document,
+    held: impl IntoIterator<Item = &'a Reference>,
+    files: &[PathBuf],
+) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let mut sources: Vec<PathBuf> = held
+        .into_iter()
+        .map(|r| doc.source_path(&r.source))
+        .collect();
+    let (mut fresh, mut repeated) = (Vec::new(), Vec::new());
+    for file in files {
+        let source = doc.source_path(&doc.relative_source(file));
+        if sources.contains(&source) {
+            repeated.push(file.clone());
+        } else {
+            sources.push(source);
+            fresh.push(file.clone());
+        }
+    }
+    (fresh, repeated)
+}
+
 /// `doc`'s references with `files` added at the end, each with weight 1 and its tag title
 /// (`titles[i]`, else one made from the file name; one title per file); sources are stored
 /// relative to the project.
