@@ -1,9 +1,7 @@
 //! The album analysis as a background job: progress while it runs, one outcome at the end,
 //! a generation number so results of a superseded run are dropped, and a cancel flag.
 
-use crate::analysis::{
-    self, AlbumStats, AnalysisCache, BatchProgress, SpectralBalance, TrackAnalysis,
-};
+use crate::analysis::{self, AlbumStats, AnalysisCache, BatchProgress, TrackAnalysis};
 use iced::futures::channel::mpsc;
 use iced::futures::{SinkExt, Stream, StreamExt};
 use std::path::PathBuf;
@@ -20,8 +18,6 @@ pub struct Outcome {
     pub stats: AlbumStats,
     /// Per reference (project order): its analysis, or why there is none.
     pub references: Vec<Result<TrackAnalysis, String>>,
-    /// The weighted average of the analysed references' spectra.
-    pub references_average: Option<SpectralBalance>,
 }
 
 impl Outcome {
@@ -34,7 +30,6 @@ impl Outcome {
             errors,
             stats,
             references: Vec::new(),
-            references_average: None,
         }
     }
 
@@ -44,18 +39,10 @@ impl Outcome {
         self
     }
 
-    /// Adds the references' analyses (with their weights) and their average.
-    pub fn with_references(
-        mut self,
-        references: Vec<(Result<TrackAnalysis, String>, f64)>,
-    ) -> Self {
-        let weighted: Vec<(&TrackAnalysis, f64)> = references
-            .iter()
-            .filter_map(|(r, weight)| Some((r.as_ref().ok()?, *weight)))
-            .collect();
-        self.references_average =
-            (!weighted.is_empty()).then(|| analysis::references_average(&weighted));
-        self.references = references.into_iter().map(|(r, _)| r).collect();
+    /// Adds the references' analyses (their weighted average is the app's: the weights may
+    /// change without a new analysis).
+    pub fn with_references(mut self, references: Vec<Result<TrackAnalysis, String>>) -> Self {
+        self.references = references;
         self
     }
 }
@@ -114,11 +101,11 @@ impl Drop for Job {
     }
 }
 
-/// Analyses the album's `paths` (`None` = missing track) and its `references` (path, weight)
+/// Analyses the album's `paths` (`None` = missing track) and its `references`
 /// on worker threads once the stream is polled.
 pub fn run(
     paths: Vec<Option<PathBuf>>,
-    references: Vec<(PathBuf, f64)>,
+    references: Vec<PathBuf>,
     cancel: Arc<AtomicBool>,
 ) -> impl Stream<Item = Event> {
     iced::stream::channel(64, async move |mut output: mpsc::Sender<Event>| {
@@ -128,7 +115,7 @@ pub fn run(
                 .iter()
                 .flatten()
                 .cloned()
-                .chain(references.iter().map(|(p, _)| p.clone()))
+                .chain(references.iter().cloned())
                 .collect();
             let progress = |p: BatchProgress| {
                 let _ = sender.unbounded_send(Event::Progress(p));
@@ -160,10 +147,7 @@ pub fn run(
             let references = references
                 .iter()
                 .zip(results)
-                .map(|((path, weight), r)| {
-                    let r = r.map_err(|e| format!("reference {}: {e}", path.display()));
-                    (r, *weight)
-                })
+                .map(|(path, r)| r.map_err(|e| format!("reference {}: {e}", path.display())))
                 .collect();
             let outcome = Outcome::from_tracks(tracks, errors).with_references(references);
             let _ = sender.unbounded_send(Event::Finished(Arc::new(outcome)));

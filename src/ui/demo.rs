@@ -191,7 +191,7 @@ pub fn outcome() -> Outcome {
     let reference = track(215.0, -8.5, 5.0, -0.3, 0.5, 3.0);
     Outcome::from_tracks(tracks, vec![None; 6])
         .with_stats(stats)
-        .with_references(vec![(Ok(reference), 1.0)])
+        .with_references(vec![Ok(reference)])
 }
 
 /// An album of `count` present tracks with varied hand-built analyses (frame-time benchmark).
@@ -229,6 +229,6 @@ pub fn large_album(dir: &Path, count: usize) -> std::io::Result<(Document, Outco
     let reference = track(215.0, -8.5, 5.0, -0.3, 0.5, 3.0);
     let outcome = Outcome::from_tracks(analyses, vec![None; count])
         .with_stats(stats)
-        .with_references(vec![(Ok(reference), 1.0)]);
+        .with_references(vec![Ok(reference)]);
     Ok((document, outcome))
 }

@@ -79,7 +79,6 @@ fn the_references_target_without_reference_tracks_aims_at_the_built_in_curve() {
     document.project.references.clear();
     let outcome = Outcome {
         references: Vec::new(),
-        references_average: None,
         ..outcome
     };
     let mut app = App::new(document, Engine::disabled("test"));

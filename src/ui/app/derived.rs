@@ -51,7 +51,6 @@ impl App {
                     .collect();
                 self.references = outcome.references.clone();
                 self.reference_keys = std::mem::take(&mut self.job_references);
-                self.refresh_references_average();
                 let newly_failed: Vec<String> = self
                     .reference_keys
                     .iter()
@@ -79,10 +78,19 @@ impl App {
         &self,
         r: &crate::project::Reference,
     ) -> Option<Result<&TrackAnalysis, &String>> {
+        self.analysis_of_reference(r.id, &r.source)
+    }
+
+    /// What the last analysis made of the reference with this id and source.
+    pub(super) fn analysis_of_reference(
+        &self,
+        id: crate::project::TrackId,
+        source: &std::path::Path,
+    ) -> Option<Result<&TrackAnalysis, &String>> {
         let i = self
             .reference_keys
             .iter()
-            .position(|(id, source)| *id == r.id && *source == r.source)?;
+            .position(|(k, s)| *k == id && s == source)?;
         self.references.get(i).map(Result::as_ref)
     }
 
@@ -104,7 +112,7 @@ impl App {
 
     /// The weighted average of the project's references that were read, with the weights the
     /// project holds now (a weight edit needs no new analysis).
-    pub(crate) fn refresh_references_average(&mut self) {
+    fn refresh_references_average(&mut self) {
         self.references_average = self.document.as_ref().and_then(|document| {
             let weighted: Vec<(&TrackAnalysis, f64)> = document
                 .project
@@ -154,6 +162,7 @@ impl App {
 
     /// Recomputes everything derived from the project and the analyses.
     pub(crate) fn refresh(&mut self) {
+        self.refresh_references_average();
         self.refresh_reference_statuses();
         self.refresh_plan();
         self.refresh_figures();

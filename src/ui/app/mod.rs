@@ -295,11 +295,11 @@ impl App {
             .iter()
             .map(|t| (!self.is_missing(t.id)).then(|| document.source_path(&t.source)))
             .collect();
-        let references: Vec<(PathBuf, f64)> = document
+        let references: Vec<PathBuf> = document
             .project
             .references
             .iter()
-            .map(|r| (document.source_path(&r.source), r.weight))
+            .map(|r| document.source_path(&r.source))
             .collect();
         self.job_tracks = tracks.iter().map(|t| t.id).collect();
         self.job_references = reference_keys(&document.project);

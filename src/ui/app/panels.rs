@@ -126,12 +126,12 @@ impl App {
         }
     }
 
-    /// When ticks, amounts or a desk edit changed the tones the shown loudness plan's peaks
-    /// were measured for, measures them again off the UI thread, after a short pause so a
+    /// When ticks, amounts or a desk edit changed the tone or stereo the shown loudness plan's
+    /// peaks were measured for, measures them again off the UI thread, after a short pause so a
     /// slider's run of changes asks once; a newer request stops the one under way.
     pub(in crate::ui) fn measure_peaks_if_stale(&mut self) -> Task<Message> {
         if !self.assist.peaks_stale() {
-            // Back to the tones measured (or closed): what is under way is for other moves.
+            // Back to the moves measured (or closed): what is under way is for other moves.
             self.stop_measuring_peaks();
             return Task::none();
         }
@@ -143,7 +143,7 @@ impl App {
         self.peaks_cancel = Some(cancel.clone());
         let job = PeaksJob {
             generation: self.assist_generation,
-            tones: self.assist.applied_moves(),
+            moves: self.assist.applied_moves(),
             document: document.clone(),
             proposal: proposal.clone(),
             tracks: self.track_analyses(document),
@@ -167,7 +167,7 @@ impl App {
     /// Peaks measured again: the panel takes the plan if its moves are still those measured.
     pub(super) fn on_assist_peaks(&mut self, ready: &PeaksReady) {
         if ready.generation == self.assist_generation {
-            self.assist.set_measured_plan(&ready.tones, &ready.proposal);
+            self.assist.set_measured_plan(&ready.moves, &ready.proposal);
         }
     }
 
@@ -375,8 +375,9 @@ const PEAKS_PAUSE: Duration = Duration::from_millis(300);
 struct PeaksJob {
     /// The proposal's generation (a new proposal makes this one's result moot).
     generation: u64,
-    /// Each track's tone in the project the ticked moves would write (what is measured).
-    tones: Vec<assist::TrackMoves>,
+    /// Each track's tone and stereo in the project the ticked moves would write (what is
+    /// measured).
+    moves: Vec<assist::TrackMoves>,
     document: Document,
     proposal: AlbumProposal,
     tracks: Vec<Option<TrackAnalysis>>,
@@ -401,16 +402,16 @@ impl PeaksJob {
         // A stopped render leaves tracks unmeasured: that plan is not the one asked for.
         (!self.cancel.load(Ordering::Relaxed)).then_some(PeaksReady {
             generation: self.generation,
-            tones: self.tones,
+            moves: self.moves,
             proposal,
         })
     }
 }
 
-/// A proposal's loudness plan measured again, and the tones it was measured for.
+/// A proposal's loudness plan measured again, and the moves it was measured for.
 #[derive(Debug)]
 pub struct PeaksReady {
     generation: u64,
-    tones: Vec<assist::TrackMoves>,
+    moves: Vec<assist::TrackMoves>,
     proposal: AlbumProposal,
 }

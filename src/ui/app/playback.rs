@@ -350,14 +350,9 @@ impl App {
     fn set_monitor(&mut self, monitor: Monitor) {
         if monitor == Monitor::Reference {
             let played = self.played_reference();
-            let readable = played.as_ref().is_some_and(|(index, _)| {
-                let r = &self
-                    .document
-                    .as_ref()
-                    .expect("a played reference has a project")
-                    .project
-                    .references[*index];
-                self.reference_analysis(r).is_some_and(|a| a.is_ok())
+            let readable = played.as_ref().is_some_and(|(_, (id, source))| {
+                self.analysis_of_reference(*id, source)
+                    .is_some_and(|a| a.is_ok())
             });
             let Some(rate) = self.engine.output_rate_hz() else {
                 return;

@@ -76,33 +76,27 @@ impl App {
         let mut task = Task::none();
         if structural {
             self.check_missing();
-            let known = |app: &App| {
-                app.document.as_ref().is_some_and(|d| {
-                    d.project.tracks.iter().all(|t| {
-                        app.analyses.contains_key(&t.id)
-                            || app.errors.contains_key(&t.id)
-                            || app.is_missing(t.id)
-                    }) && super::reference_keys(&d.project) == app.reference_keys
-                })
-            };
-            // A reference edit that keeps the files (a weight) needs no analysis, even while
-            // one is running for the same files.
-            let references_known = |app: &App| {
-                app.document.as_ref().is_some_and(|d| {
-                    let keys = super::reference_keys(&d.project);
-                    keys == app.reference_keys
-                        || (app.job.is_running() && keys == app.job_references)
-                })
-            };
-            let needed = match edit {
-                Some(Edit::References(_)) => !references_known(self),
-                _ => !known(self),
-            };
+            let needed = self.document.as_ref().is_some_and(|d| {
+                let tracks_known = d.project.tracks.iter().all(|t| {
+                    self.analyses.contains_key(&t.id)
+                        || self.errors.contains_key(&t.id)
+                        || self.is_missing(t.id)
+                });
+                let keys = super::reference_keys(&d.project);
+                let references_read = keys == self.reference_keys;
+                match edit {
+                    // A reference edit that keeps the files (a weight) needs no analysis, even
+                    // while one is running for the same files.
+                    Some(Edit::References(_)) => {
+                        !(references_read || self.job.is_running() && keys == self.job_references)
+                    }
+                    _ => !(tracks_known && references_read),
+                }
+            });
             if needed {
                 task = self.start_analysis();
             }
         }
-        self.refresh_references_average();
         self.refresh();
         // After the plan is made again: the engine's reference is prepared from it.
         self.follow_references();
@@ -258,26 +252,9 @@ impl App {
         let Some(document) = self.document.as_ref().filter(|_| !audio.is_empty()) else {
             return Task::none();
         };
-        // A file already among the references (or picked twice) would count twice in their
-        // average: it is named and left out.
-        let mut sources: Vec<PathBuf> = document
-            .project
-            .references
-            .iter()
-            .map(|r| document.source_path(&r.source))
-            .collect();
-        let mut fresh = Vec::new();
-        let mut repeated = Vec::new();
-        for path in audio {
-            let source = document.source_path(&document.relative_source(&path));
-            if sources.contains(&source) {
-                repeated.push(path);
-            } else {
-                sources.push(source);
-                fresh.push(path);
-            }
-        }
-        let audio = fresh;
+        // A file already among the references (or picked twice) is named and left out.
+        let (audio, repeated) =
+            crate::project::split_repeated(document, &document.project.references, &audio);
         let titles: Vec<Option<String>> = audio
             .iter()
             .map(|p| crate::media::read_tags(p).ok().and_then(|t| t.title))

@@ -247,16 +247,17 @@ impl AssistPanel {
                 .is_some_and(|(p, s)| p.settings != *s)
     }
 
-    /// Whether ticks or amounts changed the tones since the loudness plan's peaks were measured.
+    /// Whether ticks, amounts or a desk edit changed the tracks' tone or stereo since the
+    /// loudness plan's peaks were measured.
     pub fn peaks_stale(&self) -> bool {
         self.proposal().is_some() && self.applied_moves() != self.measured_for
     }
 
     /// Takes the loudness plan and translation preview of `measured` (the proposal under review
-    /// with its peaks measured for `tones`) when the tones are still those; the user's choice
-    /// of accepting the plan is kept. Returns whether it was taken.
-    pub fn set_measured_plan(&mut self, tones: &[TrackMoves], measured: &AlbumProposal) -> bool {
-        if self.applied_moves() != tones {
+    /// with its peaks measured for `moves`) when the tracks' moves are still those; the user's
+    /// choice of accepting the plan is kept. Returns whether it was taken.
+    pub fn set_measured_plan(&mut self, moves: &[TrackMoves], measured: &AlbumProposal) -> bool {
+        if self.applied_moves() != moves {
             return false;
         }
         let Some(Ok(proposal)) = &mut self.shown else {
@@ -266,7 +267,7 @@ impl AssistPanel {
         proposal.headroom = measured.headroom.clone();
         proposal.headroom.accepted = accepted;
         proposal.translation = measured.translation.clone();
-        self.measured_for = tones.to_vec();
+        self.measured_for = moves.to_vec();
         true
     }
 

@@ -285,16 +285,17 @@ pub fn aligned_corridor(
     lower: &[f64],
     upper: &[f64],
 ) -> (Vec<f64>, Vec<f64>) {
+    use crate::assist::fit::masked_mean;
     let (lo_hz, hi_hz) = crate::analysis::album::TONAL_DEVIATION_RANGE_HZ;
-    let (mut n, mut sum) = (0usize, 0.0);
-    for (i, &f) in bands_hz.iter().enumerate() {
-        let middle = 0.5 * (lower[i] + upper[i]);
-        if (lo_hz..=hi_hz).contains(&f) && track[i].is_finite() && middle.is_finite() {
-            n += 1;
-            sum += track[i] - middle;
-        }
-    }
-    let offset = if n > 0 { sum / n as f64 } else { 0.0 };
+    let middle: Vec<f64> = lower
+        .iter()
+        .zip(upper)
+        .map(|(l, u)| 0.5 * (l + u))
+        .collect();
+    let mask: Vec<bool> = (bands_hz.iter().zip(track).zip(&middle))
+        .map(|((f, t), m)| (lo_hz..=hi_hz).contains(f) && t.is_finite() && m.is_finite())
+        .collect();
+    let offset = masked_mean(track, &mask) - masked_mean(&middle, &mask);
     let shift = |v: &[f64]| v.iter().map(|x| x + offset).collect();
     (shift(lower), shift(upper))
 }
