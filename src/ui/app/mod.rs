@@ -10,6 +10,7 @@ mod panels;
 mod platform;
 mod playback;
 mod project;
+mod proofs;
 
 use super::album::{self, Album};
 use super::analysis;
@@ -28,7 +29,8 @@ use crate::engine::{Engine, Meters, Monitor, PlayPosition};
 use crate::project::{Document, Project, TrackId};
 use crate::render::album::AlbumPlan;
 use iced::{event, keyboard, time, window, Element, Event, Subscription, Task, Theme};
-use playback::{Playback, Proofs};
+use playback::Playback;
+use proofs::Proofs;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -64,7 +66,7 @@ pub enum Message {
     Proofed {
         generation: u64,
         track: TrackId,
-        result: Result<playback::Proof, String>,
+        result: Result<proofs::Proof, String>,
     },
     /// The exact gain of an edited track was re-solved (`playback.rs`).
     Resolved {

@@ -1,4 +1,4 @@
-//! The desk's side of playback and background renders:
+//! The desk's side of playback:
 //! - the transport's messages become engine programs (track, album, transition), seeks, loops
 //!   and monitor switches; tracks load through a provider that masters them as the export does;
 //! - an edit is heard at once: the new settings go to the engine with the gain corrected by a
@@ -6,9 +6,9 @@
 //!   export's exact gain;
 //! - "As on …": every track source the engine plays carries the platform's normalisation gain
 //!   (`player::as_on`, the same rule as `lathe play --as`), recomputed whenever its loudness
-//!   changes; the original and the reference follow the master's loudness, so A/B stays matched;
-//! - "proofs": each track's master is rendered in the background (one at a time) so the album
-//!   panel shows measured loudness, true peak and gain reduction instead of the plan.
+//!   changes; the original and the reference follow the master's loudness, so A/B stays matched.
+//!
+//! The background renders of each master ("proofs") are in `proofs.rs`.
 
 use super::{background, App, Message};
 use crate::assist::Platform;
@@ -28,8 +28,6 @@ use std::time::{Duration, Instant};
 /// Quiet time after the last edit before the exact gain is re-solved (a drag is not re-rendered
 /// at every step).
 const RESOLVE_AFTER: Duration = Duration::from_millis(400);
-/// Quiet time after an edit before proofs are rendered again.
-const PROOF_AFTER: Duration = Duration::from_millis(1500);
 
 /// What the engine is playing with, per track key: the settings and the match curve the
 /// provider (or the last live edit) gave it. Written by the loader thread, read here.
@@ -69,156 +67,7 @@ impl Playback {
     }
 }
 
-/// A track's master as rendered in the background.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Proof {
-    pub mastered_lufs: Option<f64>,
-    pub true_peak_dbtp: Option<f64>,
-    pub peak_gain_reduction_db: f64,
-    pub held_back: bool,
-}
-
-/// Measured masters, each with the settings it was rendered with (`stamp`).
-#[derive(Debug, Default)]
-pub struct Proofs {
-    done: HashMap<TrackId, (String, Proof)>,
-    running: Option<(TrackId, String)>,
-    generation: u64,
-    /// Start rendering no earlier than this (after edits settle).
-    due_at: Option<Instant>,
-}
-
-impl Proofs {
-    /// The proof of `track` if it was rendered with the current settings.
-    pub fn current(&self, track: TrackId, stamp: &str) -> Option<&Proof> {
-        self.done
-            .get(&track)
-            .filter(|(s, _)| s == stamp)
-            .map(|(_, p)| p)
-    }
-
-    pub fn is_running(&self) -> bool {
-        self.running.is_some() || self.due_at.is_some()
-    }
-
-    /// Called after an edit: wait until edits settle before rendering again (stale proofs are
-    /// recognised by their stamps).
-    pub fn settle(&mut self) {
-        self.due_at = Some(Instant::now() + PROOF_AFTER);
-    }
-}
-
 impl App {
-    /// What determines a track's master: its settings, its planned target and the album's
-    /// headroom settings. A proof is current while its stamp matches.
-    pub(crate) fn proof_stamp(&self, track: TrackId) -> Option<String> {
-        let (doc, plan) = self.planned()?;
-        let i = doc.project.tracks.iter().position(|t| t.id == track)?;
-        let t = &doc.project.tracks[i];
-        let s = &plan.settings;
-        Some(format!(
-            "{:?}|{:?}|{:?}|{:?}|{}|{}|{:?}|{:?}|{:?}|{:?}",
-            t.tone,
-            t.stereo,
-            plan.targets[i].target_lufs,
-            (s.ceiling_dbtp, s.max_gain_reduction_db),
-            t.fade_in_s,
-            t.fade_out_s,
-            s.limiter,
-            s.export.sample_rate_hz,
-            (t.tone.match_eq.amount > 0.0).then_some(&plan.album_average.mid_db),
-            plan.references_average.as_ref().map(|r| &r.mid_db),
-        ))
-    }
-
-    /// Starts the next due proof render, if any (selected track first).
-    pub(crate) fn schedule_proofs(&mut self) -> Task<Message> {
-        if self.proofs.running.is_some() {
-            return Task::none();
-        }
-        if let Some(due) = self.proofs.due_at {
-            if Instant::now() < due {
-                return Task::none();
-            }
-            self.proofs.due_at = None;
-        }
-        let Some((doc, plan)) = self.planned().map(|(d, p)| (d.clone(), p.clone())) else {
-            return Task::none();
-        };
-        let mut order: Vec<TrackId> = doc.project.tracks.iter().map(|t| t.id).collect();
-        if let Some(selected) = self.selected {
-            order.retain(|t| *t != selected);
-            order.insert(0, selected);
-        }
-        let next = order.into_iter().find_map(|id| {
-            let stamp = self.proof_stamp(id)?;
-            self.proofs
-                .current(id, &stamp)
-                .is_none()
-                .then_some((id, stamp))
-        });
-        let Some((track, stamp)) = next else {
-            return Task::none();
-        };
-        let Some(index) = doc.project.tracks.iter().position(|t| t.id == track) else {
-            return Task::none();
-        };
-        self.proofs.generation += 1;
-        self.proofs.running = Some((track, stamp));
-        let generation = self.proofs.generation;
-        let rate_hz = plan
-            .settings
-            .export
-            .sample_rate_hz
-            .unwrap_or(plan.analyses[index].sample_rate_hz);
-        background("render", move || {
-            let live = player::prepare_live(&doc, &plan, track.0, rate_hz)?;
-            Ok(Proof {
-                mastered_lufs: live.mastered_lufs,
-                true_peak_dbtp: live.mastered_true_peak_dbtp,
-                peak_gain_reduction_db: live.peak_gain_reduction_db,
-                held_back: live.held_back,
-            })
-        })
-        .map(move |result| Message::Proofed {
-            generation,
-            track,
-            result,
-        })
-    }
-
-    pub(crate) fn on_proofed(
-        &mut self,
-        generation: u64,
-        track: TrackId,
-        result: Result<Proof, String>,
-    ) -> Task<Message> {
-        if generation != self.proofs.generation {
-            return Task::none();
-        }
-        let Some((_, stamp)) = self.proofs.running.take() else {
-            return Task::none();
-        };
-        match result {
-            Ok(proof) => {
-                self.proofs.done.insert(track, (stamp, proof));
-                self.refresh();
-            }
-            // The analysis already reported unreadable files; a failed proof keeps the plan's
-            // figures and is not retried until the settings change.
-            Err(_) => {
-                let failed = Proof {
-                    mastered_lufs: None,
-                    true_peak_dbtp: None,
-                    peak_gain_reduction_db: 0.0,
-                    held_back: false,
-                };
-                self.proofs.done.insert(track, (stamp, failed));
-            }
-        }
-        self.schedule_proofs()
-    }
-
     /// A provider that masters tracks (and prepares references) as the export does, and
     /// remembers what it gave the engine for live edits.
     pub(super) fn provider(&self, rate_hz: u32) -> Option<Provider> {
