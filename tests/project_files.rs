@@ -295,3 +295,64 @@ fn demo_project_loads_and_finds_its_audio() {
     assert_eq!(doc.project.tracks.len(), 5);
     assert!(doc.missing_tracks().is_empty());
 }
+
+#[cfg(unix)]
+#[test]
+fn saving_through_a_symlink_updates_the_linked_file_and_keeps_the_link_and_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let real_dir = dir.path().join("projects");
+    std::fs::create_dir(&real_dir).unwrap();
+    let real = real_dir.join("album.json");
+    let mut doc = Document::load(&golden()).unwrap();
+    doc.path = real.clone();
+    doc.save().unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let link = dir.path().join("album-link.json");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+
+    let mut via_link = Document::load(&link).unwrap();
+    via_link.project.tracks[0].tone.tilt_db = 1.75;
+    via_link.save().unwrap();
+
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let again = Document::load(&real).unwrap();
+    assert_eq!(again.project.tracks[0].tone.tilt_db, 1.75);
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    // The temp file lived (and died) next to the real file; nothing is left behind anywhere.
+    let mut names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .chain(std::fs::read_dir(&real_dir).unwrap())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, vec!["album-link.json", "album.json", "projects"]);
+}
+
+#[test]
+fn a_read_only_project_file_is_not_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = Document::load(&golden()).unwrap();
+    doc.path = dir.path().join("album.json");
+    doc.save().unwrap();
+    let before = std::fs::read(&doc.path).unwrap();
+    let mut permissions = std::fs::metadata(&doc.path).unwrap().permissions();
+    permissions.set_readonly(true);
+    std::fs::set_permissions(&doc.path, permissions).unwrap();
+
+    doc.project.tracks[0].tone.tilt_db = -3.0;
+    let err = doc.save().unwrap_err();
+    assert!(matches!(err, ProjectError::ReadOnly { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("album.json") && msg.contains("read-only") && msg.contains("writable"),
+        "{msg}"
+    );
+    assert_eq!(std::fs::read(&doc.path).unwrap(), before);
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(names.len(), 1, "no temp file is left");
+}

@@ -48,6 +48,8 @@ pub enum ProjectError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{path}: the project file is marked read-only, so it was not replaced — make it writable, or save under another name")]
+    ReadOnly { path: PathBuf },
 }
 
 impl Document {
@@ -77,9 +79,18 @@ impl Document {
     pub fn save(&self) -> Result<(), ProjectError> {
         let mut text = serde_json::to_string_pretty(&self.project).expect("project serialises");
         text.push('\n');
-        write_atomically(&self.path, text.as_bytes()).map_err(|source| ProjectError::Write {
-            path: self.path.clone(),
-            source,
+        write_atomically(&self.path, text.as_bytes()).map_err(|source| {
+            let read_only = std::fs::metadata(&self.path).is_ok_and(|m| m.permissions().readonly());
+            if read_only {
+                ProjectError::ReadOnly {
+                    path: self.path.clone(),
+                }
+            } else {
+                ProjectError::Write {
+                    path: self.path.clone(),
+                    source,
+                }
+            }
         })
     }
 
@@ -279,7 +290,23 @@ fn strip_position(message: &str) -> String {
 }
 
 /// Writes `bytes` to `path` via a temp file in the same folder and a rename.
+///
+/// The file is replaced where it really lives: a symlinked project keeps its link and the file it
+/// points at gets the new text, with that file's permissions. A file marked read-only is refused
+/// (the rename would otherwise replace it, since only the folder's permissions are checked).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let existing = std::fs::canonicalize(path).ok();
+    let path = existing.as_deref().unwrap_or(path);
+    let old_permissions = match std::fs::metadata(path) {
+        Ok(m) if m.permissions().readonly() => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "the file is marked read-only: make it writable, or save under another name",
+            ))
+        }
+        Ok(m) => Some(m.permissions()),
+        Err(_) => None,
+    };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -294,6 +321,9 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         file.write_all(bytes)?;
         file.sync_all()?;
         drop(file);
+        if let Some(permissions) = old_permissions {
+            std::fs::set_permissions(&tmp, permissions)?;
+        }
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {
