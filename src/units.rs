@@ -46,6 +46,23 @@ pub fn trimmed(value: f64, decimals: usize) -> String {
     }
 }
 
+/// A frequency in three significant figures at most, trailing zeros dropped: "62.5 Hz", "850 Hz",
+/// "1.25 kHz", "6 kHz", "12.5 kHz", "192 kHz" (a setting, a readout or a rate; the assistant's
+/// reasons round further, as frequencies are spoken).
+pub fn hz(freq_hz: f64) -> String {
+    let (value, unit) = if freq_hz.abs() >= 999.5 {
+        (freq_hz / 1000.0, "kHz")
+    } else {
+        (freq_hz, "Hz")
+    };
+    let decimals = match value.abs() {
+        v if v < 9.995 => 2,
+        v if v < 99.95 => 1,
+        _ => 0,
+    };
+    format!("{} {unit}", trimmed(value, decimals))
+}
+
 /// [`unsigned`] followed by its unit ("−14.0 LUFS"), or "—" alone when the figure is unknown
 /// (no measurable loudness, a track without a spectrum). An empty unit adds nothing.
 pub fn unsigned_or_dash(value: Option<f64>, decimals: usize, unit: &str) -> String {
@@ -90,6 +107,22 @@ mod tests {
         assert_eq!(trimmed(-0.3, 1), "\u{2212}0.3");
         assert_eq!(trimmed(44.1, 1), "44.1");
         assert_eq!(trimmed(-0.01, 1), "0");
+    }
+
+    #[test]
+    fn frequencies_read_in_three_figures_at_most() {
+        assert_eq!(hz(62.5), "62.5 Hz");
+        assert_eq!(hz(84.6), "84.6 Hz");
+        assert_eq!(hz(85.0), "85 Hz");
+        assert_eq!(hz(850.0), "850 Hz");
+        assert_eq!(hz(999.7), "1 kHz");
+        assert_eq!(hz(1_250.0), "1.25 kHz");
+        assert_eq!(hz(1_234.0), "1.23 kHz");
+        assert_eq!(hz(6_000.0), "6 kHz");
+        assert_eq!(hz(9_999.0), "10 kHz");
+        assert_eq!(hz(12_500.0), "12.5 kHz");
+        assert_eq!(hz(44_100.0), "44.1 kHz");
+        assert_eq!(hz(192_000.0), "192 kHz");
     }
 
     #[test]

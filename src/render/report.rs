@@ -1,7 +1,7 @@
 //! `report.json` and `report.md` of an exported album: what was done to each track and what it measures now.
 
 use crate::project::{StereoSettings, ToneSettings};
-use crate::units::{signed, signed_or_dash, unsigned, unsigned_or_dash};
+use crate::units::{hz, signed, signed_or_dash, unsigned, unsigned_or_dash};
 use serde::{Deserialize, Serialize};
 
 /// Loudness and tone figures of one file.
@@ -71,14 +71,6 @@ pub struct AlbumReport {
 /// The tone and stereo settings in words, only the moves that are not neutral.
 pub fn describe_moves(tone: &ToneSettings, stereo: &StereoSettings) -> Vec<String> {
     let mut moves = Vec::new();
-    let hz = |f: f64| {
-        if f >= 1000.0 {
-            let k = format!("{:.3}", f / 1000.0);
-            format!("{} kHz", k.trim_end_matches('0').trim_end_matches('.'))
-        } else {
-            format!("{f:.0} Hz")
-        }
-    };
     if tone.input_trim_db != 0.0 {
         moves.push(format!("input trim {} dB", signed(tone.input_trim_db, 1)));
     }

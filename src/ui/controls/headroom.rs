@@ -4,7 +4,7 @@
 //! works hard. Album changes return the whole new `AlbumSettings`.
 
 use super::knob::{Control, Spec};
-use super::scale::{self, Scale, Unit};
+use super::scale::{Scale, Unit};
 use super::{heading, note, segmented, Action, ROW_SPACING, SECTION_SPACING};
 use crate::project::{AlbumSettings, DeliveryPreset, LimiterCharacter, LoudnessMode, Track};
 use crate::ui::edit::Edit;
@@ -168,9 +168,9 @@ pub fn preset_summary(preset: DeliveryPreset) -> String {
         BitDepth::Int24 => "24-bit",
         BitDepth::Float32 => "32-bit float",
     };
-    let rate = spec
-        .sample_rate_hz
-        .map_or("source rate".to_string(), |r| scale::hz(f64::from(r)));
+    let rate = spec.sample_rate_hz.map_or("source rate".to_string(), |r| {
+        crate::units::hz(f64::from(r))
+    });
     format!(
         "{} LUFS{loudest}, {} dBTP · {format} {depth}, {rate}",
         trim_zero(spec.target_lufs),

@@ -5,7 +5,7 @@
 //! octave, as the ear hears them); everything else is linear. Values are rounded to what their
 //! text shows, so the number on screen is the number in the project.
 
-use crate::units::{signed, unsigned};
+use crate::units::{hz, signed, unsigned};
 
 /// How values spread along a slider.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -143,17 +143,6 @@ impl Unit {
     }
 }
 
-/// "85 Hz", "120 Hz", "1.20 kHz", "12.0 kHz": three figures at most, as a frequency is read.
-pub fn hz(freq_hz: f64) -> String {
-    if freq_hz < 1_000.0 {
-        format!("{freq_hz:.0} Hz")
-    } else if freq_hz < 10_000.0 {
-        format!("{:.2} kHz", freq_hz / 1_000.0)
-    } else {
-        format!("{:.1} kHz", freq_hz / 1_000.0)
-    }
-}
-
 /// A figure or "—" when there is none: `figure(Some(-14.04), Unit::Lufs)` → "−14.0 LUFS".
 pub fn figure(value: Option<f64>, unit: Unit) -> String {
     match value.filter(|v| v.is_finite()) {
@@ -215,9 +204,9 @@ mod tests {
         assert_eq!(Unit::DbBound.format(4.0), "±4.0 dB");
         assert_eq!(Unit::Hz.format(84.6), "85 Hz");
         assert_eq!(Unit::Hz.format(120.0), "120 Hz");
-        assert_eq!(Unit::Hz.format(1_200.0), "1.20 kHz");
-        assert_eq!(Unit::Hz.format(12_000.0), "12.0 kHz");
-        assert_eq!(Unit::Hz.format(999.7), "1.00 kHz");
+        assert_eq!(Unit::Hz.format(1_200.0), "1.2 kHz");
+        assert_eq!(Unit::Hz.format(12_000.0), "12 kHz");
+        assert_eq!(Unit::Hz.format(999.7), "1 kHz");
         assert_eq!(Unit::Percent.format(0.85), "85 %");
         assert_eq!(Unit::Percent.format(2.0), "200 %");
         assert_eq!(Unit::Lufs.format(-14.0), "−14.0 LUFS");

@@ -92,7 +92,7 @@ pub fn depth_label(depth: BitDepth) -> &'static str {
 pub fn rate_label(rate_hz: Option<u32>) -> String {
     match rate_hz {
         None => "Source rate".to_string(),
-        Some(hz) => format!("{} kHz", trimmed(hz as f64 / 1000.0, 1)),
+        Some(rate_hz) => crate::units::hz(f64::from(rate_hz)),
     }
 }
 

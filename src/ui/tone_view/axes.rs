@@ -164,19 +164,6 @@ pub fn db_range<'a>(curves: impl IntoIterator<Item = &'a [f64]>) -> (f64, f64, f
     )
 }
 
-/// "850 Hz", "1.25 kHz", "12.5 kHz": three significant figures at most.
-pub fn format_hz(freq_hz: f64) -> String {
-    if freq_hz >= 10_000.0 {
-        format!("{:.1} kHz", freq_hz / 1000.0)
-    } else if freq_hz >= 1000.0 {
-        format!("{:.2} kHz", freq_hz / 1000.0)
-    } else if freq_hz >= 100.0 {
-        format!("{freq_hz:.0} Hz")
-    } else {
-        format!("{freq_hz:.1} Hz")
-    }
-}
-
 /// "+1.5 dB", "−3.0 dB" (a real minus sign), "0.0 dB".
 pub fn format_db(level_db: f64) -> String {
     format!("{} dB", crate::units::signed(level_db, 1))
@@ -261,10 +248,6 @@ mod tests {
 
     #[test]
     fn numbers_carry_units_and_a_real_minus_sign() {
-        assert_eq!(format_hz(62.5), "62.5 Hz");
-        assert_eq!(format_hz(850.0), "850 Hz");
-        assert_eq!(format_hz(1_250.0), "1.25 kHz");
-        assert_eq!(format_hz(12_500.0), "12.5 kHz");
         assert_eq!(format_db(1.54), "+1.5 dB");
         assert_eq!(format_db(-3.0), "\u{2212}3.0 dB");
         assert_eq!(format_db(-0.04), "0.0 dB");

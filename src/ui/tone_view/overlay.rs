@@ -1,11 +1,12 @@
 //! The hover layer: a crosshair with dots where it meets the curves, the readout box, and a
 //! ring on the handle under the cursor. Drawn fresh each frame; small.
 
-use super::axes::{format_db, format_hz, Layout};
+use super::axes::{format_db, Layout};
 use super::draw::{aligned, alpha, label, HANDLE_R};
 use super::handles::{self, Handle, MAX_BELLS};
 use super::{theme, Reading};
 use crate::project::ToneSettings;
+use crate::units;
 use iced::widget::canvas::{Frame, Path, Stroke};
 use iced::{alignment, Color, Point, Rectangle, Size};
 
@@ -52,7 +53,7 @@ pub fn hover(frame: &mut Frame, layout: &Layout, x: f32, dots: &[(Point, Color)]
             if let Some(hint) = hint {
                 lines.push((None, hint.to_string(), String::new()));
             }
-            format_hz(freq_hz)
+            units::hz(freq_hz)
         }
         Hover::Handle { handle, tone } => {
             if let Some((freq_hz, gain_db)) = handles::position(tone, handle) {
@@ -61,7 +62,7 @@ pub fn hover(frame: &mut Frame, layout: &Layout, x: f32, dots: &[(Point, Color)]
                 } else {
                     "Frequency"
                 };
-                lines.push((None, freq_name.into(), format_hz(freq_hz)));
+                lines.push((None, freq_name.into(), units::hz(freq_hz)));
                 lines.push((None, "Gain".into(), format_db(gain_db)));
             }
             if let Handle::Bell(i) = handle {
