@@ -355,6 +355,9 @@ impl AssistPanel {
                 .proposal()
                 .and_then(|p| p.tracks.get(track))
                 .map_or(Action::None, |t| Action::Select(t.track_id)),
+            // The proposal shown is for the options before the change being proposed: applying it
+            // would write moves toward a target the panel no longer shows.
+            Message::Apply if self.busy => Action::None,
             Message::Apply => match self.shown.take() {
                 Some(Ok(proposal)) => {
                     self.forget();

@@ -80,7 +80,9 @@ impl AssistPanel {
                     }
                     Tab::Translation => tables::translation_tab(proposal),
                 };
-                column![tab, apply_bar(proposal, close)].spacing(10).into()
+                column![tab, apply_bar(proposal, close, self.busy)]
+                    .spacing(10)
+                    .into()
             }
         };
         let options = options_view(
@@ -320,10 +322,12 @@ pub(super) fn accepted_moves(proposal: &AlbumProposal) -> usize {
         .count()
 }
 
-/// The album amount, Close and Apply (naming what it writes).
+/// The album amount, Close and Apply (naming what it writes; disabled while a new proposal is
+/// being made, since the one shown is no longer for the options above it).
 fn apply_bar<'a>(
     proposal: &'a AlbumProposal,
     close: iced::widget::Button<'a, Message>,
+    busy: bool,
 ) -> Element<'a, Message> {
     let amounts = AMOUNTS[1..].iter().map(|&a| {
         segment(
@@ -349,7 +353,7 @@ fn apply_bar<'a>(
         button(text(label).size(13))
             .padding([4, 12])
             .style(style::primary)
-            .on_press_maybe((moves > 0 || plan).then_some(Message::Apply)),
+            .on_press_maybe((!busy && (moves > 0 || plan)).then_some(Message::Apply)),
     ]
     .spacing(6)
     .align_y(Alignment::Center)
