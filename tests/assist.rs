@@ -4,7 +4,8 @@
 
 use lathe::analysis::{album_stats, analyze_file, SpectralBalance, TrackAnalysis};
 use lathe::assist::{
-    self, platform_gain_db, AssistInput, AssistOptions, GainReason, Platform, ToneMoveKind,
+    self, platform_gain_db, AlbumProposal, AssistInput, AssistOptions, GainReason, Platform,
+    ToneMoveKind,
 };
 use lathe::dsp::ChainParams;
 use lathe::media::AudioBuffer;
@@ -868,12 +869,15 @@ fn a_summary_says_where_stacked_moves_reach_past_the_bound() {
     assert!(stacked >= 1, "the demo album stacks moves somewhere");
 }
 
-#[test]
-fn the_loudness_plan_follows_the_peaks_the_tone_moves_leave() {
-    // The demo album: its proposals change some tracks' peak-to-loudness ratios by over 2 dB
-    // (track 5: 16.6 → 19.7 dB), so a plan from the sources' peaks expected no limiting where
-    // the export limits. Planned from the peaks measured after the moves, the expected true peak
-    // and limiting must be what the export then measures.
+/// The demo album's proposal with at most `max_spread_lu`, its plan as estimated from the
+/// sources' peaks and as rendered, and what the export of the proposal then writes.
+fn demo_plans_and_export(
+    max_spread_lu: f64,
+) -> (
+    AlbumProposal,
+    AlbumProposal,
+    lathe::render::report::AlbumReport,
+) {
     let dir = tempfile::tempdir().unwrap();
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/demo.json");
     let doc = Document::load(&demo).unwrap();
@@ -885,7 +889,11 @@ fn the_loudness_plan_follows_the_peaks_the_tone_moves_leave() {
         references: &[],
         curve: None,
     };
-    let from_sources = assist::propose(&input, &AssistOptions::default()).unwrap();
+    let options = AssistOptions {
+        max_spread_lu,
+        ..AssistOptions::default()
+    };
+    let from_sources = assist::propose(&input, &options).unwrap();
     let applied = assist::apply(&doc.project, &from_sources);
     let planned = lathe::render::toned::with_measured_peaks(
         &doc,
@@ -894,15 +902,13 @@ fn the_loudness_plan_follows_the_peaks_the_tone_moves_leave() {
         Vec::new(),
         &cancel,
     );
-    // Set only when some track's peaks were measured after its moves.
-    assert!(planned.headroom.peaks_after_tone && !from_sources.headroom.peaks_after_tone);
+    // Set only when the tracks were rendered.
+    assert!(planned.headroom.rendered && !from_sources.headroom.rendered);
     assert_eq!(
         assist::apply(&doc.project, &planned),
         applied,
-        "the moves are the same"
+        "the moves and the plan's settings are the same"
     );
-
-    let out = dir.path().join("out");
     let summary = export_album(
         // At the demo's own path, so its relative sources resolve; only `out` is written.
         &Document {
@@ -910,7 +916,7 @@ fn the_loudness_plan_follows_the_peaks_the_tone_moves_leave() {
             path: doc.path.clone(),
         },
         &ExportOptions {
-            out_dir: out,
+            out_dir: dir.path().join("out"),
             settings: applied.settings.clone(),
             force: false,
             album_image: false,
@@ -920,32 +926,108 @@ fn the_loudness_plan_follows_the_peaks_the_tone_moves_leave() {
         &cancel,
     )
     .unwrap();
-    let mut worst_before: f64 = 0.0;
-    for (plan, (old, written)) in planned.headroom.tracks.iter().zip(
-        from_sources
-            .headroom
-            .tracks
-            .iter()
-            .zip(&summary.report.tracks),
-    ) {
-        let tp = written.true_peak_dbtp.unwrap();
-        let expected = plan.expected_true_peak_dbtp.unwrap();
+    (from_sources, planned, summary.report)
+}
+
+/// Asserts that each track's plan states what the export wrote: loudness, true peak, limiting.
+fn assert_plan_is_what_the_export_wrote(
+    plan: &assist::HeadroomProposal,
+    report: &lathe::render::report::AlbumReport,
+) {
+    for (p, written) in plan.tracks.iter().zip(&report.tracks) {
+        let n = p.number;
+        let (lufs, expected_lufs) = (written.integrated_lufs.unwrap(), p.expected_lufs.unwrap());
         assert!(
-            (tp - expected).abs() <= 0.3,
-            "track {}: expected {expected:.2} dBTP, written {tp:.2}",
-            plan.number
+            (lufs - expected_lufs).abs() <= 0.05,
+            "track {n}: expected {expected_lufs:.2} LUFS, written {lufs:.2}"
+        );
+        let (tp, expected_tp) = (
+            written.true_peak_dbtp.unwrap(),
+            p.expected_true_peak_dbtp.unwrap(),
         );
         assert!(
-            (written.max_gain_reduction_db - plan.gain_reduction_db).abs() <= 0.5,
-            "track {}: expected {:.2} dB of limiting, export {:.2}",
-            plan.number,
-            plan.gain_reduction_db,
-            written.max_gain_reduction_db
+            (tp - expected_tp).abs() <= 0.1,
+            "track {n}: expected {expected_tp:.2} dBTP, written {tp:.2}"
         );
-        worst_before = worst_before.max((tp - old.expected_true_peak_dbtp.unwrap()).abs());
+        if p.work != assist::LimiterWork::HeldBack {
+            assert!(
+                (written.max_gain_reduction_db - p.gain_reduction_db).abs() <= 0.05,
+                "track {n}: expected {:.2} dB of limiting, export {:.2}",
+                p.gain_reduction_db,
+                written.max_gain_reduction_db
+            );
+        }
+        // The export warns of exactly the tracks the plan says it holds back.
+        let export_holds = written.warnings.iter().any(|w| w.contains("instead"));
+        assert_eq!(
+            export_holds,
+            p.work == assist::LimiterWork::HeldBack,
+            "track {n}: {:?} / {:?}",
+            p.work,
+            written.warnings
+        );
     }
+}
+
+#[test]
+fn the_loudness_plan_states_what_the_export_renders() {
+    // The demo album: its proposals change some tracks' peak-to-loudness ratios by over 2 dB
+    // (track 5: 16.6 → 19.7 dB), so a plan from the sources' peaks expected no limiting where
+    // the export limits. Rendered as the export renders them, the plan's loudness, true peak and
+    // limiting are what the export then writes.
+    let (from_sources, planned, report) = demo_plans_and_export(6.0);
+    assert_plan_is_what_the_export_wrote(&planned.headroom, &report);
+    let worst_before = from_sources
+        .headroom
+        .tracks
+        .iter()
+        .zip(&report.tracks)
+        .map(|(p, w)| (w.true_peak_dbtp.unwrap() - p.expected_true_peak_dbtp.unwrap()).abs())
+        .fold(0.0, f64::max);
     assert!(
         worst_before > 1.0,
         "the sources' peaks were {worst_before:.2} dB off somewhere"
     );
+}
+
+#[test]
+fn a_plan_that_limits_hard_says_which_tracks_the_export_holds_back_and_where_they_end() {
+    // Every track brought level with the loudest (spread 0 LU): the quiet ones need more peak
+    // reduction than the export allows. Estimated from PLR alone, the plan missed the loudness
+    // the limiter takes away (on openclonk: "about 5.0 dB" where the export needed 6.3 and held
+    // the track back). Rendered, the plan names the same tracks held back, at the loudness the
+    // export reaches.
+    let (from_sources, planned, report) = demo_plans_and_export(0.0);
+    assert_plan_is_what_the_export_wrote(&planned.headroom, &report);
+    let held = |p: &AlbumProposal| {
+        p.headroom
+            .tracks
+            .iter()
+            .filter(|t| t.work == assist::LimiterWork::HeldBack)
+            .count()
+    };
+    assert!(held(&planned) >= 1, "{:#?}", planned.headroom.tracks);
+    for t in planned
+        .headroom
+        .tracks
+        .iter()
+        .filter(|t| t.work == assist::LimiterWork::HeldBack)
+    {
+        let expected = lathe::units::unsigned(t.expected_lufs.unwrap(), 1);
+        assert!(
+            t.reason.contains(&format!("quieter, at {expected} LUFS")),
+            "{}",
+            t.reason
+        );
+        assert!(t.warning.as_ref().unwrap().contains(&expected));
+    }
+    // The estimate alone got the loudness wrong somewhere by more than the ±0.1 LU a render keeps.
+    let worst_estimate = from_sources
+        .headroom
+        .tracks
+        .iter()
+        .zip(&report.tracks)
+        .map(|(p, w)| (w.integrated_lufs.unwrap() - p.expected_lufs.unwrap()).abs())
+        .fold(0.0, f64::max);
+    assert!(worst_estimate > 0.1, "{worst_estimate:.2} LU");
 }

@@ -348,7 +348,7 @@ fn assist_prints_reasons_applies_into_a_new_file_and_refuses_bad_options() {
     for needle in [
         "Tone toward the album",
         "against the album as it will be after the moves",
-        "Headroom (Spotify",
+        "Headroom for Spotify (−14 LUFS, −1 dBTP) — loudest at",
         "Track 1 is the loudest",
         "Translation",
         "Apple Music",

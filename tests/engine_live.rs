@@ -97,6 +97,7 @@ fn busy_job() -> TrackJob {
         fade_out_s: 0.8,
         gap_before_s: 0.0,
         max_gain_reduction_db: 12.0,
+        measure_unity_plr: false,
     }
 }
 

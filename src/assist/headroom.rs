@@ -1,13 +1,16 @@
 //! The album's loudness plan as a proposal: album mode with the loudest track at the target, the
 //! others' offsets kept in order and narrowed to a largest spread, and the limiter's expected work.
 //!
-//! The limiter's work is estimated from each track's peak-to-loudness ratio (PLR): after the gain
-//! to target the highest true peak sits at `target + PLR`, and everything above the ceiling is the
-//! peak gain reduction the limiter must apply there. Tone moves change a track's PLR (an EQ moves
-//! peaks and loudness by different amounts), so the PLR is the one measured after the moves when
-//! the caller has it ([`crate::render::toned`]), else the source's. The export holds a track back
-//! when the reduction would exceed `max_gain_reduction_db` (the render's rule), and so does the
-//! estimate.
+//! The limiter's work is first estimated from each track's peak-to-loudness ratio (PLR): after the
+//! gain to target the highest true peak sits at `target + PLR`, and everything above the ceiling
+//! is the peak gain reduction the limiter must apply there. The export holds a track back when the
+//! reduction would exceed `max_gain_reduction_db` (the render's rule), and so does the estimate.
+//!
+//! The estimate falls short where the limiter works: what it takes off the peaks it also takes
+//! off the loudness, so reaching the target takes more gain and more reduction than `target + PLR`
+//! says (on the corpus about 1 dB more at 5 dB), and tone moves change the PLR itself. So the
+//! plan is made again from each track rendered as the export will render it
+//! ([`crate::render::toned`], [`RenderedHeadroom`]), when the caller has those renders.
 
 use crate::analysis::TrackAnalysis;
 use crate::project::{AlbumSettings, DeliveryPreset, LoudnessMode, Project};
@@ -82,10 +85,26 @@ pub struct HeadroomProposal {
     pub tracks: Vec<TrackHeadroomPlan>,
     /// Whether the project already uses this plan (nothing to apply).
     pub already_planned: bool,
-    /// Whether the limiter's work was estimated from peaks measured after the tone moves (else
-    /// from the sources' peaks).
-    #[serde(default)]
-    pub peaks_after_tone: bool,
+    /// Whether the limiter's work and the expected loudness come from the tracks rendered as the
+    /// export will render them (else estimated from the sources' peaks).
+    #[serde(default, alias = "peaks_after_tone")]
+    pub rendered: bool,
+}
+
+/// One track rendered as the export will render it under the plan (its moves, the plan's target,
+/// the limiter): the figures the plan then states instead of its estimate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RenderedHeadroom {
+    /// True peak − integrated loudness after the moves, before gain and limiter, dB.
+    pub plr_db: Option<f64>,
+    /// Loudness the export reaches, LUFS.
+    pub lufs: Option<f64>,
+    /// True peak of the export, dBTP.
+    pub true_peak_dbtp: Option<f64>,
+    /// The limiter's largest peak gain reduction, dB.
+    pub gain_reduction_db: f64,
+    /// When held below the target: the reduction the target would have taken, estimated, dB.
+    pub held_back_db: Option<f64>,
 }
 
 /// The settings the plan asks for: album mode and the largest spread.
@@ -98,13 +117,14 @@ pub fn planned_settings(settings: &AlbumSettings, max_spread_lu: f64) -> AlbumSe
 }
 
 /// Plans the album's loudness under `project.settings` (its preset, target, ceiling) in album
-/// mode with at most `max_spread_lu` between the loudest and the quietest track. `toned_plr_db[i]`:
-/// track i's PLR after its tone moves, when measured (missing or `None`: the source's).
+/// mode with at most `max_spread_lu` between the loudest and the quietest track. `rendered[i]`:
+/// track i rendered under this plan, when the caller has it (missing or `None`: estimated from the
+/// source's PLR).
 pub fn plan_headroom(
     project: &Project,
     tracks: &[Option<TrackAnalysis>],
     max_spread_lu: f64,
-    toned_plr_db: &[Option<f64>],
+    rendered: &[Option<RenderedHeadroom>],
 ) -> HeadroomProposal {
     let settings = planned_settings(&project.settings, max_spread_lu);
     let loudest_target = (settings.preset == DeliveryPreset::Aes)
@@ -164,18 +184,33 @@ pub fn plan_headroom(
                     warning: None,
                 };
             };
-            let plr = toned_plr_db
-                .get(i)
-                .copied()
-                .flatten()
-                .or(tp.map(|tp| tp - source));
-            let peak_after = plr.map(|plr| target + plr);
-            let gr = peak_after.map_or(0.0, |p| (p - ceiling).max(0.0));
             let max_gr = settings.max_gain_reduction_db;
-            let work = if gr <= 0.0 {
-                LimiterWork::None
-            } else if gr > max_gr {
+            let measured = rendered.get(i).copied().flatten();
+            let plr = measured.and_then(|m| m.plr_db).or(tp.map(|tp| tp - source));
+            // (reduction, held back, expected loudness, expected true peak)
+            let (gr, held_back, expected_lufs, expected_tp) = match measured {
+                Some(m) => (
+                    m.held_back_db.unwrap_or(m.gain_reduction_db),
+                    m.held_back_db.is_some(),
+                    m.lufs.unwrap_or(target),
+                    m.true_peak_dbtp,
+                ),
+                None => {
+                    let peak_after = plr.map(|plr| target + plr);
+                    let gr = peak_after.map_or(0.0, |p| (p - ceiling).max(0.0));
+                    let held = (gr - max_gr).max(0.0);
+                    (
+                        gr,
+                        held > 0.0,
+                        target - held,
+                        peak_after.map(|p| (p - held).min(ceiling)),
+                    )
+                }
+            };
+            let work = if held_back {
                 LimiterWork::HeldBack
+            } else if gr <= 0.0 {
+                LimiterWork::None
             } else if gr >= HEAVY_LIMITING_DB {
                 LimiterWork::Heavy
             } else if gr >= LIGHT_LIMITING_DB {
@@ -183,17 +218,15 @@ pub fn plan_headroom(
             } else {
                 LimiterWork::Light
             };
-            let held = (gr - max_gr).max(0.0);
-            let expected_lufs = target - held;
-            let expected_tp = peak_after.map(|p| (p - held).min(ceiling));
-            let reason = super::words::loudness_reason(
-                number,
-                loudest_number,
-                source - loudest,
-                p.offset_lu,
-                target,
-                narrowed.then_some(max_spread_lu),
-            ) + &super::words::limiter_reason(gr, plr, max_gr);
+            let reason =
+                super::words::loudness_reason(
+                    number,
+                    loudest_number,
+                    source - loudest,
+                    p.offset_lu,
+                    target,
+                    narrowed.then_some(max_spread_lu),
+                ) + &super::words::limiter_reason(gr, held_back, expected_lufs, plr, max_gr);
             let warning =
                 super::words::limiter_warning(number, work, gr, target, expected_lufs, max_gr);
             TrackHeadroomPlan {
@@ -226,6 +259,6 @@ pub fn plan_headroom(
         accepted: !already_planned,
         tracks: plans,
         already_planned,
-        peaks_after_tone: toned_plr_db.iter().any(Option::is_some),
+        rendered: rendered.iter().any(Option::is_some),
     }
 }

@@ -19,9 +19,9 @@ mod words;
 pub use apply::apply;
 pub use curves::{built_in, ReferenceCurve, DEFAULT_CURVE};
 pub use fit::ToneMoveKind;
-pub use headroom::{HeadroomProposal, LimiterWork, TrackHeadroomPlan};
+pub use headroom::{HeadroomProposal, LimiterWork, RenderedHeadroom, TrackHeadroomPlan};
 pub use platforms::{platform_gain_db, GainReason, Platform};
-pub use propose::{propose, with_toned_peaks};
+pub use propose::{propose, with_rendered_headroom};
 
 use crate::analysis::TrackAnalysis;
 use crate::project::{MatchTarget, Project, TrackId};

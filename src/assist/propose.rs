@@ -20,7 +20,7 @@
 
 use super::curves::GridCurve;
 use super::fit::{centered_rms, masked_mean, FitLimits, Fitter, ToneMoveKind};
-use super::headroom::{plan_headroom, HeadroomProposal};
+use super::headroom::{plan_headroom, HeadroomProposal, RenderedHeadroom};
 use super::platforms::{platform_gain_db, Platform};
 use super::residual::residual_curve;
 use super::words::tone_reason;
@@ -393,22 +393,17 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
     })
 }
 
-/// `proposal` with its loudness plan and translation preview made again from each track's PLR
-/// after its tone moves (`toned_plr_db[i]`; `None`: the source's), as measured by
-/// [`crate::render::toned`] on the project the proposal would write. The user's choice of
-/// accepting the plan is kept. `project` and `tracks` are those the proposal was made from.
-pub fn with_toned_peaks(
+/// `proposal` with its loudness plan and translation preview made again from each track rendered
+/// under the plan (`rendered[i]`, as [`crate::render::toned`] renders it with the moves the
+/// proposal would write; missing or `None`: estimated from the source's peaks). The user's choice
+/// of accepting the plan is kept. `project` and `tracks` are those the proposal was made from.
+pub fn with_rendered_headroom(
     proposal: &AlbumProposal,
     project: &Project,
     tracks: &[Option<TrackAnalysis>],
-    toned_plr_db: &[Option<f64>],
+    rendered: &[Option<RenderedHeadroom>],
 ) -> AlbumProposal {
-    let mut headroom = plan_headroom(
-        project,
-        tracks,
-        proposal.headroom.max_spread_lu,
-        toned_plr_db,
-    );
+    let mut headroom = plan_headroom(project, tracks, proposal.headroom.max_spread_lu, rendered);
     headroom.accepted = proposal.headroom.accepted;
     AlbumProposal {
         translation: translation_of(&headroom),

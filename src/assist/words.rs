@@ -178,12 +178,15 @@ pub fn loudness_reason(
 /// the export holds the track back, and the reason says so rather than promise the full amount.
 pub fn limiter_reason(
     gain_reduction_db: f64,
+    held_back: bool,
+    expected_lufs: f64,
     plr_db: Option<f64>,
     max_gain_reduction_db: f64,
 ) -> String {
     match plr_db {
-        Some(plr) if gain_reduction_db > max_gain_reduction_db => format!(
-            "; reaching it would take about {gain_reduction_db:.1} dB off the highest peak, so the export stops at {max_gain_reduction_db:.1} dB and the track stays quieter (PLR {plr:.1} dB)"
+        Some(plr) if held_back => format!(
+            "; reaching it would take about {gain_reduction_db:.1} dB off the highest peak, so the export stops at {max_gain_reduction_db:.1} dB and the track stays quieter, at {} LUFS (PLR {plr:.1} dB)",
+            unsigned(expected_lufs, 1)
         ),
         Some(plr) if gain_reduction_db > 0.0 => format!(
             "; the limiter takes about {gain_reduction_db:.1} dB off the highest peak (PLR {plr:.1} dB)"
@@ -239,11 +242,13 @@ mod tests {
             loudness_reason(2, 1, -4.0, -0.01, -14.0, Some(0.0)),
             "Track 2 is 4.0 LU quieter than track 1 → brought level with it (album spread 0 LU), at \u{2212}14.0 LUFS"
         );
-        let held = limiter_reason(7.8, Some(20.0), 6.0);
+        let held = limiter_reason(7.8, true, -15.9, Some(20.0), 6.0);
         assert!(
-            held.contains("7.8 dB") && held.contains("stops at 6.0 dB") && held.contains("quieter"),
+            held.contains("7.8 dB")
+                && held.contains("stops at 6.0 dB")
+                && held.contains("quieter, at \u{2212}15.9 LUFS"),
             "{held}"
         );
-        assert!(limiter_reason(2.0, Some(16.0), 6.0).contains("takes about 2.0 dB"));
+        assert!(limiter_reason(2.0, false, -14.0, Some(16.0), 6.0).contains("takes about 2.0 dB"));
     }
 }

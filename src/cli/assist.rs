@@ -291,7 +291,7 @@ fn print_proposal(p: &AlbumProposal, applied_already: &[bool]) {
     }
     let h = &p.headroom;
     outln!(
-        "\nHeadroom ({}; loudest at {} LUFS, ceiling {} dBTP; source spread {:.1} LU{}{}):",
+        "\nHeadroom for {} — loudest at {} LUFS, ceiling {} dBTP; source spread {:.1} LU{}{}:",
         h.preset.spec().label,
         unsigned(h.loudest_lufs, 1),
         unsigned(h.ceiling_dbtp, 1),
@@ -301,8 +301,8 @@ fn print_proposal(p: &AlbumProposal, applied_already: &[bool]) {
         } else {
             String::new()
         },
-        if h.peaks_after_tone {
-            "; limiting from peaks measured after the tone moves"
+        if h.rendered {
+            "; loudness and limiting as the export renders them"
         } else {
             ""
         }

@@ -160,6 +160,7 @@ impl AlbumPlan {
             fade_out_s: track.fade_out_s,
             gap_before_s: track.gap_before_s,
             max_gain_reduction_db: self.settings.max_gain_reduction_db,
+            measure_unity_plr: false,
         }
     }
 }

@@ -26,6 +26,7 @@ pub struct Headroom {
     work: [Vec<f32>; 2],
     frames: usize,
     latency_frames: usize,
+    sample_rate_hz: u32,
     limiter: Limiter,
     detector: TruePeakDetector,
     /// Detector readings of `pre` (0.0 where not read: those blocks were too quiet so far).
@@ -81,6 +82,7 @@ impl Headroom {
             work: [Vec::new(), Vec::new()],
             frames,
             latency_frames,
+            sample_rate_hz: input.sample_rate_hz,
             limiter,
             detector: TruePeakDetector::new(rate_hz),
             readings: vec![0.0; total],
@@ -106,6 +108,20 @@ impl Headroom {
         let [l, r] = &mut self.work;
         self.limiter.process_with_readings(l, r, &self.readings, g);
         self.limiter.gain_reduction()
+    }
+
+    /// True peak − integrated loudness of what the gain stage receives (the track after its moves,
+    /// before gain and limiter), dB; `None` for silence or less than one gating block.
+    pub fn unity_plr_db(&self) -> Option<f64> {
+        let rate_hz = self.sample_rate_hz;
+        let range = self.latency_frames..self.latency_frames + self.frames;
+        let [l, r] = &self.pre;
+        let (l, r) = (&l[range.clone()], &r[range]);
+        let mut meter = crate::analysis::true_peak::TruePeakMeter::new(rate_hz);
+        meter.push(l, r);
+        let peak = meter.peak_linear();
+        let lufs = super::loudness::integrated_lufs_after_gap(0, l, r, rate_hz)?;
+        (peak > 0.0).then(|| 20.0 * peak.log10() - lufs)
     }
 
     /// The last render, time-aligned with the input (latency removed), `[left, right]`.

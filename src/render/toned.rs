@@ -1,30 +1,32 @@
-//! What a track's tone and stereo moves do to its peaks. An EQ changes a track's true peak and
-//! its loudness by different amounts (cutting the low end of a bass-heavy mix barely lowers its
-//! loudness but can raise its peak-to-loudness ratio by 2 dB), so a loudness plan that estimates
-//! the limiter's work from the source's PLR misjudges a track once its tone is moved. Here the
-//! track runs through the export's own render with its moves, at unity gain and without the
-//! limiter, and its PLR is measured.
+//! Each track rendered as the export will render it under a loudness plan, for the figures the
+//! plan states. Estimating the limiter's work from the source's peak-to-loudness ratio (PLR)
+//! misjudges it twice: an EQ changes a track's true peak and its loudness by different amounts
+//! (cutting the low end of a bass-heavy mix barely lowers its loudness but can raise its PLR by
+//! 2 dB), and whatever the limiter takes off the peaks it also takes off the loudness, so reaching
+//! the target takes more gain than `target + PLR` says. Here every track runs through the export's
+//! own render ([`render_track`]) with its moves, the plan's target and the limiter; the loudness,
+//! true peak and limiting it reaches are what the export will write.
 
 use super::album::AlbumPlan;
 use super::live::true_peak_dbtp;
 use super::track::render_track;
 use crate::analysis::TrackAnalysis;
-use crate::assist::{self, AlbumProposal};
+use crate::assist::{self, AlbumProposal, RenderedHeadroom};
 use crate::media;
-use crate::project::{Document, Project, StereoSettings, ToneSettings};
+use crate::project::{Document, Project};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-/// Peak-to-loudness ratio (true peak − integrated loudness, dB) of track `index` of `doc` after
-/// its tone and stereo moves, at the rate the export writes; `None` when it has no measurable
-/// loudness. `plan` must be made for `doc` (its match curves). Errors name the file.
-pub fn toned_plr_db(
+/// Track `index` of `doc` rendered as the export renders it under `plan` (`plan` made for `doc`:
+/// its match curves and targets), at the rate the export writes, without its gap (the export
+/// measures after the gap). Errors name the file.
+pub fn rendered_headroom(
     plan: &AlbumPlan,
     doc: &Document,
     index: usize,
     cancel: &AtomicBool,
-) -> Result<Option<f64>, String> {
+) -> Result<RenderedHeadroom, String> {
     let source = &plan.sources[index];
     let decoded = media::decode_file(source).map_err(|e| e.to_string())?;
     let rate_hz = plan
@@ -33,20 +35,23 @@ pub fn toned_plr_db(
         .sample_rate_hz
         .unwrap_or(decoded.audio.sample_rate_hz);
     let mut job = plan.track_job(doc, index, rate_hz);
-    // Unity gain, no limiter, no gap: the moves alone.
-    job.target_lufs = None;
-    job.params.limiter_enabled = false;
     job.gap_before_s = 0.0;
+    job.measure_unity_plr = true;
     let rendered = render_track(&decoded.audio, &job, cancel)
         .map_err(|e| format!("{}: {e}", source.display()))?;
-    Ok(true_peak_dbtp(&rendered.audio)
-        .zip(rendered.integrated_lufs)
-        .map(|(peak, lufs)| peak - lufs))
+    Ok(RenderedHeadroom {
+        plr_db: rendered.unity_plr_db,
+        lufs: rendered.integrated_lufs,
+        true_peak_dbtp: true_peak_dbtp(&rendered.audio),
+        gain_reduction_db: rendered.gain_reduction.max_db,
+        held_back_db: rendered.held_back_db,
+    })
 }
 
 /// `proposal` (made for `doc` from the source analyses `analyses`) with its loudness plan and
-/// translation preview made again from the peaks its moves leave: what `lathe assist` and the
-/// desk show. `references`: the project's, in its order, with their analyses when they have one.
+/// translation preview made again from every track rendered with the proposal's accepted moves
+/// under the plan: what `lathe assist` and the desk show. `references`: the project's, in its
+/// order, with their analyses when they have one.
 pub fn with_measured_peaks(
     doc: &Document,
     proposal: &AlbumProposal,
@@ -55,21 +60,29 @@ pub fn with_measured_peaks(
     cancel: &AtomicBool,
 ) -> AlbumProposal {
     let applied = assist::apply(&doc.project, proposal);
-    let toned = toned_plrs(doc, &applied, analyses, references, cancel);
-    assist::with_toned_peaks(proposal, &doc.project, analyses, &toned)
+    let rendered = render_all(
+        doc,
+        &applied,
+        proposal.headroom.max_spread_lu,
+        analyses,
+        references,
+        cancel,
+    );
+    assist::with_rendered_headroom(proposal, &doc.project, analyses, &rendered)
 }
 
-/// Each track's PLR after the moves of `applied` (the project a proposal would write over `doc`),
-/// measured on the tracks whose tone or stereo is not neutral there; `None` for the others, for a
-/// track that cannot be measured, and for all when a source analysis is missing (no plan can be
-/// made). `analyses[i]` is track i's source analysis; `references` the project's, in its order.
-fn toned_plrs(
+/// Every track of `applied` (the project a proposal would write over `doc`) rendered under the
+/// loudness plan with at most `max_spread_lu`; `None` for a track that cannot be rendered, and
+/// for all when a source analysis is missing (no plan can be made). `analyses[i]` is track i's
+/// source analysis; `references` the project's, in its order.
+fn render_all(
     doc: &Document,
     applied: &Project,
+    max_spread_lu: f64,
     analyses: &[Option<TrackAnalysis>],
     references: Vec<(PathBuf, Option<TrackAnalysis>)>,
     cancel: &AtomicBool,
-) -> Vec<Option<f64>> {
+) -> Vec<Option<RenderedHeadroom>> {
     let n = applied.tracks.len();
     let Some(analyses) = analyses
         .iter()
@@ -78,6 +91,8 @@ fn toned_plrs(
     else {
         return vec![None; n];
     };
+    // The plan's settings, whether or not the project uses them yet: the figures are the plan's.
+    let settings = assist::headroom::planned_settings(&applied.settings, max_spread_lu);
     let applied_doc = Document {
         project: applied.clone(),
         path: doc.path.clone(),
@@ -87,32 +102,22 @@ fn toned_plrs(
         .iter()
         .map(|t| applied_doc.source_path(&t.source))
         .collect();
-    let plan = AlbumPlan::from_analyses(
-        &applied_doc,
-        &applied.settings,
-        sources,
-        analyses,
-        references,
-    );
-    let moved: Vec<usize> = (0..n)
-        .filter(|&i| {
-            let t = &applied.tracks[i];
-            t.tone != ToneSettings::default() || t.stereo != StereoSettings::default()
-        })
-        .collect();
+    let plan = AlbumPlan::from_analyses(&applied_doc, &settings, sources, analyses, references);
     // One track per core at a time, as the export renders.
     let next = AtomicUsize::new(0);
     let results = Mutex::new(vec![None; n]);
     let workers = std::thread::available_parallelism()
         .map_or(1, |c| c.get())
-        .min(moved.len());
+        .min(n);
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            scope.spawn(|| {
-                while let Some(&i) = moved.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let plr = toned_plr_db(&plan, &applied_doc, i, cancel).ok().flatten();
-                    results.lock().unwrap_or_else(|e| e.into_inner())[i] = plr;
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= n || cancel.load(Ordering::Relaxed) {
+                    break;
                 }
+                let r = rendered_headroom(&plan, &applied_doc, i, cancel).ok();
+                results.lock().unwrap_or_else(|e| e.into_inner())[i] = r;
             });
         }
     });

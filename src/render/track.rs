@@ -47,6 +47,9 @@ pub struct TrackJob {
     pub gap_before_s: f64,
     /// Largest peak gain reduction accepted to reach the target, dB.
     pub max_gain_reduction_db: f64,
+    /// Also measure the peak-to-loudness ratio after the moves at unity gain, unlimited
+    /// ([`RenderedTrack::unity_plr_db`]): one more true-peak pass over the track.
+    pub measure_unity_plr: bool,
 }
 
 /// A rendered track in float, at the output rate, before dither.
@@ -59,6 +62,12 @@ pub struct RenderedTrack {
     pub gain_reduction: GainReduction,
     /// Loudness of the rendered audio, LUFS.
     pub integrated_lufs: Option<f64>,
+    /// When the limit on peak gain reduction held the track below its target: the reduction
+    /// reaching the target would have taken, estimated, dB.
+    pub held_back_db: Option<f64>,
+    /// True peak − integrated loudness after tone, stereo and match, before gain and limiter, dB
+    /// (when [`TrackJob::measure_unity_plr`] asked for it and the track has a loudness).
+    pub unity_plr_db: Option<f64>,
     pub warnings: Vec<String>,
 }
 
@@ -172,6 +181,7 @@ pub fn render_track(
     }
     let mut head = Headroom::new(&input, &job.params, kernel.as_ref());
     drop(input);
+    let unity_plr_db = job.measure_unity_plr.then(|| head.unity_plr_db()).flatten();
     let mut warnings = Vec::new();
     let gap = (job.gap_before_s.max(0.0) * rate_hz as f64).round() as usize;
     // The gap is part of the file, so it is part of the measurement: silence is gated out, but
@@ -202,6 +212,7 @@ pub fn render_track(
         && job.fade_in_s <= 0.0
         && job.fade_out_s <= 0.0;
     let mut rendered_at: Option<f64> = None;
+    let mut reported_held_back = None;
     let (mut gr, mut lufs) = match job.source_lufs.filter(|_| neutral) {
         Some(source) => (GainReduction::default(), Some(source)),
         None => {
@@ -264,9 +275,9 @@ pub fn render_track(
                 previous = Some((gain_db, now));
                 gain_db = (gain_db + error / slope).clamp(-MAX_GAIN_DB, cap_db.min(MAX_GAIN_DB));
             }
-            if let Some(needed) =
-                held_back.filter(|_| lufs.is_some_and(|l| target - l > LOUDNESS_TOLERANCE_LU))
-            {
+            reported_held_back =
+                held_back.filter(|_| lufs.is_some_and(|l| target - l > LOUDNESS_TOLERANCE_LU));
+            if let Some(needed) = reported_held_back {
                 warnings.push(format!(
                     "reaching {} LUFS needs about {needed:.1} dB of peak gain reduction (limit {limit_db:.1} dB): rendered at {} instead — consider a lower target",
                     unsigned(target, 1),
@@ -291,6 +302,8 @@ pub fn render_track(
         gain_db: rendered_at.unwrap_or(0.0),
         gain_reduction: gr,
         integrated_lufs: lufs,
+        held_back_db: reported_held_back,
+        unity_plr_db,
         warnings,
     })
 }

@@ -73,6 +73,34 @@ fn a_smaller_largest_move_proposes_again_within_it_and_resets_the_ticks() {
 }
 
 #[test]
+fn apply_waits_for_the_proposal_the_options_ask_for() {
+    let (mut app, _dir) = analysed(Engine::disabled("test"));
+    update_and_settle(&mut app, Message::OpenAssist);
+    let before = app.document().unwrap().project.clone();
+    // A smaller largest move is asked for; its proposal is still being made.
+    let pending = app.update(Message::Assist(A::MaxMove(1.0)));
+    assert!(app.assist.is_busy());
+    assert!(
+        largest_moves_db(&app).iter().any(|&db| db > 1.2),
+        "still the ±3 dB proposal"
+    );
+    let _ = app.update(Message::Assist(A::Apply));
+    assert_eq!(
+        app.document().unwrap().project,
+        before,
+        "the ±3 dB moves shown are not written"
+    );
+    // Once the new proposal is in, Apply writes it.
+    for answer in task_answers(pending) {
+        update_and_settle(&mut app, answer);
+    }
+    assert!(!app.assist.is_busy());
+    assert!(largest_moves_db(&app).iter().all(|&db| db <= 1.0 + 1e-6));
+    assist(&mut app, A::Apply);
+    assert_ne!(app.document().unwrap().project, before);
+}
+
+#[test]
 fn the_references_target_without_reference_tracks_aims_at_the_built_in_curve() {
     let dir = tempfile::tempdir().unwrap();
     let (mut document, outcome) = demo::album(dir.path()).unwrap();
@@ -217,28 +245,40 @@ fn shipped_demo() -> App {
 }
 
 #[test]
-fn unticked_moves_have_the_loudness_plan_measured_again_for_the_moves_left() {
+fn unticked_moves_have_the_loudness_plan_rendered_again_for_the_moves_left() {
     let mut app = shipped_demo();
     update_and_settle(&mut app, Message::OpenAssist);
     let proposed = app.assist_proposal().unwrap().clone();
-    assert!(proposed.headroom.peaks_after_tone);
-    let project = app.document().unwrap().project.clone();
-    let analyses: Vec<_> = project
+    assert!(proposed.headroom.rendered);
+    let document = app.document().unwrap().clone();
+    let analyses: Vec<_> = document
+        .project
         .tracks
         .iter()
         .map(|t| app.analyses.get(&t.id).cloned())
         .collect();
-    let from_sources = crate::assist::with_toned_peaks(&proposed, &project, &analyses, &[]);
+    // What the plan must be with no move ticked: the tracks rendered without moves.
+    let mut unticked = proposed.clone();
+    for t in &mut unticked.tracks {
+        t.moves.iter_mut().for_each(|m| m.accepted = false);
+    }
+    let without_moves = crate::render::toned::with_measured_peaks(
+        &document,
+        &unticked,
+        &analyses,
+        Vec::new(),
+        &std::sync::atomic::AtomicBool::new(false),
+    );
     // The demo's moves move some track's peaks by over 1 dB (track 5), so the two plans differ.
-    let apart = plans_differ_db(&proposed.headroom, &from_sources.headroom);
+    let apart = plans_differ_db(&proposed.headroom, &without_moves.headroom);
     assert!(apart > 1.0, "{apart:.2} dB");
 
-    // No move ticked: the plan is the sources' again.
+    // No move ticked: rendered again, the plan is the one without moves.
     assist(&mut app, A::ToggleAll(false));
     let h = &app.assist_proposal().unwrap().headroom;
     assert!(!app.assist.peaks_stale());
-    assert!(!h.peaks_after_tone, "nothing moved, nothing measured");
-    assert!(plans_differ_db(h, &from_sources.headroom) < 1e-9);
+    assert!(h.rendered);
+    assert!(plans_differ_db(h, &without_moves.headroom) < 1e-9);
     let spotify = |p: &crate::assist::AlbumProposal| {
         p.translation
             .iter()
@@ -247,14 +287,14 @@ fn unticked_moves_have_the_loudness_plan_measured_again_for_the_moves_left() {
     };
     assert_eq!(
         spotify(app.assist_proposal().unwrap()),
-        spotify(&from_sources),
+        spotify(&without_moves),
         "the translation preview follows"
     );
 
-    // Ticked again: measured again, the proposal's figures come back.
+    // Ticked again: rendered again, the proposal's figures come back.
     assist(&mut app, A::ToggleAll(true));
     let h = &app.assist_proposal().unwrap().headroom;
-    assert!(h.peaks_after_tone);
+    assert!(h.rendered);
     assert!(plans_differ_db(h, &proposed.headroom) < 1e-9);
 }
 

@@ -305,9 +305,9 @@ pub(in crate::ui) struct AssistJob {
 }
 
 impl AssistJob {
-    /// Makes the proposal (0.1–0.3 s on a real album), then measures the peaks its moves leave
-    /// for the loudness plan, as `lathe assist` does (decodes and renders the moved tracks: about
-    /// an export's time without the writing).
+    /// Makes the proposal (0.1–0.3 s on a real album), then renders every track with its moves
+    /// under the loudness plan, as `lathe assist` does, for the limiting and loudness the plan
+    /// states (about an export's time without the writing).
     pub(in crate::ui) fn run(self) -> AssistReady {
         let project = &self.document.project;
         let weighted: Vec<(TrackAnalysis, f64)> = self
@@ -386,7 +386,7 @@ struct PeaksJob {
 }
 
 impl PeaksJob {
-    /// Renders the moved tracks as `lathe assist` does; `None` when a newer request stopped it.
+    /// Renders the tracks as `lathe assist` does; `None` when a newer request stopped it.
     fn run(self) -> Option<PeaksReady> {
         std::thread::sleep(PEAKS_PAUSE);
         if self.cancel.load(Ordering::Relaxed) {

@@ -53,9 +53,9 @@ pub fn headroom_tab(
         h.preset.spec().label,
         lufs(Some(h.loudest_lufs)),
         lufs(Some(h.ceiling_dbtp)),
-        match (stale, h.peaks_after_tone) {
-            (true, _) => " The moves changed: measuring their peaks again (the limiting below is for the moves as they were).",
-            (false, true) => " Limiting is estimated from peaks measured after the ticked tone moves, at their amounts.",
+        match (stale, h.rendered) {
+            (true, _) => " The moves changed: rendering the tracks again (the limiting below is for the moves as they were).",
+            (false, true) => " Loudness and limiting as the export renders them, with the ticked tone moves at their amounts.",
             (false, false) => "",
         }
     ));
