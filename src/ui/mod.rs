@@ -48,6 +48,10 @@ use std::path::PathBuf;
 #[error("the window could not be opened: {0}")]
 pub struct UiError(#[from] iced::Error);
 
+/// The smallest window the desk is laid out for: narrower, the tone view's legend and axis labels
+/// run into each other and the transport's buttons are cut.
+pub const MIN_WINDOW: iced::Size = iced::Size::new(1200.0, 700.0);
+
 /// Opens the Lathe window on `project_path` and runs until it is closed.
 pub fn run(project_path: PathBuf) -> Result<(), UiError> {
     iced::application(
@@ -59,8 +63,12 @@ pub fn run(project_path: PathBuf) -> Result<(), UiError> {
     .theme(App::theme)
     .subscription(App::subscription)
     .default_font(fit_text::FONT)
-    .window_size((1280.0, 800.0))
-    .exit_on_close_request(false)
+    .window(iced::window::Settings {
+        size: iced::Size::new(1280.0, 800.0),
+        min_size: Some(MIN_WINDOW),
+        exit_on_close_request: false,
+        ..iced::window::Settings::default()
+    })
     .run()?;
     Ok(())
 }

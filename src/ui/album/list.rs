@@ -83,7 +83,15 @@ pub(super) fn view<'a>(
         rows = rows.push(indicator(slot == Some(len)));
         // The drop area is the whole visible list, so a release below the last row drops
         // there too; leaving it abandons the drag.
-        let mut list = mouse_area(scrollable(rows).height(Fill));
+        // A thin scrollbar beside the rows (embedded), not over their last column.
+        let bar = scrollable::Scrollbar::new()
+            .width(4)
+            .scroller_width(4)
+            .spacing(2);
+        let list = scrollable(rows)
+            .direction(scrollable::Direction::Vertical(bar))
+            .height(Fill);
+        let mut list = mouse_area(list);
         if album.drag.is_some() {
             list = list
                 .on_release(Message::DragEnd)
@@ -212,13 +220,20 @@ pub(super) struct Row<'a> {
 impl<'a> Row<'a> {
     fn view(self) -> Element<'a, Message> {
         let id = self.track.id;
-        let main = row![
-            grip(id),
-            self.number(),
-            self.title(),
-            self.figures(),
-            self.gap(),
-        ]
+        // While renaming, the field takes the row's figures' room too: the title column alone is
+        // a few characters wide in a narrow window.
+        let renaming = self.album.rename.as_ref().is_some_and(|r| r.track == id);
+        let main = if renaming {
+            row![grip(id), self.number(), self.title()]
+        } else {
+            row![
+                grip(id),
+                self.number(),
+                self.title(),
+                self.figures(),
+                self.gap(),
+            ]
+        }
         .spacing(SPACING)
         .height(ROW_H)
         .align_y(Alignment::Center);

@@ -159,6 +159,11 @@ pub enum GapError {
     OutOfRange,
 }
 
+/// Within this long after a click selected a row, a click on a button of the row's detail is the
+/// second click of a double-click: the detail opened under the pointer (the row that closed above
+/// moved everything up), and the user meant to rename, not to press what appeared there.
+pub const SECOND_CLICK: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// The album panel's state: the sequence's gestures in progress and the overview's cache.
 #[derive(Debug, Default)]
 pub struct Album {
@@ -166,6 +171,8 @@ pub struct Album {
     pub(crate) rename: Option<Rename>,
     pub(crate) gap: Option<GapDraft>,
     pub(crate) overview: Overview,
+    /// The row a click selected last, and when.
+    pub(crate) selected_at: Option<(TrackId, std::time::Instant)>,
 }
 
 impl Album {
@@ -185,6 +192,9 @@ impl Album {
             self.rename = None;
         }
         let index_of = |id: TrackId| project.tracks.iter().position(|t| t.id == id);
+        if let Some(id) = self.second_click(&message, selected) {
+            return self.update(Message::StartRename(id), project, selected);
+        }
         match message {
             Message::Select(id) => self.select(id, selected),
             Message::OverviewClicked(index) => match project.tracks.get(index) {
@@ -364,8 +374,21 @@ impl Album {
         if selected == Some(id) {
             Action::None
         } else {
+            self.selected_at = Some((id, std::time::Instant::now()));
             Action::Select(id)
         }
+    }
+
+    /// The track to rename when `message` is a press on the detail of a row selected within
+    /// [`SECOND_CLICK`] (see there).
+    fn second_click(&self, message: &Message, selected: Option<TrackId>) -> Option<TrackId> {
+        let from_detail = match *message {
+            Message::MoveSelected(_) => selected,
+            Message::Remove(id) | Message::FadeStep { track: id, .. } => Some(id),
+            _ => None,
+        }?;
+        let (id, at) = self.selected_at?;
+        (id == from_detail && selected == Some(id) && at.elapsed() < SECOND_CLICK).then_some(id)
     }
 
     fn commit_rename(&mut self, project: &Project) -> Action {

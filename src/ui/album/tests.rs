@@ -212,6 +212,47 @@ fn move_buttons_and_alt_arrows_stop_at_the_ends() {
     assert_eq!(moved_index(5, 1, 6), None);
 }
 
+#[test]
+fn a_press_on_the_detail_that_just_opened_under_the_pointer_renames_instead() {
+    // Double-clicking the title of track 2 while track 1 is open: the first click selects track
+    // 2, track 1's detail closes above it, and track 2's detail (↑ ↓ Rename Remove) opens where
+    // the pointer is. The second click lands on a button there, but was meant for the title.
+    let (p, _dir) = project();
+    let mut album = Album::default();
+    let (one, two) = (Some(id(0)), Some(id(1)));
+    assert_eq!(
+        album.update(Message::Select(id(1)), &p, one),
+        Action::Select(id(1))
+    );
+    for press in [
+        Message::MoveSelected(1),
+        Message::Remove(id(1)),
+        Message::FadeStep {
+            track: id(1),
+            fade: Fade::In,
+            delta_s: FADE_STEP_S,
+        },
+    ] {
+        assert_eq!(
+            album.update(press, &p, two),
+            Action::Focus(Id::new(RENAME_INPUT))
+        );
+        assert_eq!(album.rename.as_ref().map(|r| r.track), Some(id(1)));
+    }
+    // Once the pointer has had time to see what opened, the buttons do what they say.
+    let (track, at) = album.selected_at.unwrap();
+    album.selected_at = Some((track, at - SECOND_CLICK));
+    let down = album.update(Message::MoveSelected(1), &p, two);
+    assert_eq!(order_after(&p, &down), [100, 102, 101, 103, 104, 105]);
+    assert!(album.rename.is_none());
+    // Selected by the keyboard or long ago: no guard at all.
+    let mut fresh = Album::default();
+    assert_eq!(
+        fresh.update(Message::Remove(id(1)), &p, two),
+        Action::Edit(Edit::Remove { track: id(1) })
+    );
+}
+
 // --- add, remove, locate ---------------------------------------------------------------
 
 #[test]

@@ -108,6 +108,9 @@ fn the_rename_field_commits_on_enter() {
     album.update(Message::StartRename(id(2)), &p, Some(id(2)));
     let mut ui = simulator(album.view(&p, &f, &[], Some(id(2)), None), PANEL);
     let field = ui.find(Id::new(RENAME_INPUT)).expect("the rename field");
+    // The field has the row's room, not the title column's few characters.
+    let width = field.visible_bounds().unwrap().width;
+    assert!(width > 0.7 * PANEL.0, "{width}");
     ui.point_at(field.visible_bounds().unwrap().center());
     let _ = ui.simulate(iced_test::simulator::click());
     ui.typewrite("!");
