@@ -113,6 +113,31 @@ pub struct TrackProposal {
     pub summary: String,
     /// The track already has tone settings that accepting a move replaces.
     pub replaces_settings: bool,
+    /// What the track's balance needs to reach the target: target − source per band of the
+    /// target curve's `bands_hz`, dB (empty without an analysis). With [`deviation_after`], the
+    /// deviation the moves leave as the user ticks and scales them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wanted_db: Vec<f64>,
+}
+
+/// The tonal deviation (dB RMS over 40 Hz–16 kHz, level removed) a track is left with when the
+/// EQ whose response is `response_db` (on the same bands as `wanted_db`) is applied: the figure
+/// of [`TrackProposal::predicted_deviation_db`] for any ticks and amounts. `None` without `wanted_db`.
+pub fn deviation_after(wanted_db: &[f64], bands_hz: &[f64], response_db: &[f64]) -> Option<f64> {
+    if wanted_db.is_empty()
+        || wanted_db.len() != bands_hz.len()
+        || response_db.len() != bands_hz.len()
+    {
+        return None;
+    }
+    let (lo, hi) = crate::analysis::album::TONAL_DEVIATION_RANGE_HZ;
+    let mask: Vec<bool> = bands_hz.iter().map(|f| (lo..=hi).contains(f)).collect();
+    let left: Vec<f64> = wanted_db
+        .iter()
+        .zip(response_db)
+        .map(|(w, r)| w - r)
+        .collect();
+    Some(fit::centered_rms(&left, &mask))
 }
 
 /// The curve the tone moves aim at (the fixed point of the album average, see [`propose`]).
@@ -126,6 +151,21 @@ pub struct TargetCurve {
     pub mid_db: Vec<f64>,
     /// A corridor around it, when the target is a reference curve.
     pub corridor_db: Option<(Vec<f64>, Vec<f64>)>,
+}
+
+impl TargetCurve {
+    /// What the proposal's deviation figures are measured against, in words: the album part of a
+    /// target is the album as it will be after the moves, not the sources' average the desk's
+    /// and `lathe analyze`'s tone figures use.
+    pub fn measured_against(&self) -> &'static str {
+        if self.label == "the album average" {
+            "the album as it will be after the moves"
+        } else if self.label.starts_with("a blend") {
+            "this blend, whose album part is the album as it will be after the moves"
+        } else {
+            "this target"
+        }
+    }
 }
 
 /// One track's fate on one platform.

@@ -298,6 +298,7 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
                 predicted_deviation_db: None,
                 summary: String::new(),
                 replaces_settings: false,
+                wanted_db: Vec::new(),
             };
             let Some(o) = &outcomes[i] else {
                 return TrackProposal {
@@ -356,6 +357,7 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
                 deviation_db: Some(o.before_db),
                 predicted_deviation_db: Some(o.after_db),
                 summary,
+                wanted_db: o.wanted_db.clone(),
                 ..base
             }
         })

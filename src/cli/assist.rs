@@ -261,14 +261,7 @@ fn print_proposal(p: &AlbumProposal, applied_already: &[bool]) {
         p.max_move_db,
         p.tolerance_db
     );
-    // The album part of a target is the album as it will be after the moves, not the sources'.
-    let against = if p.target.label == "the album average" {
-        "the album as it will be after the moves"
-    } else if p.target.label.starts_with("a blend") {
-        "this blend, whose album part is the album as it will be after the moves"
-    } else {
-        "this target"
-    };
+    let against = p.target.measured_against();
     outln!("  (figures: RMS of each track's tone shape, level removed, against {against}; `lathe analyze` and report.md measure against the sources' average, level included)");
     if p.amount < 1.0 {
         outln!(

@@ -126,6 +126,8 @@ pub struct AssistPanel {
     applied: Option<Project>,
     /// Per track: the EQ response the accepted moves would give, dB at `preview_hz()`.
     previews: Vec<Vec<f64>>,
+    /// Per track: the tonal deviation left by what Apply would write now (ticks and amounts), dB.
+    deviations: Vec<Option<f64>>,
     /// A new proposal is being made on another thread.
     busy: bool,
     /// The tone and stereo each track had in the project Apply would write when the loudness
@@ -181,6 +183,12 @@ impl AssistPanel {
         &self.previews
     }
 
+    /// Each track's tonal deviation from the target after what Apply would write now (the moves
+    /// ticked, at their amounts), dB; the proposal's own prediction is for all moves at full amount.
+    pub fn deviations(&self) -> &[Option<f64>] {
+        &self.deviations
+    }
+
     /// The edges of the reference corridor the proposal aims at (a built-in curve, with a
     /// references or blend target), on the proposal's bands, dB.
     pub fn corridor(&self) -> Option<(Vec<f64>, Vec<f64>)> {
@@ -206,6 +214,7 @@ impl AssistPanel {
 
     fn refresh(&mut self) {
         self.previews.clear();
+        self.deviations.clear();
         self.applied = None;
         let (Some(Ok(proposal)), Some(project)) = (&self.shown, &self.project) else {
             return;
@@ -215,6 +224,16 @@ impl AssistPanel {
             .tracks
             .iter()
             .map(|t| preview::response_db(&t.tone))
+            .collect();
+        let bands = &proposal.target.bands_hz;
+        self.deviations = proposal
+            .tracks
+            .iter()
+            .map(|t| {
+                let written = applied.tracks.iter().find(|a| a.id == t.track_id)?;
+                let response = preview::response_db_at(&written.tone, bands);
+                crate::assist::deviation_after(&t.wanted_db, bands, &response)
+            })
             .collect();
         self.applied = Some(applied);
     }
@@ -395,6 +414,7 @@ impl AssistPanel {
         self.project = None;
         self.applied = None;
         self.previews.clear();
+        self.deviations.clear();
         self.measured_for.clear();
     }
 }

@@ -24,6 +24,11 @@ pub fn preview_hz() -> impl Iterator<Item = f64> {
 /// The response of `tone` at the preview's frequencies, dB: the tone EQ plus a stored match curve
 /// at its amount (a measured match curve depends on the analysis and shows in the tone view).
 pub fn response_db(tone: &ToneSettings) -> Vec<f64> {
+    response_db_at(tone, &preview_hz().collect::<Vec<_>>())
+}
+
+/// [`response_db`] at `freqs` (Hz).
+pub fn response_db_at(tone: &ToneSettings, freqs: &[f64]) -> Vec<f64> {
     let params = chain_params(
         tone,
         &StereoSettings::default(),
@@ -31,7 +36,6 @@ pub fn response_db(tone: &ToneSettings) -> Vec<f64> {
         -1.0,
         LimiterCharacter::default(),
     );
-    let freqs: Vec<f64> = preview_hz().collect();
     // A stored curve as its FIR applies it (as the tone view draws it).
     let stored = &tone.match_eq.curve;
     let matched: Vec<f64> = if stored.is_empty() {
@@ -39,7 +43,7 @@ pub fn response_db(tone: &ToneSettings) -> Vec<f64> {
     } else {
         let gains: Vec<f64> = stored.iter().map(|p| p.gain_db).collect();
         let centres: Vec<f64> = stored.iter().map(|p| p.freq_hz).collect();
-        MatchKernel::design(&gains, &centres, RESPONSE_RATE_HZ).realised_db(&freqs)
+        MatchKernel::design(&gains, &centres, RESPONSE_RATE_HZ).realised_db(freqs)
     };
     freqs
         .iter()

@@ -306,3 +306,56 @@ fn the_loudness_plan_says_when_the_album_settings_changed_since_it_was_made() {
     panel.set_project(&project);
     assert!(panel.settings_changed());
 }
+
+#[test]
+fn each_tracks_deviation_follows_its_ticks_and_amounts() {
+    let (mut panel, project, _dir) = panel(AssistOptions::default());
+    let proposal = panel.proposal().unwrap().clone();
+    let moved: Vec<usize> = (0..proposal.tracks.len())
+        .filter(|&t| !proposal.tracks[t].moves.is_empty())
+        .collect();
+    assert!(!moved.is_empty());
+    let now = |panel: &AssistPanel, t: usize| panel.deviations()[t].unwrap();
+    // All moves at full amount: the proposal's own prediction (it realises the curve's FIR at the
+    // track's rate, the panel at 48 kHz).
+    for &t in &moved {
+        let predicted = proposal.tracks[t].predicted_deviation_db.unwrap();
+        assert!(
+            (now(&panel, t) - predicted).abs() <= 0.15,
+            "track {t}: {} vs {predicted}",
+            now(&panel, t)
+        );
+    }
+    let t = moved[0];
+    assert_eq!(
+        project.tracks[t].tone,
+        crate::project::ToneSettings::default()
+    );
+    let (before, full) = (proposal.tracks[t].deviation_db.unwrap(), now(&panel, t));
+    assert!(full < before - 0.5, "{before} → {full}");
+    // Half the amount: part of the way.
+    let _ = panel.update(Message::TrackAmount {
+        track: t,
+        amount: 0.5,
+    });
+    let half = now(&panel, t);
+    assert!(
+        full + 0.1 < half && half < before - 0.1,
+        "{before} → {half} → {full}"
+    );
+    // Nothing ticked on a track without EQ of its own: where it started.
+    let _ = panel.update(Message::ToggleTrack {
+        track: t,
+        accept: false,
+    });
+    assert!(
+        (now(&panel, t) - before).abs() < 1e-6,
+        "{} vs {before}",
+        now(&panel, t)
+    );
+    // The other tracks keep theirs.
+    for &u in moved.iter().skip(1) {
+        let predicted = proposal.tracks[u].predicted_deviation_db.unwrap();
+        assert!((now(&panel, u) - predicted).abs() <= 0.15);
+    }
+}

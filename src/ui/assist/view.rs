@@ -74,7 +74,7 @@ impl AssistPanel {
             .into(),
             Some(Ok(proposal)) => {
                 let tab: Element<'_, Message> = match self.tab {
-                    Tab::Tone => tone_tab(proposal, &self.previews, selected),
+                    Tab::Tone => tone_tab(proposal, &self.previews, &self.deviations, selected),
                     Tab::Headroom => {
                         tables::headroom_tab(proposal, self.peaks_stale(), self.settings_changed())
                     }
@@ -181,6 +181,7 @@ fn options_view<'a>(
 fn tone_tab<'a>(
     proposal: &'a AlbumProposal,
     previews: &'a [Vec<f64>],
+    deviations: &[Option<f64>],
     selected: Option<TrackId>,
 ) -> Element<'a, Message> {
     let db = |v: Option<f64>| crate::units::unsigned_or_dash(v, 1, "");
@@ -200,10 +201,15 @@ fn tone_tab<'a>(
         let mut block = column![row![
             title,
             preview,
+            // As ticked and scaled now (the summary below is the proposal at full amount).
             caption(format!(
                 "deviation {} → {} dB",
                 db(track.deviation_db),
-                db(track.predicted_deviation_db)
+                db(deviations
+                    .get(t)
+                    .copied()
+                    .flatten()
+                    .or(track.predicted_deviation_db))
             )),
         ]
         .spacing(10)
@@ -280,8 +286,8 @@ fn tone_tab<'a>(
     column![
         row![
             caption(format!(
-                "{accepted} of {total} moves accepted, toward {}; each within ±{:.0} dB. Click a track to see it in the tone view.",
-                proposal.target.label, proposal.max_move_db
+                "{accepted} of {total} moves accepted, toward {}; each within ±{:.0} dB. Deviations: tone shape against {} (the sequence's Tone dB is against the sources' average). Click a track to see it in the tone view.",
+                proposal.target.label, proposal.max_move_db, proposal.target.measured_against()
             ))
             .width(Fill),
             all("Accept all", true),
