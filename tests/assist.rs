@@ -1031,3 +1031,79 @@ fn a_plan_that_limits_hard_says_which_tracks_the_export_holds_back_and_where_the
         .fold(0.0, f64::max);
     assert!(worst_estimate > 0.1, "{worst_estimate:.2} LU");
 }
+
+#[test]
+fn with_the_plan_unticked_the_translation_previews_the_projects_own_settings() {
+    // The plan narrows the demo's 3.6 LU spread to 2 LU; unticked, the export keeps the
+    // project's own settings (album mode, spread as mixed), and the preview must be of those.
+    let dir = tempfile::tempdir().unwrap();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/demo.json");
+    let doc = Document::load(&demo).unwrap();
+    let cancel = AtomicBool::new(false);
+    let tracks = demo_analyses(&doc);
+    let input = AssistInput {
+        project: &doc.project,
+        tracks: &tracks,
+        references: &[],
+        curve: None,
+    };
+    let options = AssistOptions {
+        max_spread_lu: 2.0,
+        ..AssistOptions::default()
+    };
+    let mut proposal = assist::propose(&input, &options).unwrap();
+    assert!(proposal.headroom.narrowed && proposal.headroom.accepted);
+    proposal.headroom.accepted = false;
+    let shown =
+        lathe::render::toned::with_measured_peaks(&doc, &proposal, &tracks, Vec::new(), &cancel);
+    let applied = assist::apply(&doc.project, &shown);
+    assert_eq!(
+        applied.settings, doc.project.settings,
+        "the plan is not written"
+    );
+    let report = export_album(
+        &Document {
+            project: applied.clone(),
+            path: doc.path.clone(),
+        },
+        &ExportOptions {
+            out_dir: dir.path().join("out"),
+            settings: applied.settings.clone(),
+            force: false,
+            album_image: false,
+            cache: None,
+        },
+        &|_| {},
+        &cancel,
+    )
+    .unwrap()
+    .report;
+    let mut off_plan: f64 = 0.0;
+    for ((preview, plan), written) in shown
+        .translation
+        .iter()
+        .zip(&shown.headroom.tracks)
+        .zip(&report.tracks)
+    {
+        let (lufs, tp) = (
+            written.integrated_lufs.unwrap(),
+            written.true_peak_dbtp.unwrap(),
+        );
+        let n = preview.number;
+        let previewed = preview.exported_lufs.unwrap();
+        assert!(
+            (previewed - lufs).abs() <= 0.05,
+            "track {n}: previewed {previewed:.2} LUFS, written {lufs:.2}"
+        );
+        let previewed_tp = preview.exported_true_peak_dbtp.unwrap();
+        assert!(
+            (previewed_tp - tp).abs() <= 0.1,
+            "track {n}: previewed {previewed_tp:.2} dBTP, written {tp:.2}"
+        );
+        off_plan = off_plan.max((plan.expected_lufs.unwrap() - lufs).abs());
+    }
+    assert!(
+        off_plan > 0.5,
+        "the plan's figures are not the export's here: {off_plan:.2} LU"
+    );
+}

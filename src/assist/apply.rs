@@ -33,10 +33,15 @@ pub fn apply(project: &Project, proposal: &AlbumProposal) -> Project {
         }
         track.tone = tone_with(&track.tone, &accepted, a);
     }
-    if proposal.headroom.accepted {
+    if writes_plan(proposal) {
         out.settings = planned_settings(&out.settings, proposal.headroom.max_spread_lu);
     }
     out
+}
+
+/// Whether [`apply`] writes the loudness plan's settings (else the project keeps its own).
+pub fn writes_plan(proposal: &AlbumProposal) -> bool {
+    proposal.headroom.accepted
 }
 
 /// `current` with its EQ replaced by `moves` scaled by `amount` (trim kept).

@@ -16,12 +16,12 @@ mod propose;
 pub mod residual;
 mod words;
 
-pub use apply::apply;
+pub use apply::{apply, writes_plan};
 pub use curves::{built_in, ReferenceCurve, DEFAULT_CURVE};
 pub use fit::ToneMoveKind;
 pub use headroom::{HeadroomProposal, LimiterWork, RenderedHeadroom, TrackHeadroomPlan};
 pub use platforms::{platform_gain_db, GainReason, Platform};
-pub use propose::{propose, with_rendered_headroom};
+pub use propose::{propose, translation_of_rendered, with_rendered_headroom};
 
 use crate::analysis::TrackAnalysis;
 use crate::project::{MatchTarget, Project, TrackId};

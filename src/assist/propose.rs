@@ -419,24 +419,44 @@ fn translation_of(headroom: &HeadroomProposal) -> Vec<TrackTranslation> {
     headroom
         .tracks
         .iter()
-        .map(|h| TrackTranslation {
-            number: h.number,
-            exported_lufs: h.expected_lufs,
-            exported_true_peak_dbtp: h.expected_true_peak_dbtp,
-            platforms: Platform::ALL
-                .iter()
-                .map(|&p| {
-                    let (gain_db, reason) =
-                        platform_gain_db(p, h.expected_lufs, h.expected_true_peak_dbtp);
-                    PlatformGain {
-                        platform: p,
-                        gain_db,
-                        reason,
-                    }
-                })
-                .collect(),
+        .map(|h| track_translation(h.number, h.expected_lufs, h.expected_true_peak_dbtp))
+        .collect()
+}
+
+/// What each platform will do to each track rendered as `rendered[i]` (album order; `None`: not
+/// rendered, no figures): the preview when the export keeps the project's own loudness settings.
+pub fn translation_of_rendered(rendered: &[Option<RenderedHeadroom>]) -> Vec<TrackTranslation> {
+    rendered
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            track_translation(
+                i + 1,
+                r.and_then(|r| r.lufs),
+                r.and_then(|r| r.true_peak_dbtp),
+            )
         })
         .collect()
+}
+
+/// One exported track's fate on every platform.
+fn track_translation(number: usize, lufs: Option<f64>, tp_dbtp: Option<f64>) -> TrackTranslation {
+    TrackTranslation {
+        number,
+        exported_lufs: lufs,
+        exported_true_peak_dbtp: tp_dbtp,
+        platforms: Platform::ALL
+            .iter()
+            .map(|&p| {
+                let (gain_db, reason) = platform_gain_db(p, lufs, tp_dbtp);
+                PlatformGain {
+                    platform: p,
+                    gain_db,
+                    reason,
+                }
+            })
+            .collect(),
+    }
 }
 
 /// "; together the moves reach +4.5 dB at 200 Hz and −3.6 dB at 9 kHz" when the moves' combined

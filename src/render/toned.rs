@@ -13,7 +13,7 @@ use super::track::render_track;
 use crate::analysis::TrackAnalysis;
 use crate::assist::{self, AlbumProposal, RenderedHeadroom};
 use crate::media;
-use crate::project::{Document, Project};
+use crate::project::{AlbumSettings, Document, Project};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -48,10 +48,11 @@ pub fn rendered_headroom(
     })
 }
 
-/// `proposal` (made for `doc` from the source analyses `analyses`) with its loudness plan and
-/// translation preview made again from every track rendered with the proposal's accepted moves
-/// under the plan: what `lathe assist` and the desk show. `references`: the project's, in its
-/// order, with their analyses when they have one.
+/// `proposal` (made for `doc` from the source analyses `analyses`) with its loudness plan made
+/// again from every track rendered with the proposal's accepted moves under the plan, and its
+/// translation preview from what the export will write: under the plan when it is ticked, else
+/// under the project's own settings (rendered too). What `lathe assist` and the desk show.
+/// `references`: the project's, in its order, with their analyses when they have one.
 pub fn with_measured_peaks(
     doc: &Document,
     proposal: &AlbumProposal,
@@ -60,25 +61,40 @@ pub fn with_measured_peaks(
     cancel: &AtomicBool,
 ) -> AlbumProposal {
     let applied = assist::apply(&doc.project, proposal);
+    let planned =
+        assist::headroom::planned_settings(&applied.settings, proposal.headroom.max_spread_lu);
     let rendered = render_all(
         doc,
         &applied,
-        proposal.headroom.max_spread_lu,
+        &planned,
         analyses,
-        references,
+        references.clone(),
         cancel,
     );
-    assist::with_rendered_headroom(proposal, &doc.project, analyses, &rendered)
+    let mut out = assist::with_rendered_headroom(proposal, &doc.project, analyses, &rendered);
+    if applied.settings != planned {
+        // The export keeps the project's settings: the preview is of those.
+        let kept = render_all(
+            doc,
+            &applied,
+            &applied.settings,
+            analyses,
+            references,
+            cancel,
+        );
+        out.translation = assist::translation_of_rendered(&kept);
+    }
+    out
 }
 
-/// Every track of `applied` (the project a proposal would write over `doc`) rendered under the
-/// loudness plan with at most `max_spread_lu`; `None` for a track that cannot be rendered, and
-/// for all when a source analysis is missing (no plan can be made). `analyses[i]` is track i's
-/// source analysis; `references` the project's, in its order.
+/// Every track of `applied` (the project a proposal would write over `doc`) rendered under
+/// `settings`; `None` for a track that cannot be rendered, and for all when a source analysis is
+/// missing (no plan can be made). `analyses[i]` is track i's source analysis; `references` the
+/// project's, in its order.
 fn render_all(
     doc: &Document,
     applied: &Project,
-    max_spread_lu: f64,
+    settings: &AlbumSettings,
     analyses: &[Option<TrackAnalysis>],
     references: Vec<(PathBuf, Option<TrackAnalysis>)>,
     cancel: &AtomicBool,
@@ -91,8 +107,6 @@ fn render_all(
     else {
         return vec![None; n];
     };
-    // The plan's settings, whether or not the project uses them yet: the figures are the plan's.
-    let settings = assist::headroom::planned_settings(&applied.settings, max_spread_lu);
     let applied_doc = Document {
         project: applied.clone(),
         path: doc.path.clone(),
@@ -102,7 +116,7 @@ fn render_all(
         .iter()
         .map(|t| applied_doc.source_path(&t.source))
         .collect();
-    let plan = AlbumPlan::from_analyses(&applied_doc, &settings, sources, analyses, references);
+    let plan = AlbumPlan::from_analyses(&applied_doc, settings, sources, analyses, references);
     // One track per core at a time, as the export renders.
     let next = AtomicUsize::new(0);
     let results = Mutex::new(vec![None; n]);

@@ -299,6 +299,31 @@ fn unticked_moves_have_the_loudness_plan_rendered_again_for_the_moves_left() {
 }
 
 #[test]
+fn unticking_the_plan_has_the_translation_rendered_under_the_projects_own_settings() {
+    let mut app = shipped_demo();
+    update_and_settle(&mut app, Message::OpenAssist);
+    // At 2 LU the plan narrows the demo's 3.6 LU spread: the plan and the project's own
+    // settings put some tracks at different loudness.
+    assist(&mut app, A::Spread(2.0));
+    let gap = |app: &App| {
+        let p = app.assist_proposal().unwrap();
+        p.translation
+            .iter()
+            .zip(&p.headroom.tracks)
+            .map(|(t, h)| (t.exported_lufs.unwrap() - h.expected_lufs.unwrap()).abs())
+            .fold(0.0, f64::max)
+    };
+    assert!(app.assist_proposal().unwrap().headroom.accepted);
+    assert!(gap(&app) < 1e-9, "ticked: the preview is the plan's");
+    assist(&mut app, A::Headroom(false));
+    assert!(!app.assist.peaks_stale());
+    assert!(gap(&app) > 0.5, "unticked: {:.2} LU from the plan", gap(&app));
+    assist(&mut app, A::Headroom(true));
+    assert!(!app.assist.peaks_stale());
+    assert!(gap(&app) < 1e-9);
+}
+
+#[test]
 fn the_tone_view_draws_the_proposed_curve_of_the_track_selected_in_the_panel() {
     use crate::render::params::{match_curve_db, match_target};
     let (mut app, _dir) = analysed(Engine::disabled("test"));

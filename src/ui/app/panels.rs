@@ -143,7 +143,7 @@ impl App {
         self.peaks_cancel = Some(cancel.clone());
         let job = PeaksJob {
             generation: self.assist_generation,
-            moves: self.assist.applied_moves(),
+            key: self.assist.render_key(),
             document: document.clone(),
             proposal: proposal.clone(),
             tracks: self.track_analyses(document),
@@ -167,7 +167,7 @@ impl App {
     /// Peaks measured again: the panel takes the plan if its moves are still those measured.
     pub(super) fn on_assist_peaks(&mut self, ready: &PeaksReady) {
         if ready.generation == self.assist_generation {
-            self.assist.set_measured_plan(&ready.moves, &ready.proposal);
+            self.assist.set_measured_plan(&ready.key, &ready.proposal);
         }
     }
 
@@ -375,9 +375,8 @@ const PEAKS_PAUSE: Duration = Duration::from_millis(300);
 struct PeaksJob {
     /// The proposal's generation (a new proposal makes this one's result moot).
     generation: u64,
-    /// Each track's tone and stereo in the project the ticked moves would write (what is
-    /// measured).
-    moves: Vec<assist::TrackMoves>,
+    /// What the project Apply would write is, as far as the renders depend on it.
+    key: assist::RenderKey,
     document: Document,
     proposal: AlbumProposal,
     tracks: Vec<Option<TrackAnalysis>>,
@@ -402,7 +401,7 @@ impl PeaksJob {
         // A stopped render leaves tracks unmeasured: that plan is not the one asked for.
         (!self.cancel.load(Ordering::Relaxed)).then_some(PeaksReady {
             generation: self.generation,
-            moves: self.moves,
+            key: self.key,
             proposal,
         })
     }
@@ -412,6 +411,6 @@ impl PeaksJob {
 #[derive(Debug)]
 pub struct PeaksReady {
     generation: u64,
-    moves: Vec<assist::TrackMoves>,
+    key: assist::RenderKey,
     proposal: AlbumProposal,
 }

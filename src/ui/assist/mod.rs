@@ -20,18 +20,33 @@ mod view;
 pub use preview::{preview_hz, PREVIEW_POINTS};
 
 use crate::assist::{AlbumProposal, AssistOptions};
-use crate::project::{MatchTarget, Project, StereoSettings, ToneSettings, TrackId};
+use crate::project::{AlbumSettings, MatchTarget, Project, StereoSettings, ToneSettings, TrackId};
 
-/// What of a track the loudness plan's peaks depend on: its tone and stereo settings.
+/// What of a track the loudness plan's renders depend on: its tone and stereo settings.
 pub type TrackMoves = (ToneSettings, StereoSettings);
 
-/// Each track's [`TrackMoves`] in `project`.
-fn moves_of(project: &Project) -> Vec<TrackMoves> {
-    project
-        .tracks
-        .iter()
-        .map(|t| (t.tone.clone(), t.stereo.clone()))
-        .collect()
+/// What the renders behind the loudness plan and the translation preview were made for, in the
+/// project Apply would write: each track's tone and stereo, and, when the plan is not ticked,
+/// the album settings the export then keeps (the preview is rendered under them).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RenderKey {
+    pub moves: Vec<TrackMoves>,
+    pub kept_settings: Option<AlbumSettings>,
+}
+
+impl RenderKey {
+    /// The key of `applied`, the project `proposal` would write.
+    fn of(applied: &Project, proposal: &AlbumProposal) -> RenderKey {
+        RenderKey {
+            moves: applied
+                .tracks
+                .iter()
+                .map(|t| (t.tone.clone(), t.stereo.clone()))
+                .collect(),
+            kept_settings: (!crate::assist::writes_plan(proposal))
+                .then(|| applied.settings.clone()),
+        }
+    }
 }
 
 /// The album and track amounts offered, 0..=1.
@@ -131,9 +146,10 @@ pub struct AssistPanel {
     /// A new proposal is being made on another thread.
     busy: bool,
     /// The tone and stereo each track had in the project Apply would write when the loudness
-    /// plan's peaks were measured: once ticks, amounts or a desk edit change them, the plan's
-    /// limiting is stale until it is measured again ([`AssistPanel::set_measured_plan`]).
-    measured_for: Vec<TrackMoves>,
+    /// plan's peaks were measured: once ticks, amounts, the plan's tick or a desk edit change
+    /// them, the plan's limiting is stale until it is rendered again
+    /// ([`AssistPanel::set_measured_plan`]).
+    measured_for: RenderKey,
     /// The project's references when the proposal was made (its references target).
     references_at_proposal: Vec<crate::project::Reference>,
     /// The album settings the loudness plan was made for (preset, target, ceiling, …).
@@ -156,8 +172,8 @@ impl AssistPanel {
         self.references_at_proposal = measured_on.references.clone();
         self.settings_at_proposal = Some(measured_on.settings.clone());
         self.measured_for = match &proposal {
-            Ok(p) => moves_of(&crate::assist::apply(measured_on, p)),
-            Err(_) => Vec::new(),
+            Ok(p) => RenderKey::of(&crate::assist::apply(measured_on, p), p),
+            Err(_) => RenderKey::default(),
         };
         self.shown = Some(proposal);
         self.busy = false;
@@ -238,10 +254,13 @@ impl AssistPanel {
         self.applied = Some(applied);
     }
 
-    /// Each track's tone and stereo in the project Apply would write now (empty without a
-    /// proposal): what the loudness plan's peaks depend on.
-    pub fn applied_moves(&self) -> Vec<TrackMoves> {
-        self.applied.as_ref().map_or(Vec::new(), moves_of)
+    /// What the renders of the plan and the preview depend on in the project Apply would write
+    /// now (empty without a proposal).
+    pub fn render_key(&self) -> RenderKey {
+        match (&self.applied, self.proposal()) {
+            (Some(applied), Some(proposal)) => RenderKey::of(applied, proposal),
+            _ => RenderKey::default(),
+        }
     }
 
     /// Whether the proposal aims at the references (or a blend) and the project's references
@@ -266,17 +285,17 @@ impl AssistPanel {
                 .is_some_and(|(p, s)| p.settings != *s)
     }
 
-    /// Whether ticks, amounts or a desk edit changed the tracks' tone or stereo since the
-    /// loudness plan's peaks were measured.
+    /// Whether ticks, amounts, the plan's tick or a desk edit changed what the loudness plan and
+    /// the preview were rendered for.
     pub fn peaks_stale(&self) -> bool {
-        self.proposal().is_some() && self.applied_moves() != self.measured_for
+        self.proposal().is_some() && self.render_key() != self.measured_for
     }
 
     /// Takes the loudness plan and translation preview of `measured` (the proposal under review
-    /// with its peaks measured for `moves`) when the tracks' moves are still those; the user's
-    /// choice of accepting the plan is kept. Returns whether it was taken.
-    pub fn set_measured_plan(&mut self, moves: &[TrackMoves], measured: &AlbumProposal) -> bool {
-        if self.applied_moves() != moves {
+    /// rendered for `key`) when the project Apply would write is still that; the user's choice of
+    /// accepting the plan is kept. Returns whether it was taken.
+    pub fn set_measured_plan(&mut self, key: &RenderKey, measured: &AlbumProposal) -> bool {
+        if self.render_key() != *key {
             return false;
         }
         let Some(Ok(proposal)) = &mut self.shown else {
@@ -286,7 +305,7 @@ impl AssistPanel {
         proposal.headroom = measured.headroom.clone();
         proposal.headroom.accepted = accepted;
         proposal.translation = measured.translation.clone();
-        self.measured_for = moves.to_vec();
+        self.measured_for = key.clone();
         true
     }
 
@@ -415,6 +434,6 @@ impl AssistPanel {
         self.applied = None;
         self.previews.clear();
         self.deviations.clear();
-        self.measured_for.clear();
+        self.measured_for = RenderKey::default();
     }
 }

@@ -117,6 +117,13 @@ pub fn headroom_tab(
         );
     }
     let mut top = column![accept, summary].spacing(8);
+    if !h.accepted && !h.already_planned {
+        top = top.push(
+            text("Not ticked: the export keeps the project's own loudness settings, and the Translation tab previews those. Below is what the plan would do.")
+                .size(12)
+                .color(theme::MUTED),
+        );
+    }
     if settings_changed {
         top = top.push(
             text("The album's delivery settings changed since this plan was made for them: choose an option above to propose again.")
@@ -180,8 +187,13 @@ pub fn translation_tab(proposal: &AlbumProposal) -> Element<'_, Message> {
                 .style(theme::panel),
         );
     }
+    let which = if proposal.headroom.accepted || proposal.headroom.already_planned {
+        "as planned"
+    } else {
+        "with the project's own loudness settings (the plan is not ticked)"
+    };
     column![
-        caption("What each platform's loudness normalisation does to each exported track: the playback gain it applies, and why (hover a cell for the rule)."),
+        caption(format!("What each platform's loudness normalisation does to each track exported {which}: the playback gain it applies, and why (hover a cell for the rule).")),
         container(header).padding([0, 6]),
         scrolled(list),
         caption("turned down: louder than the platform's level · raised: turned up to it · peak-capped: raised only until the true peak reaches −1 dBTP · not raised: the platform never turns quiet tracks up. Hear it with “As on” in the transport."),

@@ -229,7 +229,7 @@ fn a_stored_curve_shows_in_the_preview_at_its_amount() {
 fn a_plan_measured_for_other_moves_is_not_taken_and_the_plan_is_stale_until_one_is() {
     let (mut panel, _, _dir) = panel(AssistOptions::default());
     assert!(!panel.peaks_stale(), "shown as measured");
-    let proposed_tones = panel.applied_moves();
+    let proposed_tones = panel.render_key();
     let (t, m, _) = gain_move(&panel);
     panel.update(Message::Toggle {
         track: t,
@@ -252,7 +252,7 @@ fn a_plan_measured_for_other_moves_is_not_taken_and_the_plan_is_stale_until_one_
 
     // One for the moves as they are now is taken, keeping the user's tick of the plan.
     let accepted = panel.proposal().unwrap().headroom.accepted;
-    assert!(panel.set_measured_plan(&panel.applied_moves(), &measured));
+    assert!(panel.set_measured_plan(&panel.render_key(), &measured));
     assert!(!panel.peaks_stale());
     let headroom = &panel.proposal().unwrap().headroom;
     assert_eq!(
