@@ -317,7 +317,11 @@ fn unticking_the_plan_has_the_translation_rendered_under_the_projects_own_settin
     assert!(gap(&app) < 1e-9, "ticked: the preview is the plan's");
     assist(&mut app, A::Headroom(false));
     assert!(!app.assist.peaks_stale());
-    assert!(gap(&app) > 0.5, "unticked: {:.2} LU from the plan", gap(&app));
+    assert!(
+        gap(&app) > 0.5,
+        "unticked: {:.2} LU from the plan",
+        gap(&app)
+    );
     assist(&mut app, A::Headroom(true));
     assert!(!app.assist.peaks_stale());
     assert!(gap(&app) < 1e-9);

@@ -121,7 +121,13 @@ pub fn allows_album_image(settings: &AlbumSettings) -> bool {
 /// The default album folder: "<Album title> (master)" beside the project file, as the README's
 /// `lathe export album.json --out "My Album (master)"` names it.
 pub fn default_folder(document: &Document) -> PathBuf {
-    document.folder().join(folder_name(document))
+    absolute(&document.folder().join(folder_name(document)))
+}
+
+/// `path` from the root, with no "." in it: a project opened as `album.json` lives in ".", and
+/// "./Album (master)" joined to "." again read "././Album (master)" in the dialog.
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// "<Album title> (master)", safe as a folder name.
@@ -141,7 +147,7 @@ pub fn resolve_folder(text: &str, document: &Document) -> Option<PathBuf> {
         _ => PathBuf::from(text),
     };
     Some(if path.is_relative() {
-        document.folder().join(path)
+        absolute(&document.folder().join(path))
     } else {
         path
     })
@@ -214,6 +220,14 @@ mod tests {
         assert_eq!(
             default_folder(&document),
             PathBuf::from("/music/tidewater/Tidewater (master)")
+        );
+        // A project opened by its bare name lives in "."; the folders read from the root.
+        document.path = PathBuf::from("album.lathe.json");
+        let here = std::env::current_dir().unwrap();
+        assert_eq!(default_folder(&document), here.join("Tidewater (master)"));
+        assert_eq!(
+            resolve_folder("./masters", &document),
+            Some(here.join("masters"))
         );
     }
 }

@@ -5,7 +5,7 @@ use super::super::theme::{
     ALBUM, BACKGROUND, DANGER, LINE, MUTED, RAISED, SUCCESS, SURFACE, TEXT, TRACK, WARNING,
 };
 use iced::widget::{button, container, progress_bar};
-use iced::{border, Background, Border, Color, Shadow, Theme, Vector};
+use iced::{border, Background, Border, Color, Theme};
 
 /// The dimmed desk behind the dialog.
 pub fn backdrop(_theme: &Theme) -> container::Style {
@@ -15,7 +15,10 @@ pub fn backdrop(_theme: &Theme) -> container::Style {
     })
 }
 
-/// The dialog card: the panel surface, a hairline border and a soft shadow lifting it off the desk.
+/// The dialog card: the panel surface and a hairline border over the dimmed desk. No shadow: the
+/// software renderer (tiny-skia, the fallback without a GPU) does not count a shadow's blur in the
+/// regions it redraws, so each progress update stacked the shadow again until the card was black
+/// (iced issue 2712, pull request 3359).
 pub fn card(_theme: &Theme) -> container::Style {
     container::Style {
         background: Some(Background::Color(SURFACE)),
@@ -23,11 +26,6 @@ pub fn card(_theme: &Theme) -> container::Style {
             color: LINE,
             width: 1.0,
             radius: 8.0.into(),
-        },
-        shadow: Shadow {
-            color: Color::from_rgba(0.0, 0.0, 0.0, 0.5),
-            offset: Vector::new(0.0, 8.0),
-            blur_radius: 24.0,
         },
         text_color: Some(TEXT),
         ..container::Style::default()
