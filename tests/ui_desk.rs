@@ -257,6 +257,12 @@ fn without_audio_output_the_window_says_playback_is_disabled() {
     ui.find("No audio output — playback disabled")
         .expect("no-device line");
     ui.find("Harbour Lights").expect("the rest still works");
+    // The transport's buttons are off: pressing them does nothing.
+    for label in ["Play", "Next", "Transition", "Mastered"] {
+        let _ = ui.click(label);
+    }
+    let messages: Vec<Message> = ui.into_messages().collect();
+    assert!(messages.is_empty(), "{messages:?}");
 }
 
 #[test]
