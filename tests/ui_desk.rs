@@ -121,7 +121,7 @@ fn update_and_settle(app: &mut App, message: Message) {
 fn processed_db(app: &App, freq_hz: f64) -> f64 {
     app.tone_readout(freq_hz)
         .iter()
-        .find(|r| r.name == "Processed")
+        .find(|r| r.name == "Master")
         .expect("a processed reading")
         .level_db
 }

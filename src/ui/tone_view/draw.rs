@@ -307,12 +307,13 @@ fn legend_entries(
 fn legend_names(channel: &Channel, target: TargetKind, short: bool) -> Vec<(&'static str, Swatch)> {
     use Swatch::Line;
     let name = |long: &'static str, brief: &'static str| if short { brief } else { long };
-    let mut entries = vec![(name("Processed", "Master"), Line(PROCESSED))];
+    // "Master" and "Mix" in both forms, as the readout names them.
+    let mut entries = vec![("Master", Line(PROCESSED))];
     if channel.proposed.is_some() {
         // The same word in both forms: it is what the assistant's panel calls it.
         entries.push(("Proposed", Line(PROPOSED)));
     }
-    entries.push((name("Original", "Mix"), Line(ORIGINAL)));
+    entries.push(("Mix", Line(ORIGINAL)));
     if channel.album.is_some() {
         entries.push((name("Album average", "Album"), Line(ALBUM)));
     }

@@ -87,7 +87,7 @@ pub enum Action {
 /// One curve's level under the cursor (the hover readout).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reading {
-    /// The curve's legend name ("Processed", "Album average", "EQ", …).
+    /// The curve's legend name ("Master", "Album average", "EQ", …).
     pub name: &'static str,
     /// Its level at the frequency asked, dB (the EQ: its gain).
     pub level_db: f64,
@@ -221,9 +221,9 @@ impl ToneView {
         let at = |values: &[f64]| model::interpolate(&model.bands_hz, values, freq_hz);
         let blend = model.target_kind == model::TargetKind::Blend;
         let levels: [(&'static str, Option<&[f64]>, iced::Color); 7] = [
-            ("Processed", Some(&channel.processed), theme::TRACK),
+            ("Master", Some(&channel.processed), theme::TRACK),
             ("Proposed", channel.proposed.as_deref(), theme::PROPOSED),
-            ("Original", Some(&channel.original), theme::TRACK),
+            ("Mix", Some(&channel.original), theme::TRACK),
             ("Album average", channel.album.as_deref(), theme::ALBUM),
             (
                 "References",

@@ -115,8 +115,8 @@ fn the_readout_reads_every_curve_at_the_frequency_under_the_cursor() {
             .level_db
     };
     let model = Model::new(&input);
-    assert!((value("Original") - input.analysis.spectrum.mid_db[b]).abs() < 1e-3);
-    assert!((value("Processed") - model.mid.processed[b]).abs() < 1e-3);
+    assert!((value("Mix") - input.analysis.spectrum.mid_db[b]).abs() < 1e-3);
+    assert!((value("Master") - model.mid.processed[b]).abs() < 1e-3);
     assert!((value("Album average") - input.album.mid_db[b]).abs() < 1e-3);
     let refs = input.references.as_ref().unwrap();
     assert!((value("References") - refs.mid_db[b]).abs() < 1e-3);
@@ -140,7 +140,7 @@ fn the_readout_reads_every_curve_at_the_frequency_under_the_cursor() {
     let original = view
         .readout(mid)
         .into_iter()
-        .find(|r| r.name == "Original")
+        .find(|r| r.name == "Mix")
         .unwrap();
     assert!((original.level_db - half).abs() < 1e-9);
 
@@ -148,7 +148,7 @@ fn the_readout_reads_every_curve_at_the_frequency_under_the_cursor() {
     assert_eq!(view.update(Message::ShowSide(true)), Action::None);
     assert!(view.shows_side());
     let side = view.readout(f);
-    let original = side.iter().find(|r| r.name == "Original").unwrap();
+    let original = side.iter().find(|r| r.name == "Mix").unwrap();
     assert!((original.level_db - input.analysis.spectrum.side_db[b]).abs() < 1e-9);
     assert!(
         side.iter().all(|r| r.name != "Live"),
