@@ -498,6 +498,47 @@ fn a_reader_that_goes_away_ends_the_printing_not_the_command() {
         .any(|t| t.tone != Default::default()));
 }
 
+/// Runs `lathe` with a standard error nobody reads: the pipe's reading end is closed before
+/// the command starts, as `2>&1 | head -1` leaves it once `head` has its line.
+fn lathe_with_stderr_closed(args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    Command::new(env!("CARGO_BIN_EXE_lathe"))
+        .args(args)
+        .env(
+            "XDG_CACHE_HOME",
+            std::env::temp_dir().join("lathe-cli-test-cache"),
+        )
+        .stderr(writer)
+        .output()
+        .expect("lathe runs")
+}
+
+#[test]
+fn a_closed_standard_error_ends_the_messages_not_the_command() {
+    let demo = repo("projects/demo.json");
+    // A warning (no reference tracks) on stderr, the report on stdout: exit 0, not a panic (101).
+    let o = lathe_with_stderr_closed(&["assist", &demo, "--target", "references"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Elowsson"));
+    // A failure keeps its own exit code when its one line cannot be shown.
+    let o = lathe_with_stderr_closed(&["analyze", "/nonexistent/song.wav"]);
+    assert_eq!(o.status.code(), Some(1));
+    // Files left out by `new` are named on stderr; the project is still written.
+    let dir = tempfile::tempdir().unwrap();
+    write_sine_wav(&dir.path().join("01 good.wav"), 1.0, 0.5);
+    std::fs::write(dir.path().join("02 text.wav"), "not audio at all").unwrap();
+    let project = dir.path().join("a.json");
+    let o = lathe_with_stderr_closed(&[
+        "new",
+        dir.path().to_str().unwrap(),
+        "-o",
+        project.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(project.is_file());
+}
+
 #[test]
 fn references_are_listed_added_weighed_and_removed_and_bad_changes_write_nothing() {
     let dir = tempfile::tempdir().unwrap();

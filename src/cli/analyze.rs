@@ -90,7 +90,7 @@ pub fn run(inputs: &[PathBuf], as_json: bool, use_cache: bool) -> anyhow::Result
         .filter_map(|(item, r)| r.as_ref().err().map(|e| format!("{} ({e})", item.title)))
         .collect();
     if !failures.is_empty() {
-        eprintln!(
+        errln!(
             "lathe: {} of {} files could not be analysed: {}",
             failures.len(),
             results.len(),
@@ -220,7 +220,7 @@ pub(super) fn analyse_with_progress(
     let show_progress = std::io::stderr().is_terminal();
     let progress = |p: BatchProgress| {
         if show_progress {
-            eprint!(
+            err!(
                 "\ranalysing {}/{} files  {:>3.0}%",
                 p.done,
                 p.total,
@@ -230,7 +230,7 @@ pub(super) fn analyse_with_progress(
     };
     let results = analyze_batch(paths, cache, &progress, &AtomicBool::new(false));
     if show_progress {
-        eprint!("\r{:60}\r", "");
+        err!("\r{:60}\r", "");
     }
     results
 }

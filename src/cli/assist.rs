@@ -142,7 +142,7 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
             } else {
                 "no reference track could be analysed"
             };
-            eprintln!(
+            errln!(
                 "lathe: {why}: the built-in curve “{}” stands in for the references",
                 c.title
             );
@@ -209,14 +209,14 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
         }
     }
     if !failed_tracks.is_empty() {
-        eprintln!(
+        errln!(
             "lathe: {} track(s) could not be analysed and got no proposal: {}",
             failed_tracks.len(),
             failed_tracks.join("; ")
         );
     }
     if !failed_refs.is_empty() {
-        eprintln!(
+        errln!(
             "lathe: {} reference(s) could not be analysed: {}",
             failed_refs.len(),
             failed_refs.join("; ")

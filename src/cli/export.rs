@@ -130,7 +130,7 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
     let tty = std::io::stderr().is_terminal();
     let progress = |p: ExportProgress| {
         if tty {
-            eprint!(
+            err!(
                 "\r{:>2}/{} {:<12}",
                 p.track + 1,
                 p.total,
@@ -138,7 +138,7 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
             );
         }
         if p.stage == Stage::Done && tty {
-            eprintln!();
+            errln!();
         }
     };
     // Ctrl-C cancels: the workers stop at their next block and the partial folder is removed,
@@ -147,7 +147,7 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
     {
         let cancel = cancel.clone();
         let _ = ctrlc::set_handler(move || {
-            eprintln!("\nlathe: cancelling the export…");
+            errln!("\nlathe: cancelling the export…");
             cancel.store(true, Ordering::Relaxed);
         });
     }

@@ -94,7 +94,7 @@ pub fn main() -> i32 {
     match run(args) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("lathe: {}", one_line(&e));
+            errln!("lathe: {}", one_line(&e));
             1
         }
     }

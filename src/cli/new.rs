@@ -97,7 +97,7 @@ pub fn run(
     }
     if !skipped.is_empty() {
         for s in &skipped {
-            eprintln!("lathe: left out: {s}");
+            errln!("lathe: left out: {s}");
         }
         return Ok(1);
     }

@@ -1,6 +1,7 @@
-//! Standard output for the commands' reports. `println!` panics once the reader has gone
-//! (`lathe analyze album.json | head -3`); here a closed pipe ends the printing, not the work:
-//! the command still finishes what it writes to disk and exits with its own code.
+//! Standard output and standard error for the commands. `println!` and `eprintln!` panic once
+//! the reader has gone (`lathe analyze album.json | head -3`, `lathe assist … 2>&1 | head -1`);
+//! here a closed pipe ends the printing, not the work: the command still finishes what it
+//! writes to disk and exits with its own code.
 
 use std::fmt;
 use std::io::{ErrorKind, Write};
@@ -26,11 +27,27 @@ pub fn write(args: fmt::Arguments<'_>, newline: bool) {
     if let Err(e) = written {
         CLOSED.store(true, Ordering::Relaxed);
         if e.kind() != ErrorKind::BrokenPipe {
-            eprintln!(
-                "lathe: cannot write to standard output ({e}); the rest of the report is not shown"
+            write_err(
+                format_args!(
+                    "lathe: cannot write to standard output ({e}); the rest of the report is not shown"
+                ),
+                true,
             );
         }
     }
+}
+
+/// Writes `args` to standard error, then a newline when `newline`. A failure is ignored: there
+/// is nowhere left to say it, and a warning that cannot be shown must not end the command.
+pub fn write_err(args: fmt::Arguments<'_>, newline: bool) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_fmt(args).and_then(|()| {
+        if newline {
+            err.write_all(b"\n")
+        } else {
+            Ok(())
+        }
+    });
 }
 
 /// `println!` for the commands' reports (see the module).
@@ -47,5 +64,22 @@ macro_rules! outln {
 macro_rules! out {
     ($($arg:tt)*) => {
         $crate::cli::out::write(format_args!($($arg)*), false)
+    };
+}
+
+/// `eprintln!` for the commands' messages and warnings (see the module).
+macro_rules! errln {
+    () => {
+        $crate::cli::out::write_err(format_args!(""), true)
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::out::write_err(format_args!($($arg)*), true)
+    };
+}
+
+/// `eprint!` for progress lines (see the module).
+macro_rules! err {
+    ($($arg:tt)*) => {
+        $crate::cli::out::write_err(format_args!($($arg)*), false)
     };
 }

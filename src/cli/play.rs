@@ -105,7 +105,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     // The stream opens once the audio is ready, so nothing plays (or is written) before it.
     let rate_hz = Engine::probe_output_rate_hz().map_err(no_output)?;
     let title = doc.project.tracks[index].title.clone();
-    eprintln!("Preparing track {} “{title}” at {rate_hz} Hz…", args.track);
+    errln!("Preparing track {} “{title}” at {rate_hz} Hz…", args.track);
     let plan =
         player::plan(&doc, Some(&AnalysisCache::user_default())).map_err(anyhow::Error::msg)?;
     let key = player::track_key(&doc, index).context("track key")?;
@@ -150,7 +150,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         if args.platform.is_some() {
             let (settings, words) = player::as_on(source.settings, args.platform);
             source.settings = settings;
-            eprintln!("Playing {words}");
+            errln!("Playing {words}");
         }
         let end = args
             .duration
@@ -228,9 +228,9 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     std::thread::sleep(Duration::from_millis(50));
     let underruns = engine.underruns();
     drop(engine);
-    eprintln!();
+    errln!();
     if underruns > 0 {
-        eprintln!("{underruns} underrun(s) — the output ran dry; clicks may have been heard");
+        errln!("{underruns} underrun(s) — the output ran dry; clicks may have been heard");
     }
     match failure {
         Some(reason) => bail!("{reason}"),
