@@ -338,6 +338,59 @@ fn export_writes_the_album_folder_and_refuses_bad_options_in_one_line() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn sigterm_cancels_an_export_as_ctrl_c_does_and_leaves_no_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    // Long enough that the export is still at work when the signal comes.
+    for n in 1..=4 {
+        write_sine_wav(&dir.path().join(format!("{n:02} song.wav")), 60.0, 0.3);
+    }
+    let project = dir.path().join("album.json");
+    let o = lathe(&[
+        "new",
+        dir.path().to_str().unwrap(),
+        "-o",
+        project.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = dir.path().join("x");
+    let partial = dir.path().join("x.partial");
+    let child = Command::new(env!("CARGO_BIN_EXE_lathe"))
+        .args([
+            "export",
+            project.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        // An empty cache: the analysis runs too, so there is time to signal.
+        .env("XDG_CACHE_HOME", dir.path().join("cache"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The partial folder is made once the handler is in place; signal as soon as it is there.
+    let start = std::time::Instant::now();
+    while !partial.exists() {
+        assert!(start.elapsed().as_secs() < 60, "the export never began");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let o = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "cancelled, not killed: {stderr}");
+    assert!(
+        stderr.contains("export cancelled; nothing was written"),
+        "{stderr}"
+    );
+    assert!(!partial.exists(), "x.partial is left");
+    assert!(!out.exists(), "x is left");
+}
+
 #[test]
 fn assist_prints_reasons_applies_into_a_new_file_and_refuses_bad_options() {
     let demo = repo("projects/demo.json");

@@ -141,8 +141,9 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
             errln!();
         }
     };
-    // Ctrl-C cancels: the workers stop at their next block and the partial folder is removed,
-    // so nothing half-written is left (a killed process would leave it for the next export).
+    // Ctrl-C, SIGTERM and SIGHUP cancel (ctrlc's "termination" feature): the workers stop at
+    // their next block and the partial folder is removed, so nothing half-written is left (only
+    // SIGKILL still leaves it, for the next export to clear).
     let cancel = Arc::new(AtomicBool::new(false));
     {
         let cancel = cancel.clone();

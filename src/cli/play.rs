@@ -178,7 +178,8 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let stop = Arc::new(AtomicBool::new(false));
     {
         let stop = stop.clone();
-        // Without a handler (e.g. already installed) Ctrl-C still ends the process.
+        // Ctrl-C, SIGTERM and SIGHUP stop with the fade-out below. Without a handler (e.g.
+        // already installed) they still end the process.
         let _ = ctrlc::set_handler(move || stop.store(true, Ordering::Relaxed));
     }
     engine.play();
