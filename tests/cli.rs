@@ -233,6 +233,19 @@ fn new_leaves_out_files_it_cannot_open_and_names_them() {
     write_sine_wav(&dir.path().join("01 good.wav"), 1.0, 0.5);
     std::fs::write(dir.path().join("02 empty.wav"), b"").unwrap();
     std::fs::write(dir.path().join("03 text.wav"), "not audio at all").unwrap();
+    // A header and no frames: a WAV that holds no audio.
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: 48000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let header_only = dir.path().join("04 header only.wav");
+    hound::WavWriter::create(&header_only, spec)
+        .unwrap()
+        .finalize()
+        .unwrap();
+    assert_eq!(std::fs::metadata(&header_only).unwrap().len(), 44);
     let project = dir.path().join("a.json");
     let out = lathe(&[
         "new",
@@ -246,10 +259,13 @@ fn new_leaves_out_files_it_cannot_open_and_names_them() {
         "written, but not all files made it"
     );
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("02 empty.wav") && err.contains("03 text.wav"),
-        "{err}"
-    );
+    // One last line says the project was written, with how many files, and which were not.
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("a.json written with 1 of 4 files"), "{err}");
+    for name in ["02 empty.wav", "03 text.wav", "04 header only.wav"] {
+        assert!(err.contains(name), "{name}: {err}");
+    }
+    assert!(err.contains("holds no audio"), "{err}");
     let doc = lathe::project::Document::load(&project).unwrap();
     assert_eq!(doc.project.tracks.len(), 1);
     // Nothing readable at all: refused, nothing written.

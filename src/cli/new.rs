@@ -43,6 +43,7 @@ pub fn run(
     // every later command would fail on.
     let mut skipped = Vec::new();
     let mut tags = Vec::new();
+    let found = files.len();
     let files: Vec<PathBuf> = files
         .into_iter()
         .filter(|f| match crate::media::read_tags(f) {
@@ -95,10 +96,15 @@ pub fn run(
     for (i, t) in doc.project.tracks.iter().enumerate() {
         outln!("{:>3}  {}  ({})", i + 1, t.title, t.source.display());
     }
+    // Exit 1 as `analyze` and `assist` do when some files failed: the work is done with the
+    // rest, and the last line says what was written and what was not.
     if !skipped.is_empty() {
-        for s in &skipped {
-            errln!("lathe: left out: {s}");
-        }
+        errln!(
+            "lathe: {} written with {} of {found} files; left out: {}",
+            output.display(),
+            files.len(),
+            skipped.join("; ")
+        );
         return Ok(1);
     }
     Ok(0)

@@ -7,13 +7,23 @@ use super::probe::open_format;
 use super::riff_info;
 use super::{MediaError, Tags};
 use std::path::Path;
-use symphonia::core::formats::FormatReader;
+use symphonia::core::formats::{FormatReader, TrackType};
 use symphonia::core::meta::{MetadataRevision, RawValue, StandardTag, Tag};
 
 /// Reads the file's tags by probing the container only (no audio is decoded), so it is fast
-/// enough to call for every track when an album folder is opened.
+/// enough to call for every track when an album folder is opened. A container whose audio
+/// track declares zero frames (a 44-byte WAV header) is refused as `Empty`, as decoding it is:
+/// adding it as a track would only fail later.
 pub fn read_tags(path: &Path) -> Result<Tags, MediaError> {
     let mut format = open_format(path)?;
+    if format
+        .default_track(TrackType::Audio)
+        .is_some_and(|t| t.num_frames == Some(0))
+    {
+        return Err(MediaError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
     let mut tags = collect_tags(format.as_mut());
     riff_info::fill_missing(path, &mut tags);
     Ok(tags)
