@@ -213,6 +213,40 @@ fn new_builds_a_project_from_a_folder_with_tag_titles() {
 }
 
 #[test]
+fn new_orders_files_by_their_numbers_and_keeps_a_number_that_is_part_of_a_name() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        "10 - Outro.wav",
+        "2 - Song.wav",
+        "1 - Intro.wav",
+        "192k.wav",
+    ] {
+        write_sine_wav(&dir.path().join(name), 0.5, 0.3);
+    }
+    let project = dir.path().join("album.json");
+    let o = lathe(&[
+        "new",
+        dir.path().to_str().unwrap(),
+        "-o",
+        project.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc = lathe::project::Document::load(&project).unwrap();
+    let tracks: Vec<_> = (doc.project.tracks.iter())
+        .map(|t| (t.title.as_str(), t.source.to_string_lossy().into_owned()))
+        .collect();
+    assert_eq!(
+        tracks,
+        [
+            ("Intro", "1 - Intro.wav".to_string()),
+            ("Song", "2 - Song.wav".to_string()),
+            ("Outro", "10 - Outro.wav".to_string()),
+            ("192k", "192k.wav".to_string()),
+        ]
+    );
+}
+
+#[test]
 fn new_refuses_a_folder_without_audio() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "x").unwrap();

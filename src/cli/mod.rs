@@ -23,7 +23,7 @@ pub struct Args {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create a project from audio files or folders (ordered by file name).
+    /// Create a project from audio files or folders (ordered by file name, "2" before "10").
     New {
         /// Audio files and/or folders of audio files.
         #[arg(required = true)]

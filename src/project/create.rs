@@ -17,7 +17,8 @@ pub fn is_audio_path(path: &Path) -> bool {
 }
 
 /// Expands folders into their audio files (not recursive) and keeps files as given.
-/// Folder contents are ordered by file name; the order of the arguments is kept.
+/// Folder contents are ordered by file name in natural order (see [`natural_cmp`]); the order
+/// of the arguments is kept.
 pub fn collect_audio_files(inputs: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for input in inputs {
@@ -26,7 +27,12 @@ pub fn collect_audio_files(inputs: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> 
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.is_file() && is_audio_path(p))
                 .collect();
-            found.sort_by_key(|p| p.file_name().map(|n| n.to_string_lossy().to_lowercase()));
+            let name = |p: &PathBuf| {
+                p.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            };
+            found.sort_by(|a, b| natural_cmp(&name(a), &name(b)));
             files.extend(found);
         } else {
             files.push(input.clone());
@@ -35,23 +41,65 @@ pub fn collect_audio_files(inputs: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> 
     Ok(files)
 }
 
-/// A title from a file name: "03 - My_Song.flac" -> "My Song".
+/// Orders file names as a person reads them: runs of digits by their value, so "2 - Song"
+/// comes before "10 - Outro" (plain text order put "10" first); the rest case-insensitively.
+/// Names that differ only in case or leading zeros fall back on plain text order.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut x, mut y) = (a.chars().peekable(), b.chars().peekable());
+    loop {
+        let (cx, cy) = match (x.peek().copied(), y.peek().copied()) {
+            (None, None) => break,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(cx), Some(cy)) => (cx, cy),
+        };
+        if cx.is_ascii_digit() && cy.is_ascii_digit() {
+            let digits = |it: &mut std::iter::Peekable<std::str::Chars<'_>>| {
+                let mut run = String::new();
+                while let Some(c) = it.next_if(char::is_ascii_digit) {
+                    run.push(c);
+                }
+                run
+            };
+            let (dx, dy) = (digits(&mut x), digits(&mut y));
+            // By value without parsing, so a run of any length compares: fewer significant
+            // digits is smaller, then digit by digit.
+            let (vx, vy) = (dx.trim_start_matches('0'), dy.trim_start_matches('0'));
+            let by_value = vx.len().cmp(&vy.len()).then_with(|| vx.cmp(vy));
+            if by_value != Ordering::Equal {
+                return by_value;
+            }
+        } else {
+            let by_letter = cx.to_lowercase().cmp(cy.to_lowercase());
+            if by_letter != Ordering::Equal {
+                return by_letter;
+            }
+            x.next();
+            y.next();
+        }
+    }
+    a.cmp(b)
+}
+
+/// A title from a file name: "03 - My_Song.flac" -> "My Song". A leading track number is
+/// dropped only when a separator (space, '-', '_', '.', ')') follows it and something is left:
+/// "192k.wav" and "1999.wav" keep their names.
 pub fn title_from_file_name(path: &Path) -> String {
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let cleaned = stem.replace('_', " ");
+    const SEPARATORS: [char; 6] = [' ', '-', '.', ')', '–', '—'];
     let without_number = cleaned.trim_start_matches(|c: char| c.is_ascii_digit());
-    let trimmed = without_number
-        .trim_start_matches([' ', '-', '.', ')'])
-        .trim();
-    let title = if trimmed.is_empty() {
-        cleaned.trim()
+    let numbered = without_number.len() < cleaned.len() && without_number.starts_with(SEPARATORS);
+    let rest = without_number.trim_start_matches(SEPARATORS).trim();
+    if numbered && !rest.is_empty() {
+        rest.to_string()
     } else {
-        trimmed
-    };
-    title.to_string()
+        cleaned.trim().to_string()
+    }
 }
 
 /// Builds a new project with one track per file, in the given order. `sources` are stored
@@ -123,6 +171,47 @@ mod tests {
         );
         assert_eq!(title_from_file_name(Path::new("1999.wav")), "1999");
         assert_eq!(title_from_file_name(Path::new("Intro.wav")), "Intro");
+        assert_eq!(title_from_file_name(Path::new("07_Coda.wav")), "Coda");
+        assert_eq!(title_from_file_name(Path::new("2. Song.wav")), "Song");
+        assert_eq!(title_from_file_name(Path::new("04 – Waltz.wav")), "Waltz");
+    }
+
+    #[test]
+    fn a_number_joined_to_the_name_is_part_of_the_title() {
+        assert_eq!(title_from_file_name(Path::new("192k.wav")), "192k");
+        assert_eq!(title_from_file_name(Path::new("8k.wav")), "8k");
+        assert_eq!(title_from_file_name(Path::new("99 - .wav")), "99 -");
+        assert_eq!(title_from_file_name(Path::new("3D Sound.wav")), "3D Sound");
+    }
+
+    #[test]
+    fn file_names_are_ordered_by_the_value_of_their_numbers() {
+        let mut names = vec![
+            "10 - Outro.wav",
+            "2 - Song.wav",
+            "1 - Intro.wav",
+            "b.wav",
+            "A.wav",
+            "track 9.wav",
+            "track 10.wav",
+            "002 - Early.wav",
+        ];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            names,
+            [
+                "1 - Intro.wav",
+                "002 - Early.wav",
+                "2 - Song.wav",
+                "10 - Outro.wav",
+                "A.wav",
+                "b.wav",
+                "track 9.wav",
+                "track 10.wav",
+            ]
+        );
+        // Digit runs longer than any integer type still compare.
+        assert!(natural_cmp("123456789012345678901234567890", "99").is_gt());
     }
 
     #[test]
