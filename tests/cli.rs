@@ -543,6 +543,79 @@ fn assist_prints_reasons_applies_into_a_new_file_and_refuses_bad_options() {
     }
 }
 
+#[test]
+fn negative_numbers_reach_the_range_check_in_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("album.json");
+    std::fs::copy(repo("projects/demo.json"), &project).unwrap();
+    let p = project.to_str().unwrap();
+    let out = dir.path().join("x");
+    let o = out.to_str().unwrap();
+    // clap took "-1" for an option and said "unexpected argument"; each is the range message now.
+    // (`play` checks its numbers before it looks for an audio output.)
+    for (args, says) in [
+        (
+            vec!["assist", p, "--amount", "-1"],
+            "--amount -1: choose a value from 0 to 1",
+        ),
+        (
+            vec!["assist", p, "--max-spread", "-2"],
+            "--max-spread -2: choose 0 to 40 LU",
+        ),
+        (
+            vec!["assist", p, "--max-move", "-2"],
+            "--max-move -2: choose more than 0",
+        ),
+        (
+            vec!["assist", p, "--target", "blend", "--blend", "-0.5"],
+            "--blend -0.5: choose a value from 0 to 1",
+        ),
+        (
+            vec!["export", p, "--out", o, "--rate", "-44100"],
+            "--rate -44100: choose a sample rate",
+        ),
+        (vec!["play", p, "--track", "-1"], "there is no track -1"),
+        (
+            vec!["play", p, "--reference", "-1"],
+            "there is no reference -1",
+        ),
+        (
+            vec!["play", p, "--start", "-5"],
+            "--start -5: choose 0 s or more",
+        ),
+        (
+            vec!["play", p, "--duration", "-5"],
+            "--duration -5: choose more than 0 s",
+        ),
+        (
+            vec!["play", p, "--transition", "-5"],
+            "--transition -5: choose more than 0 s",
+        ),
+        (
+            vec!["references", p, "--remove", "-1"],
+            "--remove -1: the project has 0 references",
+        ),
+        (
+            vec!["references", p, "--weight", "-1=2"],
+            "--weight -1: the project has 0 references",
+        ),
+    ] {
+        let r = lathe(&args);
+        let stderr = String::from_utf8_lossy(&r.stderr);
+        assert_eq!(r.status.code(), Some(1), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+    assert!(!out.exists());
+    // `--loop` is read by its own parser, which names a negative start.
+    let r = lathe(&["play", p, "--loop", "-1:5"]);
+    assert!(
+        String::from_utf8_lossy(&r.stderr).contains("the loop starts at -1 s"),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn the_desk_without_a_display_says_so_in_one_line() {

@@ -19,16 +19,18 @@ pub struct Args {
     #[arg(long, default_value = "album")]
     pub target: String,
     /// With --target blend: 0 = album average, 1 = references (default 0.5).
-    #[arg(long)]
+    // Hyphen values allowed on every number: `--amount -1` gets the range message below, not
+    // clap's "unexpected argument '-1'".
+    #[arg(long, allow_hyphen_values = true)]
     pub blend: Option<f64>,
     /// How much of every tone move to apply, 0..1.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, allow_hyphen_values = true)]
     pub amount: f64,
     /// Largest loudness spread kept between tracks in album mode, LU.
-    #[arg(long = "max-spread", default_value_t = 6.0)]
+    #[arg(long = "max-spread", default_value_t = 6.0, allow_hyphen_values = true)]
     pub max_spread_lu: f64,
     /// Largest boost or cut of any single move, dB.
-    #[arg(long = "max-move", default_value_t = 3.0)]
+    #[arg(long = "max-move", default_value_t = 3.0, allow_hyphen_values = true)]
     pub max_move_db: f64,
     /// Built-in reference curve used as the references when the project has no reference tracks.
     #[arg(long)]

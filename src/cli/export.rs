@@ -31,8 +31,10 @@ pub struct Args {
     #[arg(long)]
     pub bits: Option<String>,
     /// Output sample rate in Hz (default: the preset's, else the source's).
-    #[arg(long)]
-    pub rate: Option<u32>,
+    // Signed, hyphen values allowed: `--rate -44100` gets the range message, not clap's
+    // "unexpected argument".
+    #[arg(long, allow_hyphen_values = true)]
+    pub rate: Option<i64>,
     /// album (loudest track at the target, others keep their offsets) or track (every track at the target).
     #[arg(long)]
     pub loudness: Option<String>,
@@ -83,9 +85,9 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
     }
     if let Some(rate) = a.rate {
         let (lo, hi) = EXPORT_RATE_HZ_RANGE;
-        if !(lo..=hi).contains(&rate) {
+        let Some(rate) = u32::try_from(rate).ok().filter(|r| (lo..=hi).contains(r)) else {
             bail!("--rate {rate}: choose a sample rate between {lo} and {hi} Hz");
-        }
+        };
         settings.export.sample_rate_hz = Some(rate);
     }
     if let Some(mode) = &a.loudness {

@@ -19,32 +19,39 @@ pub struct Args {
     /// The album project.
     pub project: PathBuf,
     /// Track to play, counting from 1 in album order.
-    #[arg(long, default_value_t = 1)]
-    pub track: usize,
+    // Signed, and hyphen values allowed: `--track -1` gets the range message, not clap's
+    // "unexpected argument" (as for every number below).
+    #[arg(long, default_value_t = 1, allow_hyphen_values = true)]
+    pub track: i64,
     /// Where to start in the track, seconds.
-    #[arg(long, default_value_t = 0.0, value_name = "S")]
+    #[arg(
+        long,
+        default_value_t = 0.0,
+        value_name = "S",
+        allow_hyphen_values = true
+    )]
     pub start: f64,
     /// How long to play, seconds (default: to the end).
-    #[arg(long, value_name = "D")]
+    #[arg(long, value_name = "D", allow_hyphen_values = true)]
     pub duration: Option<f64>,
     /// Play the original, loudness-matched to the master.
     #[arg(long, conflicts_with = "reference")]
     pub original: bool,
     /// Play reference K (from 1), loudness-matched to the track's master.
-    #[arg(long, value_name = "K")]
-    pub reference: Option<usize>,
+    #[arg(long, value_name = "K", allow_hyphen_values = true)]
+    pub reference: Option<i64>,
     /// Play the album in sequence, with its gaps and fades, from the track.
     #[arg(long, conflicts_with = "transition")]
     pub album: bool,
     /// Play the last N seconds of the track, the gap and the first N seconds of the next.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub transition: Option<f64>,
     /// Play as a streaming platform's loudness normalisation would: spotify, apple, youtube,
     /// amazon, deezer or tidal (turned down, or up only as far as its peak rule allows).
     #[arg(long = "as", value_name = "PLATFORM", value_parser = parse_platform)]
     pub platform: Option<Platform>,
     /// Loop the region from A to B seconds of the track until Ctrl-C (or --duration).
-    #[arg(long, value_name = "A:B", value_parser = parse_region, conflicts_with_all = ["album", "transition"])]
+    #[arg(long, value_name = "A:B", value_parser = parse_region, allow_hyphen_values = true, conflicts_with_all = ["album", "transition"])]
     pub r#loop: Option<(f64, f64)>,
 }
 
@@ -74,7 +81,10 @@ fn parse_region(text: &str) -> Result<(f64, f64), String> {
             .map_err(|_| format!("\"{s}\" is not a number of seconds"))
     };
     let (a, b) = (parse(a)?, parse(b)?);
-    if !(a >= 0.0 && b > a) {
+    if a.is_nan() || a < 0.0 {
+        return Err(format!("the loop starts at {a} s: choose a start from 0 s"));
+    }
+    if b.is_nan() || b <= a {
         return Err(format!("the loop must end after it starts ({a} to {b})"));
     }
     Ok((a, b))
@@ -82,19 +92,40 @@ fn parse_region(text: &str) -> Result<(f64, f64), String> {
 
 /// Runs `lathe play`; exit code 0 when it played to the end (or was stopped).
 pub fn run(args: Args) -> anyhow::Result<i32> {
+    let seconds = |name: &str, v: f64, zero_ok: bool| -> anyhow::Result<()> {
+        if !(v.is_finite() && (v > 0.0 || (zero_ok && v == 0.0))) {
+            let from = if zero_ok {
+                "0 s or more"
+            } else {
+                "more than 0 s"
+            };
+            bail!("{name} {v}: choose {from}");
+        }
+        Ok(())
+    };
+    seconds("--start", args.start, true)?;
+    if let Some(d) = args.duration {
+        seconds("--duration", d, false)?;
+    }
+    if let Some(n) = args.transition {
+        seconds("--transition", n, false)?;
+    }
     let doc = Document::load(&args.project)?;
     let count = doc.project.tracks.len();
-    if args.track == 0 || args.track > count {
+    let Some(index) = usize::try_from(args.track)
+        .ok()
+        .filter(|n| (1..=count).contains(n))
+        .map(|n| n - 1)
+    else {
         bail!(
             "{}: there is no track {} (the album has {count}) — tracks count from 1",
             args.project.display(),
             args.track
         );
-    }
-    let index = args.track - 1;
+    };
     // Checked before anything is prepared: a wrong number should not wait for the album.
     if let Some(k) = args.reference {
-        if k == 0 || k > doc.project.references.len() {
+        if !(1..=doc.project.references.len() as i64).contains(&k) {
             bail!(
                 "{}: there is no reference {k} (the project has {}; see `lathe references`)",
                 args.project.display(),
@@ -166,7 +197,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         }
     }
     if let Some(k) = args.reference {
-        let ref_key = player::reference_key(k - 1);
+        let ref_key = player::reference_key(k as usize - 1);
         let source = player::prepare(&doc, &plan, ref_key, rate_hz).map_err(anyhow::Error::msg)?;
         engine.load_source(source)?;
         engine.set_reference(Some(ref_key));

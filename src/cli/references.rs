@@ -15,19 +15,21 @@ pub struct Args {
     #[arg(long = "add", value_name = "FILE")]
     pub add: Vec<PathBuf>,
     /// Remove reference N, as listed (repeatable).
-    #[arg(long = "remove", value_name = "N")]
-    pub remove: Vec<usize>,
+    // Signed, hyphen values allowed: `--remove -1` gets the range message, not clap's
+    // "unexpected argument".
+    #[arg(long = "remove", value_name = "N", allow_hyphen_values = true)]
+    pub remove: Vec<i64>,
     /// Set reference N's weight in the references' average, 0.25 to 4 (repeatable).
-    #[arg(long = "weight", value_name = "N=W")]
+    #[arg(long = "weight", value_name = "N=W", allow_hyphen_values = true)]
     pub weight: Vec<String>,
 }
 
 pub fn run(a: Args) -> anyhow::Result<i32> {
     let mut doc = Document::load(&a.project)?;
     let count = doc.project.references.len();
-    let number_ok = |n: usize, what: &str| -> anyhow::Result<usize> {
-        if (1..=count).contains(&n) {
-            Ok(n - 1)
+    let number_ok = |n: i64, what: &str| -> anyhow::Result<usize> {
+        if let Some(i) = usize::try_from(n).ok().filter(|n| (1..=count).contains(n)) {
+            Ok(i - 1)
         } else if count <= 1 {
             bail!(
                 "{what} {n}: the project has {count} reference{}",
@@ -46,7 +48,7 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
         let Some((n, value)) = w.split_once('=') else {
             bail!("--weight {w}: write it as N=W, e.g. --weight 2=1.5");
         };
-        let n: usize = n
+        let n: i64 = n
             .trim()
             .parse()
             .with_context(|| format!("--weight {w}: N is a reference number"))?;
