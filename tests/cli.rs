@@ -130,6 +130,67 @@ fn analyze_table_and_loose_files() {
 }
 
 #[test]
+fn analyze_says_each_failure_once_and_shows_no_figure_it_cannot_know() {
+    // Nothing could be measured: no album figure, and each file's reason said once.
+    let bad = tempfile::tempdir().unwrap();
+    std::fs::write(bad.path().join("a.wav"), "not audio at all").unwrap();
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: 48000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    hound::WavWriter::create(bad.path().join("b.wav"), spec)
+        .unwrap()
+        .finalize()
+        .unwrap();
+    let o = lathe(&["analyze", bad.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+    );
+    assert!(!stdout.contains("spread"), "{stdout}");
+    assert!(
+        stderr.contains("2 of 2 files could not be analysed"),
+        "{stderr}"
+    );
+    for reason in ["not a supported audio file", "holds no audio"] {
+        let said = stdout.matches(reason).count() + stderr.matches(reason).count();
+        assert_eq!(said, 1, "{reason}:\n{stdout}{stderr}");
+    }
+    let json = lathe(&["analyze", bad.path().to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(v["album"]["loudness_spread_lu"].is_null(), "{}", v["album"]);
+
+    // Silence and a file shorter than one 3 s block have no loudness range; a steady tone has 0.
+    let dir = tempfile::tempdir().unwrap();
+    write_sine_wav(&dir.path().join("01 silent.wav"), 5.0, 0.0);
+    write_sine_wav(&dir.path().join("02 short.wav"), 1.0, 0.3);
+    write_sine_wav(&dir.path().join("03 steady.wav"), 4.0, 0.3);
+    let o = lathe(&["analyze", dir.path().to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let row = |name: &str| {
+        stdout
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap()
+            .to_string()
+    };
+    let has_lu = |row: &str| row.split_whitespace().any(|t| t == "LU");
+    assert!(!has_lu(&row("silent")), "{stdout}");
+    assert!(!has_lu(&row("short")), "{stdout}");
+    assert!(row("steady").contains("0.0 LU"), "{stdout}");
+    let json = lathe(&["analyze", dir.path().to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let lra: Vec<_> = (v["tracks"].as_array().unwrap().iter())
+        .map(|t| t["lra_lu"].as_f64())
+        .collect();
+    assert!(lra[0].is_none() && lra[1].is_none(), "{lra:?}");
+    assert!(lra[2].is_some_and(|l| l < 0.05), "{lra:?}");
+}
+
+#[test]
 fn analyze_missing_file_fails_with_one_line_naming_it() {
     let out = lathe(&["analyze", "/nonexistent/song.wav"]);
     assert!(!out.status.success());

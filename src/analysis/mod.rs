@@ -69,6 +69,16 @@ pub struct TrackAnalysis {
     pub notices: Vec<String>,
 }
 
+impl TrackAnalysis {
+    /// Loudness range in LU, or `None` where EBU Tech 3342 gives none: no gated loudness
+    /// (silence, under 400 ms, below −70 LUFS) or shorter than one 3 s short-term block.
+    /// `loudness.lra_lu` reads 0 for those, which is also what a steady tone measures.
+    pub fn defined_lra_lu(&self) -> Option<f64> {
+        (self.loudness.integrated_lufs.is_some() && self.duration_s >= 3.0)
+            .then_some(self.loudness.lra_lu)
+    }
+}
+
 /// Album-level statistics over the tracks that have a spectrum.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AlbumStats {

@@ -32,6 +32,11 @@ pub fn run(inputs: &[PathBuf], as_json: bool, use_cache: bool) -> anyhow::Result
     let (track_results, reference_results) = results.split_at(tracks.len());
     let ok: Vec<Option<&TrackAnalysis>> = track_results.iter().map(|r| r.as_ref().ok()).collect();
     let stats = album_stats(&ok);
+    // Album figures need at least one measured track: with none, a spread of 0.0 LU is no finding.
+    let measured = ok
+        .iter()
+        .any(|a| a.is_some_and(|a| a.loudness.integrated_lufs.is_some()));
+    let spread_lu = measured.then_some(stats.loudness_spread_lu);
     let refs_ok: Vec<(&TrackAnalysis, f64)> = reference_results
         .iter()
         .filter_map(|r| r.as_ref().ok())
@@ -53,7 +58,7 @@ pub fn run(inputs: &[PathBuf], as_json: bool, use_cache: bool) -> anyhow::Result
             .collect();
         let mut out = json!({
             "album": {
-                "loudness_spread_lu": stats.loudness_spread_lu,
+                "loudness_spread_lu": spread_lu,
                 "spectrum": { "bands_hz": stats.average.bands_hz, "mid_db": stats.average.mid_db, "side_db": stats.average.side_db },
             },
             "tracks": tracks_json,
@@ -73,7 +78,9 @@ pub fn run(inputs: &[PathBuf], as_json: bool, use_cache: bool) -> anyhow::Result
         outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         print_table(&tracks, track_results, &stats.tonal_deviation_db);
-        outln!("album loudness spread: {:.1} LU", stats.loudness_spread_lu);
+        if let Some(spread) = spread_lu {
+            outln!("album loudness spread: {spread:.1} LU");
+        }
         if !references.is_empty() {
             outln!("\nreferences:");
             print_table(
@@ -154,7 +161,7 @@ fn track_json(
             "sample_rate": a.sample_rate_hz,
             "channels": a.channels,
             "integrated_lufs": a.loudness.integrated_lufs,
-            "lra_lu": a.loudness.lra_lu,
+            "lra_lu": a.defined_lra_lu(),
             "true_peak_dbtp": a.loudness.true_peak_dbtp,
             "sample_peak_dbfs": a.loudness.sample_peak_dbfs,
             "plr_db": a.loudness.plr_db,
@@ -192,12 +199,18 @@ fn print_table(
                 title,
                 duration(a.duration_s),
                 units::unsigned_or_dash(a.loudness.integrated_lufs, 1, "LUFS"),
-                format!("{:.1} LU", a.loudness.lra_lu),
+                units::unsigned_or_dash(a.defined_lra_lu(), 1, "LU"),
                 units::signed_or_dash(a.loudness.true_peak_dbtp, 1, "dBTP"),
                 units::unsigned_or_dash(a.loudness.plr_db, 1, "dB"),
                 units::unsigned_or_dash(deviation.get(i).copied().flatten(), 1, "dB"),
             ),
-            Err(e) => outln!("{:>3}  {:<28} error: {e}", i + 1, title),
+            // The reason is said once, on standard error after the table (it explains the exit
+            // code, and survives `> report.txt`).
+            Err(_) => outln!(
+                "{:>3}  {:<28} could not be analysed (reason below)",
+                i + 1,
+                title
+            ),
         }
         if let Ok(a) = result {
             for notice in &a.notices {
