@@ -503,6 +503,50 @@ fn sigterm_cancels_an_export_as_ctrl_c_does_and_leaves_no_folder() {
 }
 
 #[test]
+fn export_names_files_whole_and_an_unreadable_reference_is_told_how_to_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "over-the-northern-mountains-and-far-away";
+    write_sine_wav(&dir.path().join(format!("{long}.wav")), 2.0, 0.3);
+    let project = dir.path().join("album.json");
+    let p = project.to_str().unwrap();
+    let o = lathe(&["new", dir.path().to_str().unwrap(), "-o", p]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.starts_with(&format!("{p}: 1 track\n")), "{stdout}");
+
+    // A reference whose file was cut short after it was added.
+    let refs = tempfile::tempdir().unwrap();
+    let reference = refs.path().join("ref.wav");
+    write_sine_wav(&reference, 3.0, 0.3);
+    let o = lathe(&["references", p, "--add", reference.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let bytes = std::fs::read(&reference).unwrap();
+    std::fs::write(&reference, &bytes[..1000]).unwrap();
+
+    let out = dir.path().join("master");
+    let o = lathe(&["export", p, "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains(&format!(" 01 {long}.wav ")), "{stdout}");
+    assert!(out.join(format!("01 {long}.wav")).is_file());
+
+    for args in [
+        vec!["analyze", p],
+        vec!["assist", p, "--target", "references"],
+    ] {
+        let o = lathe(&args);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains("ref.wav: corrupt or truncated"), "{stderr}");
+        assert!(
+            stderr.contains(&format!("`lathe references {p} --remove 1`")),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("remove the track"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
 fn assist_prints_reasons_applies_into_a_new_file_and_refuses_bad_options() {
     let demo = repo("projects/demo.json");
     let demo_before = std::fs::read(&demo).unwrap();

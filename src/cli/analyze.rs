@@ -90,12 +90,20 @@ pub fn run(inputs: &[PathBuf], as_json: bool, use_cache: bool) -> anyhow::Result
             );
         }
     }
-    let failures: Vec<String> = tracks
-        .iter()
-        .chain(&references)
-        .zip(&results)
-        .filter_map(|(item, r)| r.as_ref().err().map(|e| format!("{} ({e})", item.title)))
-        .collect();
+    let track_failures = (tracks.iter().zip(track_results))
+        .filter_map(|(item, r)| r.as_ref().err().map(|e| format!("{} ({e})", item.title)));
+    // References exist only in a project, which is then the one input.
+    let reference_failures =
+        (references.iter().zip(reference_results).enumerate()).filter_map(|(i, (item, r))| {
+            let e = r.as_ref().err()?;
+            let remove = super::references::how_to_remove(&inputs[0], i + 1);
+            Some(format!(
+                "reference {} “{}” ({e}; {remove})",
+                i + 1,
+                item.title
+            ))
+        });
+    let failures: Vec<String> = track_failures.chain(reference_failures).collect();
     if !failures.is_empty() {
         errln!(
             "lathe: {} of {} files could not be analysed: {}",

@@ -131,8 +131,9 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
         match r {
             Ok(analysis) => references.push((analysis.clone(), reference.weight)),
             Err(e) if target != MatchTarget::AlbumAverage => failed_refs.push(format!(
-                "reference {} ({e}) left out of the references' average",
-                i + 1
+                "reference {} ({e}) left out of the references' average; {}",
+                i + 1,
+                super::references::how_to_remove(&a.project, i + 1)
             )),
             Err(_) => {}
         }

@@ -156,8 +156,14 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
     }
     let summary = export_album(&doc, &opts, &progress, &cancel)?;
     outln!("{}", summary.dir.display());
+    // As wide as the longest name: a cut name cannot be found in the folder.
+    let width = (summary.report.tracks.iter())
+        .map(|t| t.file.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("file".len());
     outln!(
-        "{:>3}  {:<28} {:>12} {:>12} {:>11} {:>8} {:>8}  tone vs album",
+        "{:>3}  {:<width$} {:>12} {:>12} {:>11} {:>8} {:>8}  tone vs album",
         "#",
         "file",
         "target",
@@ -168,16 +174,15 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
     );
     let mut warnings = 0;
     for t in &summary.report.tracks {
-        let name: String = t.file.chars().take(28).collect();
         let lufs = |v: Option<f64>| units::unsigned_or_dash(v, 1, "LUFS");
         let tone = match (t.before.tone_deviation_db, t.tone_deviation_db) {
             (Some(b), Some(a)) => format!("{b:.1} → {a:.1} dB"),
             _ => "—".into(),
         };
         outln!(
-            "{:>3}  {:<28} {:>12} {:>12} {:>11} {:>5.1} LU {:>5.1} dB  {tone}",
+            "{:>3}  {:<width$} {:>12} {:>12} {:>11} {:>5.1} LU {:>5.1} dB  {tone}",
             t.number,
-            name,
+            t.file,
             lufs(t.target_lufs),
             lufs(t.integrated_lufs),
             units::signed_or_dash(t.true_peak_dbtp, 2, "dBTP"),

@@ -92,7 +92,9 @@ pub fn run(
         path: output.to_path_buf(),
     };
     doc.save()?;
-    outln!("{}: {} tracks", output.display(), doc.project.tracks.len());
+    let count = doc.project.tracks.len();
+    let plural = if count == 1 { "" } else { "s" };
+    outln!("{}: {count} track{plural}", output.display());
     for (i, t) in doc.project.tracks.iter().enumerate() {
         outln!("{:>3}  {}  ({})", i + 1, t.title, t.source.display());
     }

@@ -121,6 +121,15 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
     Ok(0)
 }
 
+/// How to drop reference `n` (from 1) of `project` for good, for messages about a reference
+/// whose file cannot be read.
+pub(super) fn how_to_remove(project: &std::path::Path, n: usize) -> String {
+    format!(
+        "to drop the reference: `lathe references {} --remove {n}`",
+        project.display()
+    )
+}
+
 /// The references as the project now holds them, numbered for `--remove` and `--weight`.
 fn print_list(doc: &Document, changed: bool) {
     let refs = &doc.project.references;

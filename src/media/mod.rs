@@ -74,7 +74,9 @@ pub enum MediaError {
     Channels { path: PathBuf },
     #[error("{path}: the file is empty or holds no audio")]
     Empty { path: PathBuf },
-    #[error("{path}: corrupt or truncated audio: {reason} — replace it with a good copy (export it again from its source), or remove the track")]
+    // No "or remove the track": the file may be a reference or a file given to `lathe analyze`;
+    // whoever knows its role adds how to remove it.
+    #[error("{path}: corrupt or truncated audio: {reason} — replace it with a good copy (export it again from its source)")]
     Corrupt { path: PathBuf, reason: String },
     #[error("resampling failed: {reason}")]
     Resample { reason: String },
