@@ -627,6 +627,8 @@ fn assist_prints_reasons_applies_into_a_new_file_and_refuses_bad_options() {
         (vec!["--target", "nope"], "unknown target \"nope\""),
         (vec!["--amount", "2"], "--amount 2"),
         (vec!["-o", "x.json"], "add --apply"),
+        (vec!["--force"], "add --apply -o FILE"),
+        (vec!["--apply", "--force"], "add --apply -o FILE"),
         (
             vec!["--target", "references", "--curve", "nope"],
             "no built-in reference curve",
@@ -904,6 +906,43 @@ fn references_are_listed_added_weighed_and_removed_and_bad_changes_write_nothing
         assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
         assert_eq!(std::fs::read(&project).unwrap(), before, "{args:?} wrote");
     }
+}
+
+#[test]
+fn assist_says_a_curve_is_not_used_when_the_project_has_references() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("album.json");
+    let p = project.to_str().unwrap();
+    let o = lathe(&["new", &repo("assets/demo"), "-o", p]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let reference = dir.path().join("ref.wav");
+    write_sine_wav(&reference, 3.0, 0.3);
+    let o = lathe(&["references", p, "--add", reference.to_str().unwrap()]);
+    assert!(o.status.success());
+    let curve = "elowsson-friberg-2017";
+    let o = lathe(&["assist", p, "--target", "references", "--curve", curve]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+    );
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(&format!("--curve {curve} is not used")),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stdout.contains("Tone toward the references"), "{stdout}");
+    assert!(!stdout.contains("Elowsson"), "{stdout}");
+    // Without references the curve is the target, and nothing is said of it.
+    let o = lathe(&[
+        "assist",
+        &repo("projects/demo.json"),
+        "--target",
+        "references",
+        "--curve",
+        curve,
+    ]);
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("is not used"));
 }
 
 #[test]

@@ -44,7 +44,7 @@ pub struct Args {
     /// With --apply: write the changed project here instead of over the input.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// With -o: overwrite an existing file.
+    /// With --apply -o: overwrite an existing file.
     #[arg(long)]
     pub force: bool,
     /// Print machine-readable JSON instead of text.
@@ -79,6 +79,9 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
     }
     if a.output.is_some() && !a.apply {
         bail!("-o/--output writes the applied proposals: add --apply");
+    }
+    if a.force && a.output.is_none() {
+        bail!("--force lets -o replace an existing file: add --apply -o FILE (--apply alone writes over the project and needs no --force)");
     }
     // Options that would be silently ignored are refused, so the user knows what was used.
     if target != MatchTarget::Blend && a.blend.is_some() {
@@ -137,6 +140,11 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
             )),
             Err(_) => {}
         }
+    }
+    // User references take precedence over a curve (assist::propose): say so rather than
+    // leave the user thinking the curve was used.
+    if let (Some(name), false) = (&a.curve, references.is_empty()) {
+        errln!("lathe: --curve {name} is not used: the project's reference tracks are the references (a curve stands in only when there are none)");
     }
     if target != MatchTarget::AlbumAverage && references.is_empty() {
         if let Some(c) = &curve {
