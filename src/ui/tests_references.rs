@@ -92,9 +92,26 @@ fn references_are_added_weighed_removed_and_restored_by_undo() {
 
     // Weighing the bright one up moves the average toward it, with no new analysis.
     let analyses_before = app.analysis_generation();
+    let track_ids: Vec<_> = app
+        .document()
+        .unwrap()
+        .project
+        .tracks
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    let stamps =
+        |app: &App| -> Vec<_> { track_ids.iter().map(|&id| app.proof_stamp(id)).collect() };
+    let masters_before = stamps(&app);
+    assert!(masters_before.iter().all(Option::is_some));
     for _ in 0..4 {
         album(&mut app, AlbumMessage::ReferenceWeight(ids[1], WEIGHT_STEP));
     }
+    assert_eq!(
+        stamps(&app),
+        masters_before,
+        "no track matches toward the references: every master stays as rendered"
+    );
     assert_eq!(app.document().unwrap().project.references[1].weight, 2.0);
     assert_eq!(
         app.analysis_generation(),

@@ -71,7 +71,13 @@ impl App {
             s.limiter,
             s.export.sample_rate_hz,
             (t.tone.match_eq.amount > 0.0).then_some(&plan.album_average.mid_db),
-            plan.references_average.as_ref().map(|r| &r.mid_db),
+            // The references reach a master only through a match aiming at them: a weight
+            // changed or a reference added must not send every other master back to "≈".
+            plan.references_average
+                .as_ref()
+                .filter(|_| t.tone.match_eq.amount > 0.0
+                    && t.tone.match_eq.target != crate::project::MatchTarget::AlbumAverage)
+                .map(|r| &r.mid_db),
         ))
     }
 
