@@ -1107,3 +1107,60 @@ fn with_the_plan_unticked_the_translation_previews_the_projects_own_settings() {
         "the plan's figures are not the export's here: {off_plan:.2} LU"
     );
 }
+
+#[test]
+fn bells_a_match_curve_makes_redundant_are_left_out() {
+    // Against one reference (a fixed target), the track lacks four smooth bumps of ±3 dB, each
+    // about an octave and a half wide, and has ±1 dB of detail from band to band. Two bells (the
+    // most a proposal has) take two bumps and the match curve must follow the rest; but the
+    // curve, within its ±3 dB, follows all four alone as well. Fewer moves for the same result,
+    // and no bell the curve partly undoes (on wesnoth track 3 a +3 dB bell at 56 Hz sat under a
+    // curve reaching −3 dB there): the proposal keeps the curve and no bell.
+    let bands = lathe::analysis::spectrum::band_centers_hz();
+    let bump = |f: f64, at: f64| (-((f / at).log2() / 0.75).powi(2)).exp();
+    let wanted: Vec<f64> = bands
+        .iter()
+        .enumerate()
+        .map(|(i, &f)| {
+            3.0 * (bump(f, 80.0) - bump(f, 500.0) + bump(f, 2500.0) - bump(f, 10_000.0))
+                + if i % 2 == 0 { 1.0 } else { -1.0 }
+        })
+        .collect();
+    let reference: Vec<f64> = bands
+        .iter()
+        .map(|&f| -20.0 - 3.0 * (f / 1000.0).log2())
+        .collect();
+    let track: Vec<f64> = reference.iter().zip(&wanted).map(|(r, w)| r - w).collect();
+    let mut project = album_project_stub(1);
+    project.settings.export.sample_rate_hz = Some(48000);
+    let tracks = vec![Some(analysis_with(track))];
+    let references = vec![(analysis_with(reference), 1.0)];
+    let p = assist::propose(
+        &AssistInput {
+            project: &project,
+            tracks: &tracks,
+            references: &references,
+            curve: None,
+        },
+        &AssistOptions {
+            target: MatchTarget::References,
+            ..AssistOptions::default()
+        },
+    )
+    .unwrap();
+    let t = &p.tracks[0];
+    let kinds: Vec<&ToneMoveKind> = t.moves.iter().map(|m| &m.kind).collect();
+    assert!(
+        kinds
+            .iter()
+            .any(|k| matches!(k, ToneMoveKind::MatchCurve { .. })),
+        "{kinds:#?}"
+    );
+    assert!(
+        !kinds.iter().any(|k| matches!(k, ToneMoveKind::Bell { .. })),
+        "{kinds:#?}"
+    );
+    // What is left is the band-to-band detail, which nothing here follows.
+    let (before, after) = (t.deviation_db.unwrap(), t.predicted_deviation_db.unwrap());
+    assert!(after < 0.8 * before && after < 1.8, "{before} → {after}");
+}

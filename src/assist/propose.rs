@@ -19,7 +19,9 @@
 //! (a tilt and a shelf both lifting the bass), as two moves an engineer makes would.
 
 use super::curves::GridCurve;
-use super::fit::{centered_rms, masked_mean, FitLimits, Fitter, ToneMoveKind};
+use super::fit::{
+    centered_rms, combined_response_db, masked_mean, FitLimits, Fitter, ToneMoveKind,
+};
 use super::headroom::{plan_headroom, HeadroomProposal, RenderedHeadroom};
 use super::platforms::{platform_gain_db, Platform};
 use super::residual::residual_curve;
@@ -40,6 +42,9 @@ const DAMPING: f64 = 0.5;
 pub const MAX_PASSES: usize = 12;
 /// A match curve is added to the broad moves only when it leaves at least this much less deviation, dB.
 pub const MATCH_CURVE_ADVANTAGE_DB: f64 = 0.3;
+/// With a match curve, a bell is dropped when the curve without it leaves at most this much more
+/// deviation, dB: less than anyone hears, and one move fewer, not two fighting.
+const BELL_PRUNE_SLACK_DB: f64 = 0.05;
 
 /// The references side of the target.
 enum Refs {
@@ -217,32 +222,71 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
         // What the broad moves cannot follow (narrower shapes, or more than one move's
         // bound in one region) goes to a stored match curve, itself within the bound.
         if opts.allow_match_curve && out.after_db > opts.tolerance_db {
-            let left: Vec<f64> = wanted
-                .iter()
-                .zip(&out.response_db)
-                .map(|(w, r)| w - r)
-                .collect();
-            let (curve, points) = residual_curve(
-                &bands,
-                &left,
-                &mask,
-                opts.max_move_db.abs(),
-                realise.then(|| rate_of(i)),
-            );
-            let rest: Vec<f64> = left.iter().zip(&curve).map(|(l, c)| l - c).collect();
-            let after = centered_rms(&rest, &mask);
-            if after + MATCH_CURVE_ADVANTAGE_DB < out.after_db {
-                out.broad_after_db = Some(out.after_db);
+            let rate_hz = rate_of(i);
+            // The curve for what `broad` leaves, as drawn: (curve, deviation left).
+            let curve_after = |broad: &[ToneMoveKind]| {
+                let response = combined_response_db(broad, &bands, rate_hz);
+                let left: Vec<f64> = wanted.iter().zip(&response).map(|(w, r)| w - r).collect();
+                let (curve, _) = residual_curve(&bands, &left, &mask, opts.max_move_db.abs(), None);
+                let rest: Vec<f64> = left.iter().zip(&curve).map(|(l, c)| l - c).collect();
+                centered_rms(&rest, &mask)
+            };
+            // A bell the curve would partly undo (a +3 dB bell under a −3 dB stretch of curve)
+            // is two moves fighting: dropped when the curve alone does as well without it.
+            let mut broad = out.moves.clone();
+            let mut with_curve = curve_after(&broad);
+            for k in (0..broad.len()).rev() {
+                if !matches!(broad[k], ToneMoveKind::Bell { .. }) {
+                    continue;
+                }
+                let mut fewer = broad.clone();
+                fewer.remove(k);
+                let after = curve_after(&fewer);
+                if after <= with_curve + BELL_PRUNE_SLACK_DB {
+                    broad = fewer;
+                    with_curve = after;
+                }
+            }
+            // Each set with its curve as the chain will apply it: (moves, their response, the
+            // deviation they leave, the curve, its points, the deviation left with it).
+            let with_curve_of = |broad: Vec<ToneMoveKind>| {
+                let response = combined_response_db(&broad, &bands, rate_hz);
+                let left: Vec<f64> = wanted.iter().zip(&response).map(|(w, r)| w - r).collect();
+                let broad_after = centered_rms(&left, &mask);
+                let (curve, points) = residual_curve(
+                    &bands,
+                    &left,
+                    &mask,
+                    opts.max_move_db.abs(),
+                    realise.then_some(rate_hz),
+                );
+                let rest: Vec<f64> = left.iter().zip(&curve).map(|(l, c)| l - c).collect();
+                let after = centered_rms(&rest, &mask);
+                (broad, response, broad_after, curve, points, after)
+            };
+            let all = with_curve_of(out.moves.clone());
+            // Whether a curve is worth adding is decided with every broad move kept; then fewer
+            // moves are taken if, realised (the FIR cannot follow fast turns in the bass, so the
+            // drawn curve may promise more), they still do as well.
+            if all.5 + MATCH_CURVE_ADVANTAGE_DB < out.after_db {
+                let chosen = if broad.len() < out.moves.len() {
+                    let fewer = with_curve_of(broad);
+                    if fewer.5 <= all.5 + BELL_PRUNE_SLACK_DB {
+                        fewer
+                    } else {
+                        all
+                    }
+                } else {
+                    all
+                };
+                let (broad, response, broad_after, curve, points, after) = chosen;
+                out.broad_after_db = Some(broad_after);
+                out.moves = broad;
                 out.moves.push(ToneMoveKind::MatchCurve {
                     max_db: opts.max_move_db.abs(),
                     points,
                 });
-                out.response_db = out
-                    .response_db
-                    .iter()
-                    .zip(&curve)
-                    .map(|(r, c)| r + c)
-                    .collect();
+                out.response_db = response.iter().zip(&curve).map(|(r, c)| r + c).collect();
                 out.after_db = after;
             }
         }

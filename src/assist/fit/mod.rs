@@ -391,14 +391,7 @@ impl Fitter {
             rms = centered_rms(&residual_of(&sum_except(&responses, None)), mask);
         }
         // The combined response, computed from all the moves together as the chain runs them.
-        let mut p = ChainParams::default();
-        let mut slot = 0;
-        moves.iter().for_each(|m| m.write_into(&mut p, &mut slot));
-        let response_db: Vec<f64> = self
-            .bands_hz
-            .iter()
-            .map(|&f| p.tone_response_db(f, self.lim.rate_hz))
-            .collect();
+        let response_db = combined_response_db(&moves, &self.bands_hz, self.lim.rate_hz);
         let residual_db = centered_rms(&residual_of(&response_db), mask);
         Fit {
             moves,
@@ -475,6 +468,18 @@ impl Fitter {
         let rms = left(&r);
         (m.with_gain(g), r, rms)
     }
+}
+
+/// The chain's response of `moves` together on `bands_hz` at `rate_hz`, dB (match curves left
+/// out: they are not part of `ChainParams`' tone).
+pub fn combined_response_db(moves: &[ToneMoveKind], bands_hz: &[f64], rate_hz: f64) -> Vec<f64> {
+    let mut p = ChainParams::default();
+    let mut slot = 0;
+    moves.iter().for_each(|m| m.write_into(&mut p, &mut slot));
+    bands_hz
+        .iter()
+        .map(|&f| p.tone_response_db(f, rate_hz))
+        .collect()
 }
 
 /// Whether `m` (if a bell) is at least [`MIN_BELL_SPACING_OCT`] from every bell in `others`: two
