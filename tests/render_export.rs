@@ -553,6 +553,8 @@ fn silence_nan_and_unreachable_targets_are_reported_not_exploded() {
         clicks.integrated_lufs.unwrap() < -6.5,
         "the target was not forced"
     );
+    // Track mode has no steps between tracks to break.
+    assert!(!out.report.warnings.iter().any(|w| w.contains("album mode")));
     assert!(
         nan.warnings
             .iter()
@@ -734,5 +736,66 @@ fn a_stored_match_curve_is_what_the_export_applies() {
     assert!(
         (mid - expected_mid).abs() < 0.3,
         "at 315 Hz: {mid:.2} dB vs {expected_mid:.2}"
+    );
+}
+
+#[test]
+fn an_unreadable_reference_is_reported_and_a_match_toward_it_says_where_it_aimed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = synthetic_album(dir.path());
+    std::fs::write(dir.path().join("broken.wav"), b"RIFF....WAVEfmt not audio").unwrap();
+    doc.project.references = vec![Reference {
+        id: TrackId(50),
+        title: "broken".into(),
+        source: "broken.wav".into(),
+        weight: 1.0,
+    }];
+    // Track 3 matches half way toward the references; the others do not match at all.
+    doc.project.tracks[2].tone.match_eq.target = MatchTarget::References;
+    let settings = doc.project.settings.clone();
+    let summary = export(&doc, &options(dir.path().join("out"), settings)).unwrap();
+    let report = &summary.report;
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.contains("broken.wav") && w.contains("could not be read")),
+        "{:?}",
+        report.warnings
+    );
+    let aimed = |t: &lathe::render::report::TrackReport| {
+        t.warnings
+            .iter()
+            .any(|w| w.contains("toward the album average instead"))
+    };
+    assert!(aimed(&report.tracks[2]), "{:?}", report.tracks[2].warnings);
+    assert!(!aimed(&report.tracks[0]) && !aimed(&report.tracks[1]));
+}
+
+#[test]
+fn album_mode_says_which_tracks_the_limit_held_below_their_step_and_by_how_much() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = synthetic_album(dir.path());
+    // The loudest at -6 LUFS with at most 2 dB of peak reduction: it cannot get there.
+    let s = AlbumSettings {
+        target_lufs: -6.0,
+        loudness_mode: LoudnessMode::Album,
+        max_gain_reduction_db: 2.0,
+        ..AlbumSettings::default()
+    };
+    let out = export(&doc, &options(dir.path().join("out"), s)).unwrap();
+    let first = &out.report.tracks[0];
+    let gap = first.target_lufs.unwrap() - first.integrated_lufs.unwrap();
+    assert!(gap > 0.5, "track 1 is held back: {gap:.2} LU");
+    let warning = out
+        .report
+        .warnings
+        .iter()
+        .find(|w| w.starts_with("album mode:"))
+        .unwrap_or_else(|| panic!("{:?}", out.report.warnings));
+    assert!(
+        warning.contains(&format!("track 1 by {gap:.1} LU"))
+            && warning.contains("lower the target"),
+        "{warning}"
     );
 }

@@ -10,10 +10,14 @@ use super::track::{render_track, RenderError};
 use crate::analysis::{album_stats, analyze_audio, AnalysisCache, TrackAnalysis};
 use crate::dsp::dither::{quantize_stereo, Tpdf};
 use crate::media::AudioBuffer;
-use crate::project::{AlbumSettings, BitDepth, Document, ExportFormat};
+use crate::project::{AlbumSettings, BitDepth, Document, ExportFormat, LoudnessMode, MatchTarget};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
+
+/// A track this far or more below its target was held back by the limit on peak reduction, LU
+/// (beyond the ±0.1 LU every render keeps).
+const HELD_BACK_LU: f64 = 0.1;
 
 /// How to export: the effective album settings (preset, target, ceiling, mode, format) and the folder.
 #[derive(Debug, Clone)]
@@ -224,6 +228,51 @@ pub fn export_album(
         warnings: Vec::new(),
         sample_rates_hz: Vec::new(),
     };
+    // A reference that cannot be read drops out of the references' average without a word
+    // anywhere else: a track matched toward the references would quietly aim elsewhere.
+    for (path, analysis) in &plan.references {
+        if analysis.is_none() {
+            report.warnings.push(format!(
+                "reference {} could not be read, so the references' average leaves it out — fix the file, or drop it with `lathe references --remove`",
+                path.display()
+            ));
+        }
+    }
+    if plan.references_average.is_none() {
+        for (track, t) in doc.project.tracks.iter().zip(report.tracks.iter_mut()) {
+            let eq = &track.tone.match_eq;
+            if eq.amount > 0.0 && eq.curve.is_empty() && eq.target != MatchTarget::AlbumAverage {
+                t.warnings.push(
+                    "its match aims at the references, but no reference could be read: it was matched toward the album average instead"
+                        .into(),
+                );
+            }
+        }
+    }
+    // In album mode the tracks' levels are steps from the loudest; a track the limiter's limit
+    // holds below its target breaks its step, the others keep theirs: say by how much, and what
+    // keeps every step.
+    if settings.loudness_mode == LoudnessMode::Album {
+        let short = |t: &TrackReport| {
+            let gap = t.target_lufs? - t.integrated_lufs?;
+            (gap > HELD_BACK_LU).then_some(gap)
+        };
+        let held: Vec<(usize, f64)> = report
+            .tracks
+            .iter()
+            .filter_map(|t| Some((t.number, short(t)?)))
+            .collect();
+        if let Some(worst) = held.iter().map(|h| h.1).reduce(f64::max) {
+            let list: Vec<String> = held
+                .iter()
+                .map(|(n, gap)| format!("track {n} by {gap:.1} LU"))
+                .collect();
+            report.warnings.push(format!(
+                "album mode: {} ended below the planned level (held back by the limiting limit) while the other tracks kept theirs, so the album's level steps are not as planned there — lower the target by {worst:.1} LU to keep them",
+                list.join(", ")
+            ));
+        }
+    }
     // "Source rate" keeps each track's own: say so when that makes an album of several rates.
     if rates.len() > 1 {
         let list: Vec<String> = rates.iter().map(|r| format!("{r} Hz")).collect();
