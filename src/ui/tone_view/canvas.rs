@@ -133,6 +133,11 @@ impl canvas::Program<Message> for ToneView {
                 let was_inside = std::mem::replace(&mut state.inside, inside);
                 (inside || was_inside).then(Action::request_redraw)
             }
+            // The pointer left the window (no move is reported over anything else): the
+            // crosshair and readout go with it.
+            mouse::Event::CursorLeft => {
+                std::mem::take(&mut state.inside).then(Action::request_redraw)
+            }
             mouse::Event::ButtonPressed(Button::Left) => {
                 let at = cursor.position_in(bounds)?;
                 let now = Instant::now();

@@ -212,6 +212,15 @@ fn hovering_requests_a_redraw_and_leaving_clears_it_once() {
         "one redraw to clear the crosshair"
     );
     assert!(!redraws(&mut state, outside), "then none while outside");
+    // Leaving the window from over the plot: no move is reported elsewhere, so the leave itself
+    // clears the crosshair, once.
+    assert!(redraws(&mut state, inside));
+    let left = Event::Mouse(mouse::Event::CursorLeft);
+    let leave = |state: &mut Pointer| {
+        iced_canvas::Program::update(&view, state, &left, BOUNDS, Cursor::Unavailable).is_some()
+    };
+    assert!(leave(&mut state), "the crosshair is cleared");
+    assert!(!leave(&mut state), "once");
 }
 
 /// Renders the panel alone at 760×420 (its share of a 1280×800 window) with the demo track,
