@@ -895,13 +895,8 @@ fn demo_plans_and_export(
     };
     let from_sources = assist::propose(&input, &options).unwrap();
     let applied = assist::apply(&doc.project, &from_sources);
-    let planned = lathe::render::toned::with_measured_peaks(
-        &doc,
-        &from_sources,
-        &tracks,
-        Vec::new(),
-        &cancel,
-    );
+    let planned =
+        lathe::render::toned::with_rendered_plan(&doc, &from_sources, &tracks, Vec::new(), &cancel);
     // Set only when the tracks were rendered.
     assert!(planned.headroom.rendered && !from_sources.headroom.rendered);
     assert_eq!(
@@ -1055,7 +1050,7 @@ fn with_the_plan_unticked_the_translation_previews_the_projects_own_settings() {
     assert!(proposal.headroom.narrowed && proposal.headroom.accepted);
     proposal.headroom.accepted = false;
     let shown =
-        lathe::render::toned::with_measured_peaks(&doc, &proposal, &tracks, Vec::new(), &cancel);
+        lathe::render::toned::with_rendered_plan(&doc, &proposal, &tracks, Vec::new(), &cancel);
     let applied = assist::apply(&doc.project, &shown);
     assert_eq!(
         applied.settings, doc.project.settings,

@@ -185,7 +185,12 @@ pub fn plan_headroom(
                 };
             };
             let max_gr = settings.max_gain_reduction_db;
-            let measured = rendered.get(i).copied().flatten();
+            // A render with no loudness (it failed to measure) says nothing: the estimate stands.
+            let measured = rendered
+                .get(i)
+                .copied()
+                .flatten()
+                .filter(|m| m.lufs.is_some());
             let plr = measured.and_then(|m| m.plr_db).or(tp.map(|tp| tp - source));
             // (reduction, held back, expected loudness, expected true peak)
             let (gr, held_back, expected_lufs, expected_tp) = match measured {

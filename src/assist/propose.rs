@@ -223,54 +223,45 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
         // bound in one region) goes to a stored match curve, itself within the bound.
         if opts.allow_match_curve && out.after_db > opts.tolerance_db {
             let rate_hz = rate_of(i);
-            // The curve for what `broad` leaves, as drawn: (curve, deviation left).
-            let curve_after = |broad: &[ToneMoveKind]| {
-                let response = combined_response_db(broad, &bands, rate_hz);
+            // A set of broad moves with the curve for what it leaves, drawn or (with `at_rate`)
+            // as the FIR at that rate applies it: (moves, their response, the deviation they
+            // leave, the curve, its points, the deviation left with it).
+            let with_curve_of = |broad: Vec<ToneMoveKind>, at_rate: Option<f64>| {
+                let response = combined_response_db(&broad, &bands, rate_hz);
                 let left: Vec<f64> = wanted.iter().zip(&response).map(|(w, r)| w - r).collect();
-                let (curve, _) = residual_curve(&bands, &left, &mask, opts.max_move_db.abs(), None);
+                let broad_after = centered_rms(&left, &mask);
+                let (curve, points) =
+                    residual_curve(&bands, &left, &mask, opts.max_move_db.abs(), at_rate);
                 let rest: Vec<f64> = left.iter().zip(&curve).map(|(l, c)| l - c).collect();
-                centered_rms(&rest, &mask)
+                let after = centered_rms(&rest, &mask);
+                (broad, response, broad_after, curve, points, after)
             };
             // A bell the curve would partly undo (a +3 dB bell under a −3 dB stretch of curve)
-            // is two moves fighting: dropped when the curve alone does as well without it.
+            // is two moves fighting: dropped when the curve alone does as well without it
+            // (judged on the drawn curve, which is cheap).
+            let drawn_after = |broad: &[ToneMoveKind]| with_curve_of(broad.to_vec(), None).5;
             let mut broad = out.moves.clone();
-            let mut with_curve = curve_after(&broad);
+            let mut with_curve = drawn_after(&broad);
             for k in (0..broad.len()).rev() {
                 if !matches!(broad[k], ToneMoveKind::Bell { .. }) {
                     continue;
                 }
                 let mut fewer = broad.clone();
                 fewer.remove(k);
-                let after = curve_after(&fewer);
+                let after = drawn_after(&fewer);
                 if after <= with_curve + BELL_PRUNE_SLACK_DB {
                     broad = fewer;
                     with_curve = after;
                 }
             }
-            // Each set with its curve as the chain will apply it: (moves, their response, the
-            // deviation they leave, the curve, its points, the deviation left with it).
-            let with_curve_of = |broad: Vec<ToneMoveKind>| {
-                let response = combined_response_db(&broad, &bands, rate_hz);
-                let left: Vec<f64> = wanted.iter().zip(&response).map(|(w, r)| w - r).collect();
-                let broad_after = centered_rms(&left, &mask);
-                let (curve, points) = residual_curve(
-                    &bands,
-                    &left,
-                    &mask,
-                    opts.max_move_db.abs(),
-                    realise.then_some(rate_hz),
-                );
-                let rest: Vec<f64> = left.iter().zip(&curve).map(|(l, c)| l - c).collect();
-                let after = centered_rms(&rest, &mask);
-                (broad, response, broad_after, curve, points, after)
-            };
-            let all = with_curve_of(out.moves.clone());
+            let at_rate = realise.then_some(rate_hz);
+            let all = with_curve_of(out.moves.clone(), at_rate);
             // Whether a curve is worth adding is decided with every broad move kept; then fewer
             // moves are taken if, realised (the FIR cannot follow fast turns in the bass, so the
             // drawn curve may promise more), they still do as well.
             if all.5 + MATCH_CURVE_ADVANTAGE_DB < out.after_db {
                 let chosen = if broad.len() < out.moves.len() {
-                    let fewer = with_curve_of(broad);
+                    let fewer = with_curve_of(broad, at_rate);
                     if fewer.5 <= all.5 + BELL_PRUNE_SLACK_DB {
                         fewer
                     } else {

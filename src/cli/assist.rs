@@ -4,7 +4,7 @@
 use crate::analysis::{AnalysisCache, TrackAnalysis};
 use crate::assist::{self, AlbumProposal, AssistInput, AssistOptions, Platform};
 use crate::project::{DeliveryPreset, Document, MatchTarget};
-use crate::render::toned::with_measured_peaks;
+use crate::render::toned::with_rendered_plan;
 use crate::units::{signed, unsigned, unsigned_or_dash};
 use anyhow::{bail, Context};
 use std::path::PathBuf;
@@ -181,7 +181,7 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
         .zip(ref_results)
         .map(|(r, result)| (doc.source_path(&r.source), result.as_ref().ok().cloned()))
         .collect();
-    let proposal = with_measured_peaks(
+    let proposal = with_rendered_plan(
         &doc,
         &proposal,
         &tracks,

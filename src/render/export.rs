@@ -15,10 +15,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-/// A track this far or more below its target was held back by the limit on peak reduction, LU
-/// (beyond the ±0.1 LU every render keeps).
-const HELD_BACK_LU: f64 = 0.1;
-
 /// How to export: the effective album settings (preset, target, ceiling, mode, format) and the folder.
 #[derive(Debug, Clone)]
 pub struct ExportOptions {
@@ -249,13 +245,14 @@ pub fn export_album(
             }
         }
     }
-    // In album mode the tracks' levels are steps from the loudest; a track the limiter's limit
-    // holds below its target breaks its step, the others keep theirs: say by how much, and what
+    // In album mode the tracks' levels are steps from the loudest; a track the limit on peak
+    // reduction holds below its target breaks its step, the others keep theirs: say by how much, and what
     // keeps every step.
     if settings.loudness_mode == LoudnessMode::Album {
+        // The tracks the render held back (the same ones its own warning names).
         let short = |t: &TrackReport| {
-            let gap = t.target_lufs? - t.integrated_lufs?;
-            (gap > HELD_BACK_LU).then_some(gap)
+            t.held_back_db?;
+            Some(t.target_lufs? - t.integrated_lufs?)
         };
         let held: Vec<(usize, f64)> = report
             .tracks
@@ -268,7 +265,7 @@ pub fn export_album(
                 .map(|(n, gap)| format!("track {n} by {gap:.1} LU"))
                 .collect();
             report.warnings.push(format!(
-                "album mode: {} ended below the planned level (held back by the limiting limit) while the other tracks kept theirs, so the album's level steps are not as planned there — lower the target by {worst:.1} LU to keep them",
+                "album mode: {} ended below the planned level (held back by the limit on peak reduction) while the other tracks kept theirs, so the album's level steps are not as planned there — lower the target by {worst:.1} LU to keep them",
                 list.join(", ")
             ));
         }
@@ -490,6 +487,7 @@ fn export_one(
         gain_db: rendered.gain_db,
         // `+ 0.0` turns a -0.0 (no reduction) into 0.0 for display.
         max_gain_reduction_db: rendered.gain_reduction.max_db.max(0.0) + 0.0,
+        held_back_db: rendered.held_back_db,
         mean_gain_reduction_db: rendered.gain_reduction.mean_db.max(0.0) + 0.0,
         moves: describe_moves(&track.tone, &track.stereo),
         warnings,

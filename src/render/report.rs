@@ -43,6 +43,10 @@ pub struct TrackReport {
     /// Limiter gain reduction: largest and mean over the track, dB (positive numbers).
     pub max_gain_reduction_db: f64,
     pub mean_gain_reduction_db: f64,
+    /// When the limit on peak reduction held the track below its target: the reduction the
+    /// target would have taken, estimated, dB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_back_db: Option<f64>,
     /// Tone and stereo moves in words.
     pub moves: Vec<String>,
     pub warnings: Vec<String>,
@@ -294,6 +298,7 @@ mod tests {
             },
             gain_db: -5.0,
             max_gain_reduction_db: 0.0,
+            held_back_db: None,
             mean_gain_reduction_db: 0.0,
             moves: Vec::new(),
             warnings: Vec::new(),

@@ -53,7 +53,7 @@ pub fn rendered_headroom(
 /// translation preview from what the export will write: under the plan when it is ticked, else
 /// under the project's own settings (rendered too). What `lathe assist` and the desk show.
 /// `references`: the project's, in its order, with their analyses when they have one.
-pub fn with_measured_peaks(
+pub fn with_rendered_plan(
     doc: &Document,
     proposal: &AlbumProposal,
     analyses: &[Option<TrackAnalysis>],

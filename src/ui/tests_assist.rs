@@ -262,7 +262,7 @@ fn unticked_moves_have_the_loudness_plan_rendered_again_for_the_moves_left() {
     for t in &mut unticked.tracks {
         t.moves.iter_mut().for_each(|m| m.accepted = false);
     }
-    let without_moves = crate::render::toned::with_measured_peaks(
+    let without_moves = crate::render::toned::with_rendered_plan(
         &document,
         &unticked,
         &analyses,

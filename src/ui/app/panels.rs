@@ -127,7 +127,7 @@ impl App {
     }
 
     /// When ticks, amounts or a desk edit changed the tone or stereo the shown loudness plan's
-    /// peaks were measured for, measures them again off the UI thread, after a short pause so a
+    /// tracks were rendered for, renders them again off the UI thread, after a short pause so a
     /// slider's run of changes asks once; a newer request stops the one under way.
     pub(in crate::ui) fn measure_peaks_if_stale(&mut self) -> Task<Message> {
         if !self.assist.peaks_stale() {
@@ -295,7 +295,7 @@ impl App {
 /// A proposal to make off the UI thread: copies of what `assist::propose` reads.
 pub(in crate::ui) struct AssistJob {
     generation: u64,
-    /// The project and where it is (its sources are read to measure the moves' peaks).
+    /// The project and where it is (its sources are read to render the plan).
     document: Document,
     tracks: Vec<Option<TrackAnalysis>>,
     /// Each of the project's references in its order: its file and, when it has one, its analysis.
@@ -324,7 +324,7 @@ impl AssistJob {
         };
         let result = crate::assist::propose(&input, &self.options)
             .map(|proposal| {
-                crate::render::toned::with_measured_peaks(
+                crate::render::toned::with_rendered_plan(
                     &self.document,
                     &proposal,
                     &self.tracks,
@@ -391,7 +391,7 @@ impl PeaksJob {
         if self.cancel.load(Ordering::Relaxed) {
             return None;
         }
-        let proposal = crate::render::toned::with_measured_peaks(
+        let proposal = crate::render::toned::with_rendered_plan(
             &self.document,
             &self.proposal,
             &self.tracks,
@@ -407,7 +407,7 @@ impl PeaksJob {
     }
 }
 
-/// A proposal's loudness plan measured again, and the moves it was measured for.
+/// A proposal's loudness plan rendered again, and what it was rendered for.
 #[derive(Debug)]
 pub struct PeaksReady {
     generation: u64,

@@ -30,7 +30,9 @@ pub type TrackMoves = (ToneSettings, StereoSettings);
 /// the album settings the export then keeps (the preview is rendered under them).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RenderKey {
+    /// Each track's tone and stereo, album order.
     pub moves: Vec<TrackMoves>,
+    /// The album settings the export keeps when the plan is not ticked (`None`: the plan's).
     pub kept_settings: Option<AlbumSettings>,
 }
 
@@ -236,19 +238,31 @@ impl AssistPanel {
             return;
         };
         let applied = crate::assist::apply(project, proposal);
-        self.previews = applied
+        // One response per track (a stored curve's FIR designed once) at the preview's
+        // frequencies and then the proposal's bands: this runs on the UI thread at every tick.
+        let bands = &proposal.target.bands_hz;
+        let freqs: Vec<f64> = preview_hz().chain(bands.iter().copied()).collect();
+        let responses: Vec<Vec<f64>> = applied
             .tracks
             .iter()
-            .map(|t| preview::response_db(&t.tone))
+            .map(|t| preview::response_db(&t.tone, &freqs))
             .collect();
-        let bands = &proposal.target.bands_hz;
+        self.previews = responses
+            .iter()
+            .map(|r| r[..PREVIEW_POINTS].to_vec())
+            .collect();
         self.deviations = proposal
             .tracks
             .iter()
             .map(|t| {
-                let written = applied.tracks.iter().find(|a| a.id == t.track_id)?;
-                let response = preview::response_db_at(&written.tone, bands);
-                crate::assist::deviation_after(&t.wanted_db, bands, &response)
+                let i = applied.tracks.iter().position(|a| a.id == t.track_id)?;
+                // A measured match (no stored curve) depends on the analysis, which the response
+                // here leaves out: no figure rather than a wrong one.
+                let eq = &applied.tracks[i].tone.match_eq;
+                if eq.amount > 0.0 && eq.curve.is_empty() {
+                    return None;
+                }
+                crate::assist::deviation_after(&t.wanted_db, bands, &responses[i][PREVIEW_POINTS..])
             })
             .collect();
         self.applied = Some(applied);

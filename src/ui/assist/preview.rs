@@ -21,14 +21,9 @@ pub fn preview_hz() -> impl Iterator<Item = f64> {
     (0..PREVIEW_POINTS).map(|i| 20.0 * 1000f64.powf(i as f64 / (PREVIEW_POINTS - 1) as f64))
 }
 
-/// The response of `tone` at the preview's frequencies, dB: the tone EQ plus a stored match curve
-/// at its amount (a measured match curve depends on the analysis and shows in the tone view).
-pub fn response_db(tone: &ToneSettings) -> Vec<f64> {
-    response_db_at(tone, &preview_hz().collect::<Vec<_>>())
-}
-
-/// [`response_db`] at `freqs` (Hz).
-pub fn response_db_at(tone: &ToneSettings, freqs: &[f64]) -> Vec<f64> {
+/// The response of `tone` at `freqs` (Hz), dB: the tone EQ plus a stored match curve at its
+/// amount (a measured match curve depends on the analysis and shows in the tone view).
+pub fn response_db(tone: &ToneSettings, freqs: &[f64]) -> Vec<f64> {
     let params = chain_params(
         tone,
         &StereoSettings::default(),

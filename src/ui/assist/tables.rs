@@ -54,7 +54,7 @@ pub fn headroom_tab(
         lufs(Some(h.loudest_lufs)),
         lufs(Some(h.ceiling_dbtp)),
         match (stale, h.rendered) {
-            (true, _) => " The moves changed: rendering the tracks again (the limiting below is for the moves as they were).",
+            (true, _) => " The moves or the plan's tick changed: rendering the tracks again (the figures below are for them as they were).",
             (false, true) => " Loudness and limiting as the export renders them, with the ticked tone moves at their amounts.",
             (false, false) => "",
         }
@@ -147,7 +147,9 @@ pub fn reason_words(reason: &GainReason) -> (&'static str, Color) {
 }
 
 /// Tracks × platforms: the gain each platform applies, the reason in words (in full on hover).
-pub fn translation_tab(proposal: &AlbumProposal) -> Element<'_, Message> {
+/// What each platform does to each exported track. `stale`: the moves or the plan's tick changed
+/// since the figures were rendered (being rendered again).
+pub fn translation_tab(proposal: &AlbumProposal, stale: bool) -> Element<'_, Message> {
     let head = |s: &'static str, w: f32| text(s).size(12).color(theme::MUTED).width(w);
     let mut header = row![head("#", 22.0), head("LUFS", 44.0), head("dBTP", 40.0)]
         .spacing(4)
@@ -187,7 +189,9 @@ pub fn translation_tab(proposal: &AlbumProposal) -> Element<'_, Message> {
                 .style(theme::panel),
         );
     }
-    let which = if proposal.headroom.accepted || proposal.headroom.already_planned {
+    let which = if stale {
+        "as the moves and the plan's tick were a moment ago (rendering the tracks again)"
+    } else if proposal.headroom.accepted || proposal.headroom.already_planned {
         "as planned"
     } else {
         "with the project's own loudness settings (the plan is not ticked)"

@@ -78,7 +78,7 @@ impl AssistPanel {
                     Tab::Headroom => {
                         tables::headroom_tab(proposal, self.peaks_stale(), self.settings_changed())
                     }
-                    Tab::Translation => tables::translation_tab(proposal),
+                    Tab::Translation => tables::translation_tab(proposal, self.peaks_stale()),
                 };
                 column![tab, apply_bar(proposal, close, self.busy)]
                     .spacing(10)
@@ -207,9 +207,7 @@ fn tone_tab<'a>(
                 db(track.deviation_db),
                 db(deviations
                     .get(t)
-                    .copied()
-                    .flatten()
-                    .or(track.predicted_deviation_db))
+                    .map_or(track.predicted_deviation_db, |d| *d))
             )),
         ]
         .spacing(10)

@@ -49,6 +49,7 @@ pub(super) fn demo_summary(dir: &Path) -> ExportSummary {
                 gain_db: 3.0,
                 max_gain_reduction_db: gr,
                 mean_gain_reduction_db: gr / 4.0,
+                held_back_db: None,
                 moves: Vec::new(),
                 warnings: if i == 2 {
                     vec![
