@@ -16,15 +16,7 @@ pub fn write(args: fmt::Arguments<'_>, newline: bool) {
     if CLOSED.load(Ordering::Relaxed) {
         return;
     }
-    let mut out = std::io::stdout().lock();
-    let written = out.write_fmt(args).and_then(|()| {
-        if newline {
-            out.write_all(b"\n")
-        } else {
-            Ok(())
-        }
-    });
-    if let Err(e) = written {
+    if let Err(e) = put(&mut std::io::stdout().lock(), args, newline) {
         CLOSED.store(true, Ordering::Relaxed);
         if e.kind() != ErrorKind::BrokenPipe {
             write_err(
@@ -40,14 +32,16 @@ pub fn write(args: fmt::Arguments<'_>, newline: bool) {
 /// Writes `args` to standard error, then a newline when `newline`. A failure is ignored: there
 /// is nowhere left to say it, and a warning that cannot be shown must not end the command.
 pub fn write_err(args: fmt::Arguments<'_>, newline: bool) {
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_fmt(args).and_then(|()| {
-        if newline {
-            err.write_all(b"\n")
-        } else {
-            Ok(())
-        }
-    });
+    let _ = put(&mut std::io::stderr().lock(), args, newline);
+}
+
+/// `args`, then a newline when `newline`, into `stream`.
+fn put(stream: &mut impl Write, args: fmt::Arguments<'_>, newline: bool) -> std::io::Result<()> {
+    stream.write_fmt(args)?;
+    if newline {
+        stream.write_all(b"\n")?;
+    }
+    Ok(())
 }
 
 /// `println!` for the commands' reports (see the module).
