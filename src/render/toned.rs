@@ -12,33 +12,32 @@ use super::live::true_peak_dbtp;
 use super::track::render_track;
 use crate::analysis::TrackAnalysis;
 use crate::assist::{self, AlbumProposal, RenderedHeadroom};
-use crate::media;
+use crate::media::{self, AudioBuffer};
 use crate::project::{AlbumSettings, Document, Project};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-/// Track `index` of `doc` rendered as the export renders it under `plan` (`plan` made for `doc`:
-/// its match curves and targets), at the rate the export writes, without its gap (the export
-/// measures after the gap). Errors name the file.
+/// Track `index` of `doc`, decoded as `audio`, rendered as the export renders it under `plan`
+/// (`plan` made for `doc`: its match curves and targets), at the rate the export writes,
+/// without its gap (the export measures after the gap). Errors name the file.
 pub fn rendered_headroom(
     plan: &AlbumPlan,
     doc: &Document,
     index: usize,
+    audio: &AudioBuffer,
     cancel: &AtomicBool,
 ) -> Result<RenderedHeadroom, String> {
-    let source = &plan.sources[index];
-    let decoded = media::decode_file(source).map_err(|e| e.to_string())?;
     let rate_hz = plan
         .settings
         .export
         .sample_rate_hz
-        .unwrap_or(decoded.audio.sample_rate_hz);
+        .unwrap_or(audio.sample_rate_hz);
     let mut job = plan.track_job(doc, index, rate_hz);
     job.gap_before_s = 0.0;
     job.measure_unity_plr = true;
-    let rendered = render_track(&decoded.audio, &job, cancel)
-        .map_err(|e| format!("{}: {e}", source.display()))?;
+    let rendered = render_track(audio, &job, cancel)
+        .map_err(|e| format!("{}: {e}", plan.sources[index].display()))?;
     Ok(RenderedHeadroom {
         plr_db: rendered.unity_plr_db,
         lufs: rendered.integrated_lufs,
@@ -63,63 +62,64 @@ pub fn with_rendered_plan(
     let applied = assist::apply(&doc.project, proposal);
     let planned =
         assist::headroom::planned_settings(&applied.settings, proposal.headroom.max_spread_lu);
-    let rendered = render_all(
-        doc,
-        &applied,
-        &planned,
-        analyses,
-        references.clone(),
-        cancel,
-    );
-    let mut out = assist::with_rendered_headroom(proposal, &doc.project, analyses, &rendered);
-    if applied.settings != planned {
-        // The export keeps the project's settings: the preview is of those.
-        let kept = render_all(
-            doc,
-            &applied,
-            &applied.settings,
-            analyses,
-            references,
-            cancel,
-        );
+    // Unticked, the export keeps the project's settings: the preview is of those, rendered from
+    // the same decoded tracks.
+    let kept = (applied.settings != planned).then_some(&applied.settings);
+    let settings: Vec<&AlbumSettings> = std::iter::once(&planned).chain(kept).collect();
+    let mut rendered =
+        render_all(doc, &applied, &settings, analyses, references, cancel).into_iter();
+    let under_plan = rendered.next().unwrap_or_default();
+    let mut out = assist::with_rendered_headroom(proposal, &doc.project, analyses, &under_plan);
+    if let Some(kept) = rendered.next() {
         out.translation = assist::translation_of_rendered(&kept);
     }
     out
 }
 
-/// Every track of `applied` (the project a proposal would write over `doc`) rendered under
-/// `settings`; `None` for a track that cannot be rendered, and for all when a source analysis is
-/// missing (no plan can be made). `analyses[i]` is track i's source analysis; `references` the
-/// project's, in its order.
+/// Every track of `applied` (the project a proposal would write over `doc`) rendered under each
+/// of `settings` (each track decoded once): one list per settings, `None` for a track that
+/// cannot be rendered, and for all when a source analysis is missing (no plan can be made).
+/// `analyses[i]` is track i's source analysis; `references` the project's, in its order.
 fn render_all(
     doc: &Document,
     applied: &Project,
-    settings: &AlbumSettings,
+    settings: &[&AlbumSettings],
     analyses: &[Option<TrackAnalysis>],
     references: Vec<(PathBuf, Option<TrackAnalysis>)>,
     cancel: &AtomicBool,
-) -> Vec<Option<RenderedHeadroom>> {
+) -> Vec<Vec<Option<RenderedHeadroom>>> {
     let n = applied.tracks.len();
     let Some(analyses) = analyses
         .iter()
         .cloned()
         .collect::<Option<Vec<TrackAnalysis>>>()
     else {
-        return vec![None; n];
+        return vec![vec![None; n]; settings.len()];
     };
     let applied_doc = Document {
         project: applied.clone(),
         path: doc.path.clone(),
     };
-    let sources = applied
+    let sources: Vec<PathBuf> = applied
         .tracks
         .iter()
         .map(|t| applied_doc.source_path(&t.source))
         .collect();
-    let plan = AlbumPlan::from_analyses(&applied_doc, settings, sources, analyses, references);
+    let plans: Vec<AlbumPlan> = settings
+        .iter()
+        .map(|s| {
+            AlbumPlan::from_analyses(
+                &applied_doc,
+                s,
+                sources.clone(),
+                analyses.clone(),
+                references.clone(),
+            )
+        })
+        .collect();
     // One track per core at a time, as the export renders.
     let next = AtomicUsize::new(0);
-    let results = Mutex::new(vec![None; n]);
+    let results = Mutex::new(vec![vec![None; n]; plans.len()]);
     let workers = std::thread::available_parallelism()
         .map_or(1, |c| c.get())
         .min(n);
@@ -130,8 +130,13 @@ fn render_all(
                 if i >= n || cancel.load(Ordering::Relaxed) {
                     break;
                 }
-                let r = rendered_headroom(&plan, &applied_doc, i, cancel).ok();
-                results.lock().unwrap_or_else(|e| e.into_inner())[i] = r;
+                let Ok(decoded) = media::decode_file(&sources[i]) else {
+                    continue;
+                };
+                for (k, plan) in plans.iter().enumerate() {
+                    let r = rendered_headroom(plan, &applied_doc, i, &decoded.audio, cancel).ok();
+                    results.lock().unwrap_or_else(|e| e.into_inner())[k][i] = r;
+                }
             });
         }
     });
