@@ -190,14 +190,16 @@ pub fn plan_headroom(
                 .get(i)
                 .copied()
                 .flatten()
-                .filter(|m| m.lufs.is_some());
-            let plr = measured.and_then(|m| m.plr_db).or(tp.map(|tp| tp - source));
+                .and_then(|m| Some((m, m.lufs?)));
+            let plr = measured
+                .and_then(|(m, _)| m.plr_db)
+                .or(tp.map(|tp| tp - source));
             // (reduction, held back, expected loudness, expected true peak)
             let (gr, held_back, expected_lufs, expected_tp) = match measured {
-                Some(m) => (
+                Some((m, lufs)) => (
                     m.held_back_db.unwrap_or(m.gain_reduction_db),
                     m.held_back_db.is_some(),
-                    m.lufs.unwrap_or(target),
+                    lufs,
                     m.true_peak_dbtp,
                 ),
                 None => {

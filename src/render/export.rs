@@ -246,8 +246,8 @@ pub fn export_album(
         }
     }
     // In album mode the tracks' levels are steps from the loudest; a track the limit on peak
-    // reduction holds below its target breaks its step, the others keep theirs: say by how much, and what
-    // keeps every step.
+    // reduction holds below its target breaks its step, the others keep theirs: say by how
+    // much, and what keeps every step.
     if settings.loudness_mode == LoudnessMode::Album {
         // The tracks the render held back (the same ones its own warning names).
         let short = |t: &TrackReport| {
