@@ -869,10 +869,12 @@ fn a_summary_says_where_stacked_moves_reach_past_the_bound() {
     assert!(stacked >= 1, "the demo album stacks moves somewhere");
 }
 
-/// The demo album's proposal with at most `max_spread_lu`, its plan as estimated from the
-/// sources' peaks and as rendered, and what the export of the proposal then writes.
+/// The demo album's proposal with at most `max_spread_lu` (then changed by `adjust`, as a user
+/// ticks), its plan as estimated from the sources' peaks and as rendered, and what the export of
+/// the proposal then writes.
 fn demo_plans_and_export(
     max_spread_lu: f64,
+    adjust: impl FnOnce(&mut AlbumProposal),
 ) -> (
     AlbumProposal,
     AlbumProposal,
@@ -893,7 +895,8 @@ fn demo_plans_and_export(
         max_spread_lu,
         ..AssistOptions::default()
     };
-    let from_sources = assist::propose(&input, &options).unwrap();
+    let mut from_sources = assist::propose(&input, &options).unwrap();
+    adjust(&mut from_sources);
     let applied = assist::apply(&doc.project, &from_sources);
     let planned =
         lathe::render::toned::with_rendered_plan(&doc, &from_sources, &tracks, Vec::new(), &cancel);
@@ -970,7 +973,7 @@ fn the_loudness_plan_states_what_the_export_renders() {
     // (track 5: 16.6 → 19.7 dB), so a plan from the sources' peaks expected no limiting where
     // the export limits. Rendered as the export renders them, the plan's loudness, true peak and
     // limiting are what the export then writes.
-    let (from_sources, planned, report) = demo_plans_and_export(6.0);
+    let (from_sources, planned, report) = demo_plans_and_export(6.0, |_| ());
     assert_plan_is_what_the_export_wrote(&planned.headroom, &report);
     let worst_before = from_sources
         .headroom
@@ -992,7 +995,7 @@ fn a_plan_that_limits_hard_says_which_tracks_the_export_holds_back_and_where_the
     // the limiter takes away (on openclonk: "about 5.0 dB" where the export needed 6.3 and held
     // the track back). Rendered, the plan names the same tracks held back, at the loudness the
     // export reaches.
-    let (from_sources, planned, report) = demo_plans_and_export(0.0);
+    let (from_sources, planned, report) = demo_plans_and_export(0.0, |_| ());
     assert_plan_is_what_the_export_wrote(&planned.headroom, &report);
     let held = |p: &AlbumProposal| {
         p.headroom
@@ -1031,48 +1034,17 @@ fn a_plan_that_limits_hard_says_which_tracks_the_export_holds_back_and_where_the
 fn with_the_plan_unticked_the_translation_previews_the_projects_own_settings() {
     // The plan narrows the demo's 3.6 LU spread to 2 LU; unticked, the export keeps the
     // project's own settings (album mode, spread as mixed), and the preview must be of those.
-    let dir = tempfile::tempdir().unwrap();
-    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/demo.json");
-    let doc = Document::load(&demo).unwrap();
-    let cancel = AtomicBool::new(false);
-    let tracks = demo_analyses(&doc);
-    let input = AssistInput {
-        project: &doc.project,
-        tracks: &tracks,
-        references: &[],
-        curve: None,
-    };
-    let options = AssistOptions {
-        max_spread_lu: 2.0,
-        ..AssistOptions::default()
-    };
-    let mut proposal = assist::propose(&input, &options).unwrap();
-    assert!(proposal.headroom.narrowed && proposal.headroom.accepted);
-    proposal.headroom.accepted = false;
-    let shown =
-        lathe::render::toned::with_rendered_plan(&doc, &proposal, &tracks, Vec::new(), &cancel);
-    let applied = assist::apply(&doc.project, &shown);
+    let (proposed, shown, report) = demo_plans_and_export(2.0, |p| {
+        assert!(p.headroom.narrowed && p.headroom.accepted);
+        p.headroom.accepted = false;
+    });
+    let doc =
+        Document::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/demo.json")).unwrap();
     assert_eq!(
-        applied.settings, doc.project.settings,
+        assist::apply(&doc.project, &proposed).settings,
+        doc.project.settings,
         "the plan is not written"
     );
-    let report = export_album(
-        &Document {
-            project: applied.clone(),
-            path: doc.path.clone(),
-        },
-        &ExportOptions {
-            out_dir: dir.path().join("out"),
-            settings: applied.settings.clone(),
-            force: false,
-            album_image: false,
-            cache: None,
-        },
-        &|_| {},
-        &cancel,
-    )
-    .unwrap()
-    .report;
     let mut off_plan: f64 = 0.0;
     for ((preview, plan), written) in shown
         .translation

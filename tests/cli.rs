@@ -3,15 +3,18 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// `lathe` with `args`, its analysis cache in a folder of the tests' own.
+fn command(args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_lathe"));
+    c.args(args).env(
+        "XDG_CACHE_HOME",
+        std::env::temp_dir().join("lathe-cli-test-cache"),
+    );
+    c
+}
+
 fn lathe(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lathe"))
-        .args(args)
-        .env(
-            "XDG_CACHE_HOME",
-            std::env::temp_dir().join("lathe-cli-test-cache"),
-        )
-        .output()
-        .expect("lathe runs")
+    command(args).output().expect("lathe runs")
 }
 
 fn repo(p: &str) -> String {
@@ -745,12 +748,7 @@ fn the_desk_without_a_display_says_so_in_one_line() {
 /// Runs `lathe` with its standard output closed before it writes anything, as a reader that
 /// has gone (`| head -3`) leaves it.
 fn lathe_with_stdout_closed(args: &[&str]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lathe"))
-        .args(args)
-        .env(
-            "XDG_CACHE_HOME",
-            std::env::temp_dir().join("lathe-cli-test-cache"),
-        )
+    let mut child = command(args)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -786,15 +784,7 @@ fn a_reader_that_goes_away_ends_the_printing_not_the_command() {
 fn lathe_with_stderr_closed(args: &[&str]) -> Output {
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
-    Command::new(env!("CARGO_BIN_EXE_lathe"))
-        .args(args)
-        .env(
-            "XDG_CACHE_HOME",
-            std::env::temp_dir().join("lathe-cli-test-cache"),
-        )
-        .stderr(writer)
-        .output()
-        .expect("lathe runs")
+    command(args).stderr(writer).output().expect("lathe runs")
 }
 
 #[test]
@@ -908,17 +898,25 @@ fn references_are_listed_added_weighed_and_removed_and_bad_changes_write_nothing
     }
 }
 
-#[test]
-fn assist_says_a_curve_is_not_used_when_the_project_has_references() {
-    let dir = tempfile::tempdir().unwrap();
-    let project = dir.path().join("album.json");
+/// A project of the demo album in `dir` (made by `lathe new`) with one reference, a 3 s sine
+/// beside it: (project, reference).
+fn demo_with_a_reference(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let project = dir.join("album.json");
     let p = project.to_str().unwrap();
     let o = lathe(&["new", &repo("assets/demo"), "-o", p]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let reference = dir.path().join("ref.wav");
+    let reference = dir.join("ref.wav");
     write_sine_wav(&reference, 3.0, 0.3);
     let o = lathe(&["references", p, "--add", reference.to_str().unwrap()]);
-    assert!(o.status.success());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    (project, reference)
+}
+
+#[test]
+fn assist_says_a_curve_is_not_used_when_the_project_has_references() {
+    let dir = tempfile::tempdir().unwrap();
+    let (project, _) = demo_with_a_reference(dir.path());
+    let p = project.to_str().unwrap();
     let curve = "elowsson-friberg-2017";
     let o = lathe(&["assist", p, "--target", "references", "--curve", curve]);
     let (stdout, stderr) = (
@@ -948,15 +946,9 @@ fn assist_says_a_curve_is_not_used_when_the_project_has_references() {
 #[test]
 fn assist_names_a_reference_it_could_not_read_as_a_reference_not_a_track() {
     let dir = tempfile::tempdir().unwrap();
-    let project = dir.path().join("album.json");
+    let (project, reference) = demo_with_a_reference(dir.path());
     let p = project.to_str().unwrap();
-    let o = lathe(&["new", &repo("assets/demo"), "-o", p]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let good = dir.path().join("good.wav");
-    write_sine_wav(&good, 3.0, 0.3);
-    let o = lathe(&["references", p, "--add", good.to_str().unwrap()]);
-    assert!(o.status.success());
-    std::fs::remove_file(&good).unwrap();
+    std::fs::remove_file(&reference).unwrap();
     let o = lathe(&["assist", p, "--target", "references"]);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{stderr}");
@@ -964,7 +956,7 @@ fn assist_names_a_reference_it_could_not_read_as_a_reference_not_a_track() {
         stderr.contains("1 reference(s) could not be analysed"),
         "{stderr}"
     );
-    assert!(stderr.contains("good.wav"), "{stderr}");
+    assert!(stderr.contains("ref.wav"), "{stderr}");
     assert!(
         !stderr.contains("track(s)"),
         "every track got its proposal: {stderr}"
