@@ -143,16 +143,33 @@ fn export(
     export_album(doc, opts, &|_| {}, &AtomicBool::new(false))
 }
 
+/// The analysis of a written file's music: the file after the `gap_s` of silence it starts with
+/// (checked to be silence, give or take the dither).
+fn analyze_music(path: &Path, gap_s: f64) -> lathe::analysis::TrackAnalysis {
+    let mut audio = lathe::media::decode_file(path).unwrap().audio;
+    let gap = (gap_s * audio.sample_rate_hz as f64).round() as usize;
+    for ch in &mut audio.channels {
+        assert!(ch[..gap].iter().all(|s| s.abs() < 1e-4), "{path:?}: gap");
+        ch.drain(..gap);
+    }
+    lathe::analysis::analyze_audio(&audio, 2)
+}
+
 /// Checks every written file against its target (±0.1 LU) and the ceiling, with Lathe's own meter
 /// (BS.1770 true peak): not a hair over, since the limiter reads peaks at least as high as it does.
+/// The report's integrated loudness and true peak are the file's, its range and tone the music's
+/// after the gap (`doc`'s).
 fn assert_on_target_and_under_ceiling(
+    doc: &Document,
     summary: &lathe::render::export::ExportSummary,
     ceiling_dbtp: f64,
 ) {
     let mut written_all = Vec::new();
     let mut sources_all = Vec::new();
-    for t in &summary.report.tracks {
-        let written = analyze_file(&summary.dir.join(&t.file), &AtomicBool::new(false)).unwrap();
+    for (t, track) in summary.report.tracks.iter().zip(&doc.project.tracks) {
+        let path = summary.dir.join(&t.file);
+        let written = analyze_file(&path, &AtomicBool::new(false)).unwrap();
+        let music = analyze_music(&path, track.gap_before_s);
         sources_all.push(analyze_file(Path::new(&t.source), &AtomicBool::new(false)).unwrap());
         let target = t.target_lufs.unwrap();
         let lufs = written.loudness.integrated_lufs.unwrap();
@@ -167,15 +184,18 @@ fn assert_on_target_and_under_ceiling(
             "{}: true peak {tp:.3} over {ceiling_dbtp}",
             t.file
         );
-        assert_eq!(
-            t.integrated_lufs,
-            Some(lufs),
-            "report.json holds the written file's figure"
+        // Lathe's own integrated meter, which agrees with ebur128 within 1e-6 LU.
+        assert!(
+            (t.integrated_lufs.unwrap() - lufs).abs() < 1e-5,
+            "report.json holds the written file's figure: {:?} vs {lufs}",
+            t.integrated_lufs
         );
-        written_all.push(written);
+        assert_eq!(t.true_peak_dbtp, Some(tp), "{}", t.file);
+        assert_eq!(t.lra_lu, music.loudness.lra_lu, "{}", t.file);
+        written_all.push(music);
     }
     // The tone figures are the desk's: each file's deviation from the album average of the same
-    // files, among the sources before and among the written files after.
+    // files, among the sources before and among the written files' music after.
     let of = |a: &[lathe::analysis::TrackAnalysis]| {
         lathe::analysis::album_stats(&a.iter().map(Some).collect::<Vec<_>>()).tonal_deviation_db
     };
@@ -223,7 +243,7 @@ fn album_mode_keeps_offsets_track_mode_levels_them_wav_24() {
             && (targets[2] - -25.0).abs() < 0.05,
         "{targets:?}"
     );
-    assert_on_target_and_under_ceiling(&album, -1.0);
+    assert_on_target_and_under_ceiling(&doc, &album, -1.0);
     let files: Vec<String> = std::fs::read_dir(&album.dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -285,7 +305,7 @@ fn album_mode_keeps_offsets_track_mode_levels_them_wav_24() {
         .iter()
         .all(|t| t.target_lufs == Some(-14.0)));
     assert!(track.report.tracks[0].file.ends_with(".flac"));
-    assert_on_target_and_under_ceiling(&track, -1.0);
+    assert_on_target_and_under_ceiling(&doc, &track, -1.0);
 }
 
 #[test]
@@ -329,7 +349,7 @@ fn hard_limited_bright_tracks_stay_under_the_ceiling_on_the_meter() {
             worked.iter().all(|gr| *gr > 1.0),
             "the limiter works hard: {worked:?}"
         );
-        assert_on_target_and_under_ceiling(&out, -1.0);
+        assert_on_target_and_under_ceiling(&doc, &out, -1.0);
     }
 }
 
@@ -350,7 +370,7 @@ fn flac_and_resampled_wav_hit_targets_under_the_ceiling() {
             ),
         )
         .unwrap();
-        assert_on_target_and_under_ceiling(&flac, -2.0);
+        assert_on_target_and_under_ceiling(&doc, &flac, -2.0);
         let pcm_bytes = (3 * 6 * 44_100 * 2 * bytes_per_sample) as u64;
         let flac_bytes: u64 = flac
             .report
@@ -373,7 +393,7 @@ fn flac_and_resampled_wav_hit_targets_under_the_ceiling() {
         (d.audio.sample_rate_hz, d.bits_per_sample),
         (48_000, Some(16))
     );
-    assert_on_target_and_under_ceiling(&wav, -2.0);
+    assert_on_target_and_under_ceiling(&doc, &wav, -2.0);
     assert!(wav.report.warnings.is_empty() && wav.report.sample_rates_hz.is_empty());
 }
 
@@ -476,6 +496,66 @@ fn a_track_on_target_with_neutral_tone_comes_out_identical() {
         "24-bit output differs by {} LSB",
         max_diff / lsb
     );
+}
+
+#[test]
+fn a_gap_is_silence_before_the_music_and_not_in_its_range_or_tone() {
+    // Two copies of one track on target, the second after a 2 s gap: the files differ only by
+    // the gap, so the music's figures must be the same, and the source's. The music is steady
+    // (the swell taken out), so that any range read into it is the gap's.
+    let dir = tempfile::tempdir().unwrap();
+    let steady: Vec<[f32; 2]> = music_like(12.0, 48_000, 5, 0.3)
+        .iter()
+        .enumerate()
+        .map(|(n, f)| {
+            let t = n as f64 / 48_000.0;
+            let swell = (0.6 + 0.4 * (2.0 * std::f64::consts::PI * 0.25 * t).sin()) as f32;
+            [f[0] / swell, f[1] / swell]
+        })
+        .collect();
+    write_at_lufs(&dir.path().join("t.wav"), 48_000, &steady, -20.0);
+    let mut doc = synthetic_album(dir.path());
+    doc.project.tracks = vec![track(1, "First", "t.wav"), track(2, "Second", "t.wav")];
+    doc.project.tracks[1].gap_before_s = 2.0;
+    let mut s = AlbumSettings::default();
+    (s.target_lufs, s.ceiling_dbtp) = (-20.0, 0.0);
+    s.export.bit_depth = BitDepth::Float32;
+    let out = export(&doc, &options(dir.path().join("out"), s)).unwrap();
+    let source = analyze_file(&dir.path().join("t.wav"), &AtomicBool::new(false)).unwrap();
+    let (first, second) = (&out.report.tracks[0], &out.report.tracks[1]);
+    // The file's loudness counts the 400 ms blocks that straddle the gap's end, so the second
+    // comes up a hair to reach the target as a file.
+    assert!(
+        first.gain_db == 0.0 && second.gain_db.abs() < 0.1,
+        "{first:?} {second:?}"
+    );
+    let file = analyze_file(&out.dir.join(&second.file), &AtomicBool::new(false)).unwrap();
+    let music = analyze_music(&out.dir.join(&second.file), 2.0);
+    assert_eq!(file.duration_s - music.duration_s, 2.0);
+    // Measured on the whole file, the step from silence into the music is range it does not have.
+    let lra = source.loudness.lra_lu;
+    assert!(
+        file.loudness.lra_lu - lra > 1.0,
+        "the file reads {:.2} LU, the source {lra:.2} LU",
+        file.loudness.lra_lu
+    );
+    for t in [first, second] {
+        assert!(
+            (t.lra_lu - lra).abs() < 0.01,
+            "{}: {} vs {lra}",
+            t.file,
+            t.lra_lu
+        );
+        assert!(
+            t.tone_deviation_db.unwrap() < 0.01,
+            "{:?}",
+            t.tone_deviation_db
+        );
+        // Loudness and true peak are the file's, as a platform measures them.
+        assert!((t.integrated_lufs.unwrap() + 20.0).abs() < 0.05, "{t:?}");
+    }
+    assert_eq!(second.true_peak_dbtp, file.loudness.true_peak_dbtp);
+    assert_eq!(second.lra_lu, music.loudness.lra_lu);
 }
 
 #[test]

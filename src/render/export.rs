@@ -5,6 +5,7 @@
 use super::album::{plan_album, AlbumPlan};
 use super::encode::{interleave, write_flac, write_wav_float, write_wav_int, EncodeError};
 use super::folder::{AlbumFolder, FolderError};
+use super::loudness::integrated_lufs_after_gap;
 use super::report::{describe_moves, markdown, AlbumReport, Figures, TrackReport};
 use super::track::{render_track, RenderError};
 use crate::analysis::{album_stats, analyze_audio, AnalysisCache, TrackAnalysis};
@@ -191,7 +192,7 @@ pub fn export_album(
     }
     let (mut track_reports, written): (Vec<TrackReport>, Vec<TrackAnalysis>) =
         reports.into_inner().unwrap().into_iter().flatten().unzip();
-    // Tone against the album, before (among the sources) and after (among the written files):
+    // Tone against the album, before (among the sources) and after (among the written files' music):
     // the album average is that of the same set of files, as the desk's "Tone dB" is.
     let before = album_stats(&plan.analyses.iter().map(Some).collect::<Vec<_>>());
     let after = album_stats(&written.iter().map(Some).collect::<Vec<_>>());
@@ -363,6 +364,24 @@ fn integers_as_read(samples: &[i32], bits: u32, sample_rate_hz: u32) -> AudioBuf
     }
 }
 
+/// The figures of a written file (`written`, as a decoder reads it back) that starts with
+/// `gap_frames` of silence. Integrated loudness, true peak and PLR are the whole file's, as a
+/// platform measures it. Loudness range and spectrum are the music's, after the gap, as the
+/// source's are: the step from silence into the music would otherwise read as range the
+/// track does not have (+0.1 to +0.2 LU on tracks that start loud) and as a click in the spectrum.
+fn measure_written(mut written: AudioBuffer, gap_frames: usize) -> TrackAnalysis {
+    let [left, right] = &written.channels;
+    let file_lufs = integrated_lufs_after_gap(0, left, right, written.sample_rate_hz);
+    for ch in &mut written.channels {
+        ch.drain(..gap_frames.min(ch.len()));
+    }
+    let mut analysis = analyze_audio(&written, 2);
+    let loudness = &mut analysis.loudness;
+    loudness.integrated_lufs = file_lufs;
+    loudness.plr_db = loudness.true_peak_dbtp.zip(file_lufs).map(|(tp, i)| tp - i);
+    analysis
+}
+
 /// Renders, writes and measures one track.
 fn export_one(
     doc: &Document,
@@ -444,8 +463,7 @@ fn export_one(
         stage: Stage::Measuring,
     });
     // Loudness and spectrum: the tone deviation is taken once every file is written.
-    let analysis = analyze_audio(&written, 2);
-    drop(written);
+    let analysis = measure_written(written, job.gap_frames());
     let after = &analysis.loudness;
     let mut warnings = decoded_notices;
     // The source's DC offset is in the master too (the chain does not remove it): say so.

@@ -27,13 +27,14 @@ pub struct TrackReport {
     pub source: String,
     pub target_lufs: Option<f64>,
     pub ceiling_dbtp: f64,
-    /// Measured on the written file.
+    /// Measured on the written file, as a platform measures it.
     pub integrated_lufs: Option<f64>,
     pub true_peak_dbtp: Option<f64>,
+    /// Loudness range of the written file's music, after its gap (as the source's is measured).
     pub lra_lu: f64,
     pub plr_db: Option<f64>,
-    /// Tone deviation of the written file from the album average of the written files, dB
-    /// (as [`Figures::tone_deviation_db`]).
+    /// Tone deviation of the written file's music, after its gap, from the album average of
+    /// the written files' music, dB (as [`Figures::tone_deviation_db`]).
     #[serde(default)]
     pub tone_deviation_db: Option<f64>,
     /// The source's figures, for before → after.
@@ -185,7 +186,7 @@ pub fn markdown(report: &AlbumReport) -> String {
             unsigned_or_dash(t.tone_deviation_db, 1, "dB")
         );
     }
-    md += "\nTone vs album: RMS deviation of each file's loudness-normalised long-term spectrum (mid, 1/6 octave) from the album average, 40 Hz–16 kHz; before among the sources, after among the written files.\n";
+    md += "\nTone vs album: RMS deviation of each file's loudness-normalised long-term spectrum (mid, 1/6 octave) from the album average, 40 Hz–16 kHz; before among the sources, after among the written files. LRA and tone after are measured on each file's music, after its gap: the step out of silence would read as range and tone the track does not have.\n";
     md += "\n## Moves and warnings per track\n\n";
     for t in &report.tracks {
         md += &format!(

@@ -52,6 +52,13 @@ pub struct TrackJob {
     pub measure_unity_plr: bool,
 }
 
+impl TrackJob {
+    /// The gap's length in frames at the output rate: the silence the file starts with.
+    pub fn gap_frames(&self) -> usize {
+        (self.gap_before_s.max(0.0) * self.output_rate_hz as f64).round() as usize
+    }
+}
+
 /// A rendered track in float, at the output rate, before dither.
 #[derive(Debug, Clone)]
 pub struct RenderedTrack {
@@ -183,7 +190,7 @@ pub fn render_track(
     drop(input);
     let unity_plr_db = job.measure_unity_plr.then(|| head.unity_plr_db()).flatten();
     let mut warnings = Vec::new();
-    let gap = (job.gap_before_s.max(0.0) * rate_hz as f64).round() as usize;
+    let gap = job.gap_frames();
     // The gap is part of the file, so it is part of the measurement: silence is gated out, but
     // the 400 ms blocks that straddle its end are not, and they move short tracks by 0.1 LU.
     let mut attempt = |gain_db: f64| -> Result<(GainReduction, Option<f64>), RenderError> {
