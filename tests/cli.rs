@@ -527,7 +527,8 @@ fn export_names_files_whole_and_an_unreadable_reference_is_told_how_to_go() {
     std::fs::write(&reference, &bytes[..1000]).unwrap();
 
     let out = dir.path().join("master");
-    let o = lathe(&["export", p, "--out", out.to_str().unwrap()]);
+    // `-o`, as `new` and `assist` take it.
+    let o = lathe(&["export", p, "-o", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains(&format!(" 01 {long}.wav ")), "{stdout}");

@@ -19,7 +19,7 @@ pub struct Args {
     /// The project file.
     pub project: PathBuf,
     /// The album folder to write (refused if it exists, unless --force).
-    #[arg(long)]
+    #[arg(short, long)]
     pub out: PathBuf,
     /// Delivery preset: spotify, youtube, tidal, apple, amazon, deezer, aes, cd, hires, custom.
     #[arg(long)]
