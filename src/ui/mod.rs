@@ -27,6 +27,8 @@ mod theme;
 pub mod tone_view;
 pub mod transport;
 mod view;
+#[cfg(test)]
+pub(crate) use view::album_width_in_window;
 
 #[cfg(test)]
 mod tests;
@@ -52,6 +54,11 @@ pub struct UiError(#[from] iced::Error);
 /// run into each other and the transport's buttons are cut.
 pub const MIN_WINDOW: iced::Size = iced::Size::new(1200.0, 700.0);
 
+/// The window's size when it opens: at 1440×900 (most screens have the room) the sequence reads
+/// whole titles, the tone view its whole legend and the controls their limiter, which 1280×800
+/// cut to "crushe…", "Dev." and a scrollbar. A smaller screen's window manager shrinks it.
+pub const DEFAULT_WINDOW: iced::Size = iced::Size::new(1440.0, 900.0);
+
 /// Opens the Lathe window on `project_path` and runs until it is closed.
 pub fn run(project_path: PathBuf) -> Result<(), UiError> {
     iced::application(
@@ -64,7 +71,7 @@ pub fn run(project_path: PathBuf) -> Result<(), UiError> {
     .subscription(App::subscription)
     .default_font(fit_text::FONT)
     .window(iced::window::Settings {
-        size: iced::Size::new(1280.0, 800.0),
+        size: DEFAULT_WINDOW,
         min_size: Some(MIN_WINDOW),
         exit_on_close_request: false,
         ..iced::window::Settings::default()

@@ -12,7 +12,7 @@ use iced::widget::{
 };
 use iced::{Alignment, Element, Fill, Length};
 
-/// Width of the album column in the default 1280-wide window, and the most it grows to in a wider
+/// Width of the album column in a 1280-wide window, and the most it grows to in a wider
 /// one (half of every extra pixel goes to it, so titles read whole before the tone view gets
 /// the rest), logical pixels.
 const ALBUM_W: f32 = 410.0;
@@ -25,9 +25,11 @@ const CONTROLS_W: f32 = 320.0;
 /// Width of the assistant's panel, which takes the album's and the controls' place while open
 /// (the tone view stays beside it, showing the proposal), logical pixels.
 const ASSIST_W: f32 = 640.0;
+/// The page's padding around the header, the main row and the transport, logical pixels.
+const PAGE_PADDING: f32 = 12.0;
 
 pub(super) fn window(app: &App) -> Element<'_, Message> {
-    let mut page = column![].spacing(10).padding(12);
+    let mut page = column![].spacing(10).padding(PAGE_PADDING);
     for banner in &app.banners {
         page = page.push(banner_row(
             text(banner.text.as_str()).size(14).width(Fill).into(),
@@ -99,6 +101,12 @@ fn centre(app: &App) -> Element<'_, Message> {
 /// then half of every extra pixel, at most [`ALBUM_MAX_W`].
 fn album_width(row_w: f32) -> f32 {
     (ALBUM_W + 0.5 * (row_w - MAIN_ROW_AT_ALBUM_W)).clamp(ALBUM_W, ALBUM_MAX_W)
+}
+
+/// The album column's width in a window `window_w` logical pixels wide.
+#[cfg(test)]
+pub(crate) fn album_width_in_window(window_w: f32) -> f32 {
+    album_width(window_w - 2.0 * PAGE_PADDING)
 }
 
 /// A recent project in the header's menu, shown by its file name and folder.

@@ -75,6 +75,20 @@ fn the_panel_shows_every_title_figure_and_state() {
 }
 
 #[test]
+fn the_window_opens_wide_enough_to_read_a_twenty_character_title_whole() {
+    let (mut p, _dir) = project();
+    let long = "crushed-ice-cocktail"; // openclonk's longest, ellipsized at 1280 px
+    p.tracks[0].title = long.into();
+    let f = figures();
+    let album = Album::default();
+    for (window_w, whole) in [(crate::ui::DEFAULT_WINDOW.width, true), (1280.0, false)] {
+        let width = crate::ui::album_width_in_window(window_w);
+        let mut ui = simulator(album.view(&p, &f, &[], None, None), (width, PANEL.1));
+        assert_eq!(ui.find(long).is_ok(), whole, "{window_w} px wide");
+    }
+}
+
+#[test]
 fn an_empty_album_says_how_to_add_tracks() {
     let (mut p, _dir) = project();
     p.tracks.clear();
