@@ -234,7 +234,8 @@ impl Transport {
                 .padding([4, 8])
                 .max_width(360)
                 .style(theme::panel),
-            tooltip::Position::Top,
+            // Beside, not above: the list opens upwards from the bottom bar, under a tooltip on top.
+            tooltip::Position::Left,
         );
 
         let status: Element<'a, Message> = match v.status {
