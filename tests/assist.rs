@@ -1131,3 +1131,65 @@ fn bells_a_match_curve_makes_redundant_are_left_out() {
     let (before, after) = (t.deviation_db.unwrap(), t.predicted_deviation_db.unwrap());
     assert!(after < 0.8 * before && after < 1.8, "{before} → {after}");
 }
+
+#[test]
+fn a_review_renders_each_moves_and_settings_once() {
+    // Ticking the plan off and on again, or a move off and on, finds the renders already made;
+    // and what the memo gives is what rendering afresh gives.
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/demo.json");
+    let doc = Document::load(&demo).unwrap();
+    let tracks = demo_analyses(&doc);
+    let ticked = assist::propose(
+        &AssistInput {
+            project: &doc.project,
+            tracks: &tracks,
+            references: &[],
+            curve: None,
+        },
+        &AssistOptions::default(),
+    )
+    .unwrap();
+    let mut unticked = ticked.clone();
+    unticked.headroom.accepted = false;
+    let mut one_move_off = ticked.clone();
+    let moved = one_move_off
+        .tracks
+        .iter_mut()
+        .find(|t| !t.moves.is_empty())
+        .unwrap();
+    moved.moves[0].accepted = false;
+
+    let cancel = AtomicBool::new(false);
+    let proposals = [&ticked, &unticked, &one_move_off];
+    let afresh: Vec<assist::AlbumProposal> = proposals
+        .iter()
+        .map(|p| lathe::render::toned::with_rendered_plan(&doc, p, &tracks, Vec::new(), &cancel))
+        .collect();
+    let mut memo = lathe::render::toned::RenderMemo::default();
+    // (proposal, album renders it needs that the memo does not have yet)
+    let steps = [
+        (0, 1),
+        (1, 1), // the plan's render is kept; the project's settings are new
+        (0, 0),
+        (1, 0),
+        (2, 1),
+        (0, 0),
+    ];
+    for (step, (p, renders)) in steps.into_iter().enumerate() {
+        let before = memo.albums_rendered;
+        let got = lathe::render::toned::with_rendered_plan_memo(
+            &doc,
+            proposals[p],
+            &tracks,
+            Vec::new(),
+            &cancel,
+            &mut memo,
+        );
+        assert_eq!(memo.albums_rendered - before, renders, "step {step}");
+        assert_eq!(got, afresh[p], "step {step}");
+    }
+    // The three differ where the renders differ: unticked, the preview is under the project's
+    // settings; one move off, the plan is of other audio.
+    assert_ne!(afresh[0].translation, afresh[1].translation);
+    assert_ne!(afresh[0].headroom, afresh[2].headroom);
+}

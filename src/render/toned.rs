@@ -13,7 +13,7 @@ use super::track::render_track;
 use crate::analysis::TrackAnalysis;
 use crate::assist::{self, AlbumProposal, RenderedHeadroom};
 use crate::media::{self, AudioBuffer};
-use crate::project::{AlbumSettings, Document, Project};
+use crate::project::{AlbumSettings, Document, Project, Track};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -47,6 +47,38 @@ pub fn rendered_headroom(
     })
 }
 
+/// What an album render was made for: the tracks (their moves, fades, offsets and sources) and
+/// the album settings.
+type RenderedFor = (Vec<Track>, AlbumSettings);
+
+/// Album renders already made while one proposal is under review, by what they were made for:
+/// ticking the plan off and on, or a move off and on again, finds its renders here instead of
+/// rendering the album again. Only for one proposal's review: the renders also depend on the
+/// sources and the references, which a new proposal may have read anew.
+#[derive(Debug, Clone, Default)]
+pub struct RenderMemo {
+    entries: Vec<(RenderedFor, Vec<Option<RenderedHeadroom>>)>,
+    /// Album renders made through this memo (not found in it), for tests and figures.
+    pub albums_rendered: usize,
+}
+
+impl RenderMemo {
+    /// Renders kept: the plan and the kept settings for two sets of moves.
+    const ENTRIES: usize = 4;
+
+    fn get(&self, key: &RenderedFor) -> Option<&Vec<Option<RenderedHeadroom>>> {
+        self.entries.iter().find(|(k, _)| k == key).map(|(_, r)| r)
+    }
+
+    fn put(&mut self, key: RenderedFor, renders: Vec<Option<RenderedHeadroom>>) {
+        self.entries.retain(|(k, _)| *k != key);
+        if self.entries.len() == Self::ENTRIES {
+            self.entries.remove(0);
+        }
+        self.entries.push((key, renders));
+    }
+}
+
 /// `proposal` (made for `doc` from the source analyses `analyses`) with its loudness plan made
 /// again from every track rendered with the proposal's accepted moves under the plan, and its
 /// translation preview from what the export will write: under the plan when it is ticked, else
@@ -59,19 +91,81 @@ pub fn with_rendered_plan(
     references: Vec<(PathBuf, Option<TrackAnalysis>)>,
     cancel: &AtomicBool,
 ) -> AlbumProposal {
+    let mut memo = RenderMemo::default();
+    with_rendered_plan_memo(doc, proposal, analyses, references, cancel, &mut memo)
+}
+
+/// [`with_rendered_plan`], taking the renders `memo` already has and keeping the new ones in it
+/// (unless cancelled).
+pub fn with_rendered_plan_memo(
+    doc: &Document,
+    proposal: &AlbumProposal,
+    analyses: &[Option<TrackAnalysis>],
+    references: Vec<(PathBuf, Option<TrackAnalysis>)>,
+    cancel: &AtomicBool,
+    memo: &mut RenderMemo,
+) -> AlbumProposal {
     let applied = assist::apply(&doc.project, proposal);
     let planned =
         assist::headroom::planned_settings(&applied.settings, proposal.headroom.max_spread_lu);
     // Unticked, the export keeps the project's settings: the preview is of those, rendered from
     // the same decoded tracks.
     let kept = (applied.settings != planned).then_some(&applied.settings);
-    let settings: Vec<&AlbumSettings> = std::iter::once(&planned).chain(kept).collect();
-    let mut rendered =
-        render_all(doc, &applied, &settings, analyses, references, cancel).into_iter();
-    let under_plan = rendered.next().unwrap_or_default();
-    let mut out = assist::with_rendered_headroom(proposal, &doc.project, analyses, &under_plan);
-    if let Some(kept) = rendered.next() {
-        out.translation = assist::translation_of_rendered(&kept);
+    let keys: Vec<RenderedFor> = std::iter::once(&planned)
+        .chain(kept)
+        .map(|s| (applied.tracks.clone(), s.clone()))
+        .collect();
+    let missing: Vec<&AlbumSettings> = keys
+        .iter()
+        .filter(|k| memo.get(k).is_none())
+        .map(|(_, s)| s)
+        .collect();
+    let mut fresh = if missing.is_empty() {
+        Vec::new()
+    } else {
+        render_all(doc, &applied, &missing, analyses, references, cancel)
+    }
+    .into_iter();
+    let renders: Vec<Vec<Option<RenderedHeadroom>>> = keys
+        .iter()
+        .map(|k| match memo.get(k) {
+            Some(r) => r.clone(),
+            None => fresh.next().unwrap_or_default(),
+        })
+        .collect();
+    // Kept unless stopped half-way, or unmade for want of an analysis (which may come).
+    if !missing.is_empty()
+        && !cancel.load(Ordering::Relaxed)
+        && analyses.iter().all(Option::is_some)
+    {
+        memo.albums_rendered += missing.len();
+        for (k, r) in keys.iter().zip(&renders) {
+            if memo.get(k).is_none() {
+                memo.put(k.clone(), r.clone());
+            }
+        }
+    }
+    with_renders(
+        proposal,
+        doc,
+        analyses,
+        &renders[0],
+        renders.get(1).map(Vec::as_slice),
+    )
+}
+
+/// `proposal` with its plan from `under_plan` and, when the plan is not ticked, its translation
+/// preview from `under_kept`.
+fn with_renders(
+    proposal: &AlbumProposal,
+    doc: &Document,
+    analyses: &[Option<TrackAnalysis>],
+    under_plan: &[Option<RenderedHeadroom>],
+    under_kept: Option<&[Option<RenderedHeadroom>]>,
+) -> AlbumProposal {
+    let mut out = assist::with_rendered_headroom(proposal, &doc.project, analyses, under_plan);
+    if let Some(kept) = under_kept {
+        out.translation = assist::translation_of_rendered(kept);
     }
     out
 }

@@ -315,6 +315,8 @@ fn unticking_the_plan_has_the_translation_rendered_under_the_projects_own_settin
     };
     assert!(app.assist_proposal().unwrap().headroom.accepted);
     assert!(gap(&app) < 1e-9, "ticked: the preview is the plan's");
+    let rendered = |app: &App| app.render_memo.albums_rendered;
+    assert_eq!(rendered(&app), 1, "the proposal's plan");
     assist(&mut app, A::Headroom(false));
     assert!(!app.assist.peaks_stale());
     assert!(
@@ -322,9 +324,17 @@ fn unticking_the_plan_has_the_translation_rendered_under_the_projects_own_settin
         "unticked: {:.2} LU from the plan",
         gap(&app)
     );
+    assert_eq!(rendered(&app), 2, "the project's settings, the plan's kept");
     assist(&mut app, A::Headroom(true));
     assert!(!app.assist.peaks_stale());
     assert!(gap(&app) < 1e-9);
+    assist(&mut app, A::Headroom(false));
+    assert!(gap(&app) > 0.5);
+    assert_eq!(
+        rendered(&app),
+        2,
+        "ticking back and forth renders nothing more"
+    );
 }
 
 #[test]

@@ -176,6 +176,8 @@ pub struct App {
     pub(super) assist: AssistPanel,
     /// The latest proposal asked for (older ones coming back are dropped).
     assist_generation: u64,
+    /// The album renders made while the proposal on show is reviewed.
+    pub(super) render_memo: crate::render::toned::RenderMemo,
     /// Set to stop the measuring of the proposal's peaks under way (a newer one replaces it).
     peaks_cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
     pub(super) tone_view: ToneView,
@@ -248,6 +250,7 @@ impl App {
             export: ExportDialog::default(),
             assist: AssistPanel::default(),
             assist_generation: 0,
+            render_memo: Default::default(),
             peaks_cancel: None,
             tone_view: ToneView::default(),
             live_frames: 0,

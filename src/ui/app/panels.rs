@@ -8,6 +8,7 @@ use crate::analysis::TrackAnalysis;
 use crate::assist::{AlbumProposal, AssistInput, AssistOptions, ReferenceCurve};
 use crate::project::MatchTarget;
 use crate::project::{Document, Project};
+use crate::render::toned::RenderMemo;
 use crate::ui::transport;
 use iced::Task;
 use std::path::PathBuf;
@@ -86,6 +87,7 @@ impl App {
         if ids(&document.project) != ids(&ready.project) {
             return self.open_assist(ready.options.clone());
         }
+        self.render_memo = ready.memo.clone();
         self.assist.show(
             ready.result.clone(),
             &document.project,
@@ -148,6 +150,7 @@ impl App {
             proposal: proposal.clone(),
             tracks: self.track_analyses(document),
             references: self.reference_analyses(document),
+            memo: self.render_memo.clone(),
             cancel,
         };
         background("peak measurement", move || Ok(job.run()))
@@ -167,6 +170,7 @@ impl App {
     /// Peaks measured again: the panel takes the plan if its moves are still those measured.
     pub(super) fn on_assist_peaks(&mut self, ready: &PeaksReady) {
         if ready.generation == self.assist_generation {
+            self.render_memo = ready.memo.clone();
             self.assist.set_measured_plan(&ready.key, &ready.proposal);
         }
     }
@@ -322,14 +326,16 @@ impl AssistJob {
             references: &weighted,
             curve: self.curve.as_ref(),
         };
+        let mut memo = RenderMemo::default();
         let result = crate::assist::propose(&input, &self.options)
             .map(|proposal| {
-                crate::render::toned::with_rendered_plan(
+                crate::render::toned::with_rendered_plan_memo(
                     &self.document,
                     &proposal,
                     &self.tracks,
                     self.references.clone(),
                     &std::sync::atomic::AtomicBool::new(false),
+                    &mut memo,
                 )
             })
             .map_err(|e| e.to_string());
@@ -353,6 +359,7 @@ impl AssistJob {
             project: self.document.project,
             options: self.options,
             stand_in,
+            memo,
         }
     }
 }
@@ -365,6 +372,8 @@ pub struct AssistReady {
     project: Project,
     options: AssistOptions,
     stand_in: Option<String>,
+    /// The album renders made for it, for the review's later renders to find.
+    memo: RenderMemo,
 }
 
 /// How long a request to measure the peaks again waits before it starts: a slider sends a run
@@ -381,28 +390,32 @@ struct PeaksJob {
     proposal: AlbumProposal,
     tracks: Vec<Option<TrackAnalysis>>,
     references: Vec<(PathBuf, Option<TrackAnalysis>)>,
+    /// The review's renders so far.
+    memo: RenderMemo,
     cancel: Arc<AtomicBool>,
 }
 
 impl PeaksJob {
     /// Renders the tracks as `lathe assist` does; `None` when a newer request stopped it.
-    fn run(self) -> Option<PeaksReady> {
+    fn run(mut self) -> Option<PeaksReady> {
         std::thread::sleep(PEAKS_PAUSE);
         if self.cancel.load(Ordering::Relaxed) {
             return None;
         }
-        let proposal = crate::render::toned::with_rendered_plan(
+        let proposal = crate::render::toned::with_rendered_plan_memo(
             &self.document,
             &self.proposal,
             &self.tracks,
             self.references,
             &self.cancel,
+            &mut self.memo,
         );
         // A stopped render leaves tracks unmeasured: that plan is not the one asked for.
         (!self.cancel.load(Ordering::Relaxed)).then_some(PeaksReady {
             generation: self.generation,
             key: self.key,
             proposal,
+            memo: self.memo,
         })
     }
 }
@@ -413,4 +426,6 @@ pub struct PeaksReady {
     generation: u64,
     key: assist::RenderKey,
     proposal: AlbumProposal,
+    /// The review's renders, with this one's.
+    memo: RenderMemo,
 }
