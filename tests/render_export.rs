@@ -559,6 +559,36 @@ fn a_gap_is_silence_before_the_music_and_not_in_its_range_or_tone() {
 }
 
 #[test]
+fn a_hot_float_source_reaches_targets_far_below_it() {
+    // A float bounce 10 dB over full scale at about -1 LUFS, with a fade (so the unity-gain try
+    // is rendered, and limited by 10 dB): loudness then barely follows gain near unity, and a
+    // slope measured there sent the search to the -24 dB end of its range.
+    let dir = tempfile::tempdir().unwrap();
+    write_at_lufs(
+        &dir.path().join("hot.wav"),
+        48_000,
+        &music_like(12.0, 48_000, 9, 0.5),
+        -1.0,
+    );
+    let mut doc = synthetic_album(dir.path());
+    doc.project.tracks = vec![track(1, "Hot", "hot.wav")];
+    doc.project.tracks[0].fade_out_s = 2.0;
+    for target in [-10.0, -14.0, -18.0, -23.0] {
+        let mut s = AlbumSettings {
+            target_lufs: target,
+            ..AlbumSettings::default()
+        };
+        s.export.bit_depth = BitDepth::Float32;
+        let out = export(&doc, &options(dir.path().join(format!("{target}")), s)).unwrap();
+        let t = &out.report.tracks[0];
+        let lufs = t.integrated_lufs.unwrap();
+        assert!((lufs - target).abs() <= 0.1, "{target}: {lufs:.2} LUFS");
+        assert!(t.warnings.is_empty(), "{target}: {:?}", t.warnings);
+        assert!(t.held_back_db.is_none());
+    }
+}
+
+#[test]
 fn silence_nan_and_unreachable_targets_are_reported_not_exploded() {
     let dir = tempfile::tempdir().unwrap();
     write_wav(

@@ -157,6 +157,15 @@ pub fn integrated_lufs(audio: &AudioBuffer) -> Option<f64> {
     meter.loudness_global().ok().filter(|l| l.is_finite())
 }
 
+/// The warning for a target `wanted_db` of gain away, beyond the chain's range.
+fn range_warning(target_lufs: f64, wanted_db: f64) -> String {
+    format!(
+        "reaching {} LUFS needs {} dB of gain; the chain allows ±{MAX_GAIN_DB:.0} dB",
+        unsigned(target_lufs, 1),
+        signed(wanted_db, 1)
+    )
+}
+
 /// Most gains tried per track. The search usually ends after two or three.
 const MAX_ATTEMPTS: usize = 10;
 
@@ -231,12 +240,9 @@ pub fn render_track(
         (Some(target), Some(measured)) => {
             let wanted = target - measured;
             let mut gain_db = wanted.clamp(-MAX_GAIN_DB, MAX_GAIN_DB);
-            if gain_db != wanted {
-                warnings.push(format!(
-                    "reaching {} LUFS needs {} dB of gain; the chain allows ±{MAX_GAIN_DB:.0} dB",
-                    unsigned(target, 1),
-                    signed(wanted, 1)
-                ));
+            let range_warned = gain_db != wanted;
+            if range_warned {
+                warnings.push(range_warning(target, wanted));
             }
             if gain_db.abs() < GAIN_SNAP_DB {
                 gain_db = 0.0;
@@ -246,6 +252,10 @@ pub fn render_track(
             let mut cap_db = MAX_GAIN_DB;
             let mut previous = rendered_at.zip(lufs);
             let mut held_back = None;
+            // Loudness rises with gain: the accepted tries closest to the target from below
+            // (too quiet) and from above (too loud) bracket the gain that reaches it.
+            let mut quiet_at: Option<(f64, f64)> = None;
+            let mut loud_at: Option<(f64, f64)> = None;
             for _ in 0..MAX_ATTEMPTS {
                 if rendered_at != Some(gain_db) {
                     (gr, lufs) = attempt(gain_db)?;
@@ -262,8 +272,13 @@ pub fn render_track(
                 }
                 let Some(now) = lufs else { break };
                 let error = target - now;
-                if error.abs() <= LOUDNESS_TOLERANCE_LU || gain_db.abs() >= MAX_GAIN_DB {
+                if error.abs() <= LOUDNESS_TOLERANCE_LU {
                     break;
+                }
+                if error > 0.0 {
+                    quiet_at = Some((gain_db, now));
+                } else {
+                    loud_at = Some((gain_db, now));
                 }
                 let slope = match previous {
                     Some((g0, l0)) if (gain_db - g0).abs() > 1e-6 => {
@@ -279,8 +294,32 @@ pub fn render_track(
                     held_back = Some(gr.max_db + error / slope);
                     break;
                 }
+                if (error > 0.0 && gain_db >= MAX_GAIN_DB)
+                    || (error < 0.0 && gain_db <= -MAX_GAIN_DB)
+                {
+                    break; // the chain's range ends here (the warning below says so)
+                }
                 previous = Some((gain_db, now));
-                gain_db = (gain_db + error / slope).clamp(-MAX_GAIN_DB, cap_db.min(MAX_GAIN_DB));
+                let mut next = gain_db + error / slope;
+                // A slope measured where the limiter flattened loudness (a hot source at unity
+                // gain) overshoots by tens of dB: a step out of the bracket falls back on the
+                // straight line between its ends instead.
+                if let (Some((g_lo, l_lo)), Some((g_hi, l_hi))) = (quiet_at, loud_at) {
+                    if !(g_lo < next && next < g_hi) {
+                        next = g_lo + (target - l_lo) * (g_hi - g_lo) / (l_hi - l_lo);
+                    }
+                }
+                gain_db = next.clamp(-MAX_GAIN_DB, cap_db.min(MAX_GAIN_DB));
+            }
+            // Ended at an end of the chain's range with the target beyond it (the first estimate
+            // may not have said so: a limited try reads quieter than the gain alone makes it).
+            if let (Some(g), Some(now)) = (rendered_at, lufs) {
+                let error = target - now;
+                let beyond = (error > LOUDNESS_TOLERANCE_LU && g >= MAX_GAIN_DB)
+                    || (error < -LOUDNESS_TOLERANCE_LU && g <= -MAX_GAIN_DB);
+                if beyond && !range_warned {
+                    warnings.push(range_warning(target, g + error));
+                }
             }
             reported_held_back =
                 held_back.filter(|_| lufs.is_some_and(|l| target - l > LOUDNESS_TOLERANCE_LU));
