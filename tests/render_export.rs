@@ -559,6 +559,50 @@ fn a_gap_is_silence_before_the_music_and_not_in_its_range_or_tone() {
 }
 
 #[test]
+fn a_silent_passage_stays_digital_silence_through_eq_and_dither() {
+    // Music, 10 s of digital silence, music; low bells and shelves (the assistant's kind of
+    // moves), 16-bit with dither. Once the filters' tails have died (well within 2 s) the
+    // passage must be exact zeros, not dither over a cycle of 1e-30 the filters kept alive.
+    let dir = tempfile::tempdir().unwrap();
+    let rate = 44_100;
+    let music = music_like(3.0, rate, 4, 1.0);
+    let mut frames = music.clone();
+    frames.extend(std::iter::repeat_n([0.0f32; 2], 10 * rate as usize));
+    frames.extend(&music);
+    write_at_lufs(&dir.path().join("pause.wav"), rate, &frames, -16.0);
+    let mut doc = synthetic_album(dir.path());
+    doc.project.tracks = vec![track(1, "Pause", "pause.wav")];
+    let tone = &mut doc.project.tracks[0].tone;
+    tone.low_shelf.freq_hz = 113.0;
+    tone.low_shelf.gain_db = 3.0;
+    tone.high_shelf.freq_hz = 3780.0;
+    tone.high_shelf.gain_db = 3.0;
+    tone.bells = vec![
+        Bell {
+            freq_hz: 56.0,
+            gain_db: 3.0,
+            q: 1.0,
+        },
+        Bell {
+            freq_hz: 449.0,
+            gain_db: -3.0,
+            q: 0.5,
+        },
+    ];
+    let mut s = AlbumSettings::default();
+    s.export.bit_depth = BitDepth::Int16;
+    let out = export(&doc, &options(dir.path().join("out"), s)).unwrap();
+    let written = lathe::media::decode_file(&out.dir.join(&out.report.tracks[0].file))
+        .unwrap()
+        .audio;
+    let passage = 5 * rate as usize..13 * rate as usize;
+    for ch in &written.channels {
+        let noisy = ch[passage.clone()].iter().filter(|s| **s != 0.0).count();
+        assert_eq!(noisy, 0, "samples of dither in the silent passage");
+    }
+}
+
+#[test]
 fn a_hot_float_source_reaches_targets_far_below_it() {
     // A float bounce 10 dB over full scale at about -1 LUFS, with a fade (so the unity-gain try
     // is rendered, and limited by 10 dB): loudness then barely follows gain near unity, and a

@@ -185,17 +185,18 @@ impl BiquadState {
         *self = Self::default();
     }
 
-    /// Filters one sample (TDF-II). States below 1e-30 are flushed to zero so a decaying tail
-    /// never reaches slow subnormal arithmetic. Real-time safe.
+    /// Filters one sample (TDF-II). Once both states are below 1e-30 they are flushed to zero,
+    /// so a decaying tail never reaches slow subnormal arithmetic and silence comes out as exact
+    /// zeros. Both together: zeroing one alone nudges the other, and a low, narrow filter's poles
+    /// near DC amplify the nudges into a cycle around 1e-30 that never ends (which the export's
+    /// dither then turned into ±1 LSB of noise over a whole silent passage). Real-time safe.
     #[inline]
     pub fn tick(&mut self, c: &Coefs, x: f64) -> f64 {
         let y = c.b0 * x + self.s1;
         self.s1 = c.b1 * x - c.a1 * y + self.s2;
         self.s2 = c.b2 * x - c.a2 * y;
-        if self.s1.abs() < 1e-30 {
+        if self.s1.abs() < 1e-30 && self.s2.abs() < 1e-30 {
             self.s1 = 0.0;
-        }
-        if self.s2.abs() < 1e-30 {
             self.s2 = 0.0;
         }
         y
@@ -221,6 +222,30 @@ mod tests {
         }
         let amp = 2.0 * (re * re + im * im).sqrt() / (n / 2) as f64;
         20.0 * amp.log10()
+    }
+
+    #[test]
+    fn silence_after_sound_decays_to_exact_zeros() {
+        // The assistant's moves on a real track: bells at 56 and 449 Hz, shelves at 113 Hz and
+        // 3.78 kHz. Each alone, after a burst of noise, then silence.
+        let fs = 44_100.0;
+        for c in [
+            Coefs::peaking(56.0, 3.0, 1.0, fs),
+            Coefs::peaking(449.0, -3.0, 0.5, fs),
+            Coefs::low_shelf(113.0, 3.0, 1.0, fs),
+            Coefs::high_shelf(3780.0, 3.0, 1.0, fs),
+        ] {
+            let mut st = BiquadState::default();
+            let mut seed = 1u32;
+            for _ in 0..fs as usize {
+                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                st.tick(&c, (seed >> 8) as f64 / (1u64 << 24) as f64 - 0.5);
+            }
+            // Two seconds is ages for these tails: from then on, nothing but zeros.
+            let tail: Vec<f64> = (0..4 * fs as usize).map(|_| st.tick(&c, 0.0)).collect();
+            let last = tail.iter().rposition(|y| *y != 0.0).unwrap_or(0);
+            assert!(last < 2 * fs as usize, "{c:?}: {} at {last}", tail[last]);
+        }
     }
 
     #[test]
