@@ -190,3 +190,69 @@ fn a_dc_offset_is_flagged_with_its_size_and_a_clean_track_is_not() {
     );
     assert!(note.contains("high-pass"), "it says what to do: {note}");
 }
+
+#[test]
+fn a_flipped_channel_is_flagged_and_wide_or_mono_stereo_is_not() {
+    let mono = sine(48_000, 2.0, 0.3);
+    let flipped: Vec<f32> = mono.chunks(2).flat_map(|f| [f[0], -f[1]]).collect();
+    let a = analyse_samples(48_000, &flipped);
+    let note = a
+        .notices
+        .iter()
+        .find(|n| n.starts_with("Out of polarity"))
+        .unwrap_or_else(|| panic!("{:?}", a.notices));
+    assert!(note.contains("correlation \u{2212}1.00"), "{note}");
+    assert!(
+        note.contains("flip one channel"),
+        "it says what to do: {note}"
+    );
+    // Uncorrelated channels (as wide as stereo gets) and mono are a mix's own business.
+    let mut seed = 7u32;
+    let mut noise = move || {
+        seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        (seed >> 8) as f32 / (1u32 << 24) as f32 - 0.5
+    };
+    let wide: Vec<f32> = (0..2 * 96_000).map(|_| 0.3 * noise()).collect();
+    for (name, samples) in [("mono", &mono), ("wide", &wide)] {
+        let a = analyse_samples(48_000, samples);
+        assert!(
+            !a.notices.iter().any(|n| n.contains("polarity")),
+            "{name}: {:?}",
+            a.notices
+        );
+    }
+}
+
+#[test]
+fn a_clipped_source_is_flagged_with_where_it_starts_and_a_full_scale_peak_is_not() {
+    // A sine driven 3.5 dB into full scale: flat tops on every half cycle after 1 s.
+    let clean = sine(48_000, 1.0, 0.99);
+    let hot: Vec<f32> = sine(48_000, 1.0, 1.5)
+        .iter()
+        .map(|s| s.clamp(-1.0, 1.0))
+        .collect();
+    let clipped: Vec<f32> = clean.iter().chain(&hot).copied().collect();
+    let a = analyse_samples(48_000, &clipped);
+    let note = a
+        .notices
+        .iter()
+        .find(|n| n.starts_with("Clipped"))
+        .unwrap_or_else(|| panic!("{:?}", a.notices));
+    // 1994 half cycles above full scale in one second (both channels alike: counted once).
+    let runs: usize = note["Clipped: ".len()..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1990..=1994).contains(&runs), "{note}");
+    assert!(note.contains("the first at 0:01.0"), "{note}");
+    // A peak that only touches full scale is not a clip.
+    let touching: Vec<f32> = sine(48_000, 2.0, 1.0);
+    let a = analyse_samples(48_000, &touching);
+    assert!(
+        !a.notices.iter().any(|n| n.starts_with("Clipped")),
+        "{:?}",
+        a.notices
+    );
+}

@@ -10,8 +10,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::UNIX_EPOCH;
 
 /// Version of the analysis algorithms; bump it when a change alters any figure or notice, so
-/// cached analyses made by older code are recomputed (3: Ogg files cut short are noted).
-pub const ANALYSIS_VERSION: u32 = 3;
+/// cached analyses made by older code are recomputed (3: Ogg files cut short are noted; 4: clipped
+/// and out-of-polarity sources are noted).
+pub const ANALYSIS_VERSION: u32 = 4;
 
 /// A folder of cached analyses; entries are invalidated when a file's size or mtime changes.
 #[derive(Debug, Clone)]

@@ -30,6 +30,8 @@ pub fn analyze(
     if let Some(note) = dc_offset_notice(left, right) {
         notices.push(note);
     }
+    notices.extend(polarity_notice(left, right));
+    notices.extend(clipping_notice(left, right, rate));
     // ebur128 rejects a zero or absurd rate; such a buffer has nothing to measure.
     let meter = match LoudnessMeter::new(rate) {
         Ok(m) if frames > 0 => Some(m),
@@ -102,6 +104,84 @@ pub const DC_NOTICE_PREFIX: &str = "DC offset";
 /// Whether `notice` is the one [`dc_offset_notice`] writes.
 pub fn is_dc_offset_notice(notice: &str) -> bool {
     notice.starts_with(DC_NOTICE_PREFIX)
+}
+
+/// How a polarity notice begins.
+pub const POLARITY_NOTICE_PREFIX: &str = "Out of polarity";
+
+/// Correlation of left and right below which a track is flagged as out of polarity: more side
+/// than mid, which no stereo mix made on purpose has over a whole track.
+pub const POLARITY_NOTICE_CORRELATION: f64 = -0.5;
+
+/// Whether `notice` is one the master keeps from its source (the chain does not fix it), which
+/// the export repeats in the track's warnings: a DC offset, channels out of polarity.
+pub fn is_source_fault_notice(notice: &str) -> bool {
+    notice.starts_with(DC_NOTICE_PREFIX) || notice.starts_with(POLARITY_NOTICE_PREFIX)
+}
+
+/// A notice when left and right are mostly opposite (one channel's polarity flipped): in mono
+/// the music cancels, and the tone figures, taken on the mid (L+R)/2, describe what is left.
+fn polarity_notice(left: &[f32], right: &[f32]) -> Option<String> {
+    let (mut ll, mut rr, mut lr) = (0.0f64, 0.0f64, 0.0f64);
+    for (&l, &r) in left.iter().zip(right) {
+        let (l, r) = (f64::from(l), f64::from(r));
+        ll += l * l;
+        rr += r * r;
+        lr += l * r;
+    }
+    let correlation = lr / (ll * rr).sqrt();
+    (correlation < POLARITY_NOTICE_CORRELATION).then(|| {
+        format!(
+            "{POLARITY_NOTICE_PREFIX}: left and right are mostly opposite (correlation {}), so in mono the music cancels and the tone figures (taken on L+R) describe what is left — flip one channel's polarity in the mix",
+            crate::units::signed(correlation, 2)
+        )
+    })
+}
+
+/// Consecutive samples at full scale that make one clipped run: two can be a peak that just
+/// touches 0 dBFS; three in a row are flat-topped.
+pub const CLIP_RUN_SAMPLES: usize = 3;
+
+/// Clipped runs from which a track is flagged: a few overs are a mastered track's normal; more
+/// are a clipped mix.
+pub const CLIP_NOTICE_RUNS: usize = 10;
+
+/// A notice when the source is clipped: [`CLIP_NOTICE_RUNS`] or more runs of
+/// [`CLIP_RUN_SAMPLES`] samples in a row at full scale (integer files) or at the file's own
+/// flat top (a float file limited at some level), in either channel.
+fn clipping_notice(left: &[f32], right: &[f32], rate_hz: u32) -> Option<String> {
+    // Counted per channel, the more clipped one told (a clip in both is one clip to the ear).
+    let mut runs = 0usize;
+    let mut first: Option<usize> = None;
+    for ch in [left, right] {
+        let top = ch.iter().fold(0.0f32, |m, &x| m.max(x.abs()));
+        if top < 0.5 {
+            continue; // far below full scale: a flat top there is the music's, not a clip
+        }
+        let (mut run, mut in_channel) = (0usize, 0usize);
+        for (i, &x) in ch.iter().enumerate() {
+            if x.abs() >= top {
+                run += 1;
+                if run == CLIP_RUN_SAMPLES {
+                    in_channel += 1;
+                    let start = i + 1 - CLIP_RUN_SAMPLES;
+                    first = Some(first.map_or(start, |f| f.min(start)));
+                }
+            } else {
+                run = 0;
+            }
+        }
+        runs = runs.max(in_channel);
+    }
+    if runs < CLIP_NOTICE_RUNS {
+        return None;
+    }
+    let at_s = first.unwrap_or(0) as f64 / f64::from(rate_hz.max(1));
+    Some(format!(
+        "Clipped: {runs} runs of {CLIP_RUN_SAMPLES} or more samples flat at the peak level, the first at {}:{:04.1} — the master keeps the flattened peaks; a mix with headroom masters cleaner",
+        (at_s / 60.0).floor(),
+        at_s % 60.0
+    ))
 }
 
 /// A notice when a channel's mean (its DC offset) reaches [`DC_NOTICE_DBFS`].

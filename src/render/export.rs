@@ -466,12 +466,13 @@ fn export_one(
     let analysis = measure_written(written, job.gap_frames());
     let after = &analysis.loudness;
     let mut warnings = decoded_notices;
-    // The source's DC offset is in the master too (the chain does not remove it): say so.
+    // The source's DC offset or flipped polarity is in the master too (the chain does not fix
+    // them): say so.
     warnings.extend(
         plan.analyses[i]
             .notices
             .iter()
-            .filter(|n| crate::analysis::is_dc_offset_notice(n))
+            .filter(|n| crate::analysis::is_source_fault_notice(n))
             .cloned(),
     );
     warnings.extend(rendered.warnings.iter().cloned());

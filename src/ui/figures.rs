@@ -43,6 +43,9 @@ pub struct TrackFigures {
     /// The same once mastered: the track after its tone EQ against the album average of the
     /// masters (predicted from the analysis; [`crate::ui::mastered_tone`]).
     pub mastered_deviation_db: Option<f64>,
+    /// What the analysis noticed about the source (a DC offset, clipping, flipped polarity,
+    /// NaN samples…), in words, for the selected row to show.
+    pub notices: Vec<String>,
 }
 
 impl TrackFigures {
@@ -61,6 +64,7 @@ impl TrackFigures {
             measured: false,
             deviation_db: None,
             mastered_deviation_db: None,
+            notices: Vec::new(),
         }
     }
 }

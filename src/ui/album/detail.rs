@@ -86,7 +86,13 @@ impl<'a> Row<'a> {
         ]
         .spacing(SPACING)
         .align_y(Alignment::Center);
+        // What the analysis noticed about the source, where the track's file is named.
+        let notices = self.figures.map_or(&[][..], |f| f.notices.as_slice());
+        let notices = notices
+            .iter()
+            .map(|n| text(n.as_str()).size(SMALL).color(theme::WARNING).into());
         column![first, second]
+            .extend(notices)
             .spacing(6)
             .padding(iced::Padding {
                 top: 0.0,

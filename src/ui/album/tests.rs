@@ -60,6 +60,7 @@ pub(super) fn figures() -> Vec<TrackFigures> {
                 // Track 2 is brought in by its tone EQ; track 3 stays far from the album.
                 mastered_deviation_db: outcome.stats.tonal_deviation_db[i]
                     .map(|d| [d, d / 2.0, 3.6, d, d, d][i]),
+                notices: a.notices.clone(),
             }
         })
         .collect()

@@ -89,6 +89,20 @@ fn the_window_opens_wide_enough_to_read_a_twenty_character_title_whole() {
 }
 
 #[test]
+fn the_selected_row_tells_what_the_analysis_noticed_about_its_source() {
+    let (p, _dir) = project();
+    let mut f = figures();
+    let note = "Clipped: 40 runs of 3 or more samples flat at the peak level, the first at 0:12.5";
+    f[1].notices.push(note.into());
+    let album = Album::default();
+    let mut ui = simulator(album.view(&p, &f, &[], Some(id(1)), None), PANEL);
+    ui.find(note).expect("the selected track's notice");
+    // Another track selected: its row shows its own (none), not track 2's.
+    let mut ui = simulator(album.view(&p, &f, &[], Some(id(0)), None), PANEL);
+    assert!(ui.find(note).is_err());
+}
+
+#[test]
 fn an_empty_album_says_how_to_add_tracks() {
     let (mut p, _dir) = project();
     p.tracks.clear();

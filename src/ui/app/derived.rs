@@ -301,6 +301,7 @@ impl App {
                     measured: proof.is_some(),
                     deviation_db,
                     mastered_deviation_db: mastered.get(index).copied().flatten(),
+                    notices: analysis.notices.clone(),
                 }
             })
             .collect();
