@@ -393,6 +393,18 @@ fn files_cut_in_half_are_truncated() {
         assert!(err.to_string().contains("truncated: expected"), "{err}");
         assert_names_file(&err, &path);
     }
+    // An AIFF cut in its sound data: the reader fails looking for the chunks after it, and
+    // the header's own length says how much is missing (not "headers incomplete").
+    let bytes = std::fs::read(fixture("sine_stereo_44k.aiff")).unwrap();
+    let path = write_temp(&dir, "cut.aiff", &bytes[..bytes.len() / 2]);
+    let err = decode_file(&path).unwrap_err();
+    assert!(matches!(err, MediaError::Corrupt { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.contains("truncated: the file holds") && message.contains("its header declares"),
+        "{message}"
+    );
+    assert_names_file(&err, &path);
     // MP4 keeps its index at the end: half a file has no index at all.
     let bytes = std::fs::read(fixture("sine_stereo_44k_alac.m4a")).unwrap();
     let path = write_temp(&dir, "cut.m4a", &bytes[..bytes.len() / 2]);

@@ -24,6 +24,7 @@ pub(super) fn open_format(path: &Path) -> Result<Box<dyn FormatReader>, MediaErr
     file.seek(SeekFrom::Start(0))
         .map_err(|e| io_error(path, e))?;
     let known_container = is_audio_container(&head[..got]);
+    let declared = declared_len(&head[..got]);
     let mss = MediaSourceStream::new(Box::new(file), Default::default());
     let mut hint = Hint::new();
     if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
@@ -36,7 +37,14 @@ pub(super) fn open_format(path: &Path) -> Result<Box<dyn FormatReader>, MediaErr
             FormatOptions::default(),
             MetadataOptions::default(),
         )
-        .map_err(|e| probe_error(path, e, known_container))
+        .map_err(|e| {
+            probe_error(
+                path,
+                e,
+                known_container,
+                declared.filter(|&d| d > len).zip(Some(len)),
+            )
+        })
 }
 
 /// True when the first bytes carry the magic of a container we read. A probe failure on such
@@ -49,6 +57,25 @@ fn is_audio_container(head: &[u8]) -> bool {
         || at(0, b"OggS")
         || at(0, b"ID3")
         || at(4, b"ftyp")
+}
+
+/// The file length a WAV (RIFF) or AIFF (FORM) header declares, bytes; `None` for other formats.
+fn declared_len(head: &[u8]) -> Option<u64> {
+    let size: [u8; 4] = head.get(4..8)?.try_into().ok()?;
+    match head.get(0..4)? {
+        b"RIFF" => Some(u64::from(u32::from_le_bytes(size)) + 8),
+        b"FORM" => Some(u64::from(u32::from_be_bytes(size)) + 8),
+        _ => None,
+    }
+}
+
+/// A byte count in words: "1.0 MB", "4.4 MB", "812 kB".
+fn bytes(n: u64) -> String {
+    if n >= 1_000_000 {
+        format!("{:.1} MB", n as f64 / 1e6)
+    } else {
+        format!("{} kB", n.div_ceil(1000))
+    }
 }
 
 /// Maps an error from opening the file itself.
@@ -66,17 +93,30 @@ pub(super) fn io_error(path: &Path, e: std::io::Error) -> MediaError {
 
 /// Maps a probe failure. The probe scans the whole file for a known marker, so running out of
 /// bytes means "not audio" - unless the file starts like one of our containers, in which case
-/// it was cut short.
-fn probe_error(path: &Path, e: SymError, known_container: bool) -> MediaError {
+/// it was cut short. `short`: (declared, actual) length in bytes when the file is shorter than
+/// its WAV/AIFF header says.
+fn probe_error(
+    path: &Path,
+    e: SymError,
+    known_container: bool,
+    short: Option<(u64, u64)>,
+) -> MediaError {
     let path = path.to_path_buf();
     // Symphonia's words ("missing moov atom") name container internals; say what happened.
     let cut_short = match &e {
-        SymError::IoError(io) if io.kind() == ErrorKind::UnexpectedEof => {
-            Some("the file ends before its headers are complete")
-        }
+        // An AIFF reader looks for the chunks after the sound data, so a file cut in its audio
+        // fails here too: the header's own length tells that apart from a cut header.
+        SymError::IoError(io) if io.kind() == ErrorKind::UnexpectedEof => Some(match short {
+            Some((declared, actual)) => format!(
+                "the file holds {} of the {} its header declares",
+                bytes(actual),
+                bytes(declared)
+            ),
+            None => "the file ends before its headers are complete".to_string(),
+        }),
         // MP4 keeps its index (moov) at the end unless written for streaming.
         SymError::Unsupported(what) if what.contains("missing moov") => {
-            Some("the file ends before its index, which an MP4/M4A file keeps at its end")
+            Some("the file ends before its index, which an MP4/M4A file keeps at its end".into())
         }
         _ => None,
     };
