@@ -191,7 +191,7 @@ fn assert_on_target_and_under_ceiling(
             t.integrated_lufs
         );
         assert_eq!(t.true_peak_dbtp, Some(tp), "{}", t.file);
-        assert_eq!(t.lra_lu, music.loudness.lra_lu, "{}", t.file);
+        assert_eq!(t.lra_lu, music.defined_lra_lu(), "{}", t.file);
         written_all.push(music);
     }
     // The tone figures are the desk's: each file's deviation from the album average of the same
@@ -541,8 +541,8 @@ fn a_gap_is_silence_before_the_music_and_not_in_its_range_or_tone() {
     );
     for t in [first, second] {
         assert!(
-            (t.lra_lu - lra).abs() < 0.01,
-            "{}: {} vs {lra}",
+            (t.lra_lu.unwrap() - lra).abs() < 0.01,
+            "{}: {:?} vs {lra}",
             t.file,
             t.lra_lu
         );
@@ -555,7 +555,7 @@ fn a_gap_is_silence_before_the_music_and_not_in_its_range_or_tone() {
         assert!((t.integrated_lufs.unwrap() + 20.0).abs() < 0.05, "{t:?}");
     }
     assert_eq!(second.true_peak_dbtp, file.loudness.true_peak_dbtp);
-    assert_eq!(second.lra_lu, music.loudness.lra_lu);
+    assert_eq!(second.lra_lu, Some(music.loudness.lra_lu));
 }
 
 #[test]
@@ -675,6 +675,15 @@ fn silence_nan_and_unreachable_targets_are_reported_not_exploded() {
         &out.report.tracks[2],
     ];
     assert_eq!(silence.gain_db, 0.0);
+    // No loudness, no range: "—", not 0.0 LU.
+    assert_eq!((silence.before.lra_lu, silence.lra_lu), (None, None));
+    let md = std::fs::read_to_string(out.dir.join("report.md")).unwrap();
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| 1 | Silence |"))
+        .unwrap();
+    // | # | title | file | target | integrated | true peak | LRA | …
+    assert_eq!(row.split(" | ").nth(6), Some("— → —"), "{row}");
     assert!(
         silence
             .warnings

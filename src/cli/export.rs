@@ -180,13 +180,13 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
             _ => "—".into(),
         };
         outln!(
-            "{:>3}  {:<width$} {:>12} {:>12} {:>11} {:>5.1} LU {:>5.1} dB  {tone}",
+            "{:>3}  {:<width$} {:>12} {:>12} {:>11} {:>8} {:>5.1} dB  {tone}",
             t.number,
             t.file,
             lufs(t.target_lufs),
             lufs(t.integrated_lufs),
             units::signed_or_dash(t.true_peak_dbtp, 2, "dBTP"),
-            t.lra_lu,
+            units::unsigned_or_dash(t.lra_lu, 1, "LU"),
             t.max_gain_reduction_db
         );
         for w in &t.warnings {

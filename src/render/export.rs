@@ -344,7 +344,7 @@ fn figures(a: &TrackAnalysis) -> Figures {
     Figures {
         integrated_lufs: a.loudness.integrated_lufs,
         true_peak_dbtp: a.loudness.true_peak_dbtp,
-        lra_lu: a.loudness.lra_lu,
+        lra_lu: a.defined_lra_lu(),
         plr_db: a.loudness.plr_db,
         tone_deviation_db: None,
     }
@@ -499,7 +499,7 @@ fn export_one(
         ceiling_dbtp: settings.ceiling_dbtp,
         integrated_lufs: after.integrated_lufs,
         true_peak_dbtp: after.true_peak_dbtp,
-        lra_lu: after.lra_lu,
+        lra_lu: analysis.defined_lra_lu(),
         plr_db: after.plr_db,
         tone_deviation_db: None,
         before: figures(source),

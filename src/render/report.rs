@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 pub struct Figures {
     pub integrated_lufs: Option<f64>,
     pub true_peak_dbtp: Option<f64>,
-    pub lra_lu: f64,
+    /// Loudness range, LU; `None` when undefined (silence, or shorter than its 3 s window).
+    pub lra_lu: Option<f64>,
     pub plr_db: Option<f64>,
     /// RMS deviation of the loudness-normalised long-term spectrum (mid, 1/6 octave) from the
     /// album average of the same files, 40 Hz–16 kHz, dB: the sequence's "Tone dB".
@@ -30,8 +31,9 @@ pub struct TrackReport {
     /// Measured on the written file, as a platform measures it.
     pub integrated_lufs: Option<f64>,
     pub true_peak_dbtp: Option<f64>,
-    /// Loudness range of the written file's music, after its gap (as the source's is measured).
-    pub lra_lu: f64,
+    /// Loudness range of the written file's music, after its gap (as the source's is measured);
+    /// `None` when undefined.
+    pub lra_lu: Option<f64>,
     pub plr_db: Option<f64>,
     /// Tone deviation of the written file's music, after its gap, from the album average of
     /// the written files' music, dB (as [`Figures::tone_deviation_db`]).
@@ -167,7 +169,7 @@ pub fn markdown(report: &AlbumReport) -> String {
     md += "|---|---|---|---|---|---|---|---|---|---|---|\n";
     for t in &report.tracks {
         md += &format!(
-            "| {} | {} | {} | {} | {} → {} | {} → {} | {:.1} → {:.1} LU | {} | {} dB | {:.1} / {:.1} dB | {} → {} |\n",
+            "| {} | {} | {} | {} | {} → {} | {} → {} | {} → {} | {} | {} dB | {:.1} / {:.1} dB | {} → {} |\n",
             t.number,
             t.title,
             t.file,
@@ -176,8 +178,8 @@ pub fn markdown(report: &AlbumReport) -> String {
             unsigned_or_dash(t.integrated_lufs, 1, "LUFS"),
             signed_or_dash(t.before.true_peak_dbtp, 1, "dBTP"),
             signed_or_dash(t.true_peak_dbtp, 1, "dBTP"),
-            t.before.lra_lu,
-            t.lra_lu,
+            unsigned_or_dash(t.before.lra_lu, 1, "LU"),
+            unsigned_or_dash(t.lra_lu, 1, "LU"),
             unsigned_or_dash(t.plr_db, 1, "dB"),
             signed(t.gain_db, 1),
             t.max_gain_reduction_db,
@@ -287,13 +289,13 @@ mod tests {
             ceiling_dbtp: -1.0,
             integrated_lufs: Some(-14.0),
             true_peak_dbtp: Some(-1.04),
-            lra_lu: 5.0,
+            lra_lu: Some(5.0),
             plr_db: Some(13.0),
             tone_deviation_db: None,
             before: Figures {
                 integrated_lufs: Some(-9.0),
                 true_peak_dbtp: Some(1.04),
-                lra_lu: 5.0,
+                lra_lu: Some(5.0),
                 plr_db: Some(10.0),
                 tone_deviation_db: None,
             },

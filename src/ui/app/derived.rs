@@ -293,7 +293,7 @@ impl App {
                     duration_s: Some(analysis.duration_s),
                     source_lufs: loudness.integrated_lufs,
                     source_true_peak_dbtp: loudness.true_peak_dbtp,
-                    source_lra_lu: Some(loudness.lra_lu),
+                    source_lra_lu: analysis.defined_lra_lu(),
                     mastered_lufs: proof.map_or(planned, |p| p.mastered_lufs),
                     mastered_true_peak_dbtp: proof.and_then(|p| p.true_peak_dbtp),
                     gain_reduction_db: proof.map(|p| p.peak_gain_reduction_db),

@@ -39,7 +39,7 @@ pub(super) fn demo_summary(dir: &Path) -> ExportSummary {
                 ceiling_dbtp: -1.0,
                 integrated_lufs: Some(lufs),
                 true_peak_dbtp: Some(tp),
-                lra_lu: 6.0,
+                lra_lu: Some(6.0),
                 plr_db: Some(tp - lufs),
                 tone_deviation_db: Some(0.8 + 0.2 * i as f64),
                 before: Figures {
