@@ -1193,3 +1193,68 @@ fn a_review_renders_each_moves_and_settings_once() {
     assert_ne!(afresh[0].translation, afresh[1].translation);
     assert_ne!(afresh[0].headroom, afresh[2].headroom);
 }
+
+#[test]
+fn the_strict_band_width_gives_smoother_curves_and_says_so() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/demo.json");
+    let doc = Document::load(&demo).unwrap();
+    let tracks = demo_analyses(&doc);
+    let propose = |narrowest_band_oct: f64| {
+        assist::propose(
+            &AssistInput {
+                project: &doc.project,
+                tracks: &tracks,
+                references: &[],
+                curve: None,
+            },
+            &AssistOptions {
+                narrowest_band_oct,
+                ..AssistOptions::default()
+            },
+        )
+        .unwrap()
+    };
+    let (default, strict) = (propose(0.5), propose(1.0));
+    assert_eq!(
+        (default.narrowest_band_oct, strict.narrowest_band_oct),
+        (0.5, 1.0)
+    );
+    // Largest change of a stored curve from one 1/6-octave band to the next, dB, and its reason.
+    let curves = |p: &AlbumProposal| -> Vec<(f64, String)> {
+        p.tracks
+            .iter()
+            .flat_map(|t| &t.moves)
+            .filter_map(|m| match &m.kind {
+                ToneMoveKind::MatchCurve { points, .. } => Some((
+                    points
+                        .windows(2)
+                        .map(|w| (w[1].gain_db - w[0].gain_db).abs())
+                        .fold(0.0, f64::max),
+                    m.reason.clone(),
+                )),
+                _ => None,
+            })
+            .collect()
+    };
+    let (loose, smooth) = (curves(&default), curves(&strict));
+    assert!(
+        !loose.is_empty() && !smooth.is_empty(),
+        "the demo album gets curves"
+    );
+    assert!(loose
+        .iter()
+        .all(|(_, r)| r.contains("smoothed over an octave")));
+    assert!(
+        smooth
+            .iter()
+            .all(|(_, r)| r.contains("smoothed over two octaves")),
+        "{smooth:?}"
+    );
+    let steepest = |c: &[(f64, String)]| c.iter().map(|x| x.0).fold(0.0, f64::max);
+    assert!(
+        steepest(&smooth) < 0.75 * steepest(&loose),
+        "{:.2} vs {:.2} dB per band",
+        steepest(&smooth),
+        steepest(&loose)
+    );
+}

@@ -568,11 +568,28 @@ fn assist_prints_reasons_applies_into_a_new_file_and_refuses_bad_options() {
         assert!(stdout.contains(needle), "{needle}:\n{stdout}");
     }
 
+    assert!(
+        stdout.contains("no curve feature narrower than ½ octave"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("smoothed over an octave"), "{stdout}");
+    let strict = lathe(&["assist", &demo, "--narrowest-band", "1"]);
+    let text = String::from_utf8_lossy(&strict.stdout);
+    assert!(
+        text.contains("no curve feature narrower than one octave"),
+        "{text}"
+    );
+    assert!(
+        text.contains("smoothed over two octaves") && !text.contains("over an octave,"),
+        "{text}"
+    );
+
     let json = lathe(&["assist", &demo, "--json", "--amount", "0.5"]);
     assert!(json.status.success());
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["tracks"].as_array().unwrap().len(), 5);
     assert_eq!(v["amount"], 0.5);
+    assert_eq!(v["narrowest_band_oct"], 0.5);
     assert_eq!(
         v["translation"][0]["platforms"].as_array().unwrap().len(),
         6
@@ -676,6 +693,10 @@ fn negative_numbers_reach_the_range_check_in_every_command() {
         (
             vec!["assist", p, "--max-move", "-2"],
             "--max-move -2: choose more than 0",
+        ),
+        (
+            vec!["assist", p, "--narrowest-band", "0.7"],
+            "--narrowest-band 0.7: choose 0.5 or 1",
         ),
         (
             vec!["assist", p, "--target", "blend", "--blend", "-0.5"],

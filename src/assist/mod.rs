@@ -27,6 +27,24 @@ use crate::analysis::TrackAnalysis;
 use crate::project::{MatchTarget, Project, TrackId};
 use serde::{Deserialize, Serialize};
 
+/// The narrowest features a match curve may be given, octaves between half-gain points.
+pub const NARROWEST_BANDS_OCT: [f64; 2] = [0.5, 1.0];
+
+/// Half the width, in 1/6-octave bands, of the triangle that smooths a match curve whose
+/// narrowest feature is `narrowest_oct` wide: a triangle's half-height width is its half span.
+pub fn curve_half_span_bands(narrowest_oct: f64) -> usize {
+    (6.0 * narrowest_oct).round().clamp(1.0, 12.0) as usize
+}
+
+/// "an octave", "two octaves": the span of that smoothing triangle, in words.
+pub fn curve_span_words(half_span_bands: usize) -> String {
+    match half_span_bands {
+        3 => "an octave".into(),
+        6 => "two octaves".into(),
+        n => format!("{:.1} octaves", n as f64 / 3.0),
+    }
+}
+
 /// What the assistant aims at and how far it may go.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AssistOptions {
@@ -48,6 +66,11 @@ pub struct AssistOptions {
     pub max_bells: usize,
     /// Whether a stored match curve may follow the broad moves where they cannot reach the tolerance.
     pub allow_match_curve: bool,
+    /// The narrowest feature a match curve may have, octaves between its half-gain points:
+    /// [`NARROWEST_BANDS_OCT`] offers ½ (the default: the curve is smoothed over an octave, and
+    /// follows balance down to half an octave) and 1 (smoothed over two octaves: nothing narrower
+    /// than the widest bell, the strict reading of "no band narrower than one octave").
+    pub narrowest_band_oct: f64,
     /// Album mode: the largest loudness spread kept between tracks, LU.
     pub max_spread_lu: f64,
 }
@@ -59,6 +82,7 @@ impl Default for AssistOptions {
             blend: 0.5,
             amount: 1.0,
             max_move_db: 3.0,
+            narrowest_band_oct: NARROWEST_BANDS_OCT[0],
             tolerance_db: 1.0,
             goal_db: 0.5,
             max_bells: 2,
@@ -192,6 +216,10 @@ pub struct TrackTranslation {
     pub platforms: Vec<PlatformGain>,
 }
 
+fn default_narrowest_band_oct() -> f64 {
+    NARROWEST_BANDS_OCT[0]
+}
+
 /// Everything the assistant proposes for the album.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AlbumProposal {
@@ -201,6 +229,9 @@ pub struct AlbumProposal {
     pub max_move_db: f64,
     /// The deviation below which a track gets no move, dB.
     pub tolerance_db: f64,
+    /// The narrowest feature a match curve was given, octaves between half-gain points.
+    #[serde(default = "default_narrowest_band_oct")]
+    pub narrowest_band_oct: f64,
     /// The target of the tone moves.
     pub target: TargetCurve,
     /// How many passes the album-average target took to settle.

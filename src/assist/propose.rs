@@ -25,7 +25,7 @@ use super::fit::{
 use super::headroom::{plan_headroom, HeadroomProposal, RenderedHeadroom};
 use super::platforms::{platform_gain_db, Platform};
 use super::residual::residual_curve;
-use super::words::tone_reason;
+use super::words::{tone_reason, Bands};
 use super::*;
 use crate::analysis::album::TONAL_DEVIATION_RANGE_HZ;
 use crate::analysis::{after_response, album_stats, references_average, SpectralBalance};
@@ -113,6 +113,9 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
             .or(input.tracks[i].as_ref().map(|a| a.sample_rate_hz))
             .unwrap_or(48_000) as f64
     };
+    // The match curve's smoothing, and its span in words for the reasons.
+    let half_span = super::curve_half_span_bands(opts.narrowest_band_oct);
+    let span_words = super::curve_span_words(half_span);
     let lim = |rate_hz: f64| FitLimits {
         max_move_db: opts.max_move_db.abs(),
         goal_db: opts.goal_db.min(opts.tolerance_db),
@@ -195,7 +198,7 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
         let wanted: Vec<f64> = target.iter().zip(mid).map(|(t, m)| t - m).collect();
         let before = centered_rms(&wanted, &mask);
         let broad = broad_peak_db(&wanted, &mask);
-        let fine = finer_than_an_octave_db(&wanted, &mask);
+        let fine = finer_than_db(&wanted, &mask, half_span);
         if broad <= opts.tolerance_db {
             return Some(Outcome {
                 moves: Vec::new(),
@@ -230,8 +233,14 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
                 let response = combined_response_db(&broad, &bands, rate_hz);
                 let left: Vec<f64> = wanted.iter().zip(&response).map(|(w, r)| w - r).collect();
                 let broad_after = centered_rms(&left, &mask);
-                let (curve, points) =
-                    residual_curve(&bands, &left, &mask, opts.max_move_db.abs(), at_rate);
+                let (curve, points) = residual_curve(
+                    &bands,
+                    &left,
+                    &mask,
+                    opts.max_move_db.abs(),
+                    half_span,
+                    at_rate,
+                );
                 let rest: Vec<f64> = left.iter().zip(&curve).map(|(l, c)| l - c).collect();
                 let after = centered_rms(&rest, &mask);
                 (broad, response, broad_after, curve, points, after)
@@ -350,7 +359,18 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
                 .iter()
                 .enumerate()
                 .map(|(k, m)| {
-                    let reason = tone_reason(number, &target_words, m, &bands, &left, &mask, k > 0);
+                    let reason = tone_reason(
+                        number,
+                        &target_words,
+                        m,
+                        &Bands {
+                            hz: &bands,
+                            mask: &mask,
+                            curve_span: &span_words,
+                        },
+                        &left,
+                        k > 0,
+                    );
                     for (l, r) in left.iter_mut().zip(m.response_db(&bands, rate_of(i))) {
                         *l -= r;
                     }
@@ -373,7 +393,7 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
                 // Named when the track ends beyond the goal and it is most of what is left: it is
                 // why the track goes no closer.
                 let fine = if o.after_db > opts.goal_db && o.fine_db >= 0.5 * o.after_db {
-                    format!(" (detail finer than an octave, which no move here follows: {:.1} dB)", o.fine_db)
+                    format!(" (detail finer than {span_words}, which no move here follows: {:.1} dB)", o.fine_db)
                 } else {
                     String::new()
                 };
@@ -422,6 +442,7 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
         amount: opts.amount.clamp(0.0, 1.0),
         max_move_db: opts.max_move_db.abs(),
         tolerance_db: opts.tolerance_db,
+        narrowest_band_oct: opts.narrowest_band_oct,
         target,
         target_passes: passes,
         tracks,
@@ -536,11 +557,11 @@ pub(super) fn broad_peak_db(v: &[f64], mask: &[bool]) -> f64 {
         .fold(0.0f64, |acc, (x, _)| acc.max((x - mean).abs()))
 }
 
-/// RMS (over the masked bands, level removed) of what smoothing over one octave takes out of a
-/// deviation: detail finer than an octave (notes, resonances) that no bounded broad move and no
-/// octave-smoothed curve follows, so the least a track can be left with, dB.
-pub(super) fn finer_than_an_octave_db(v: &[f64], mask: &[bool]) -> f64 {
-    let smoothed = smooth_one_octave(v, |j| mask[j]);
+/// RMS (over the masked bands, level removed) of what smoothing as the match curve is smoothed
+/// (±`half_span` bands; 3: over one octave) takes out of a deviation: detail (notes, resonances)
+/// that no bounded broad move and no such curve follows, so the least a track can be left with, dB.
+pub(super) fn finer_than_db(v: &[f64], mask: &[bool], half_span: usize) -> f64 {
+    let smoothed = crate::render::params::smooth_triangle(v, half_span, |j| mask[j]);
     let fine: Vec<f64> = v.iter().zip(&smoothed).map(|(x, s)| x - s).collect();
     centered_rms(&fine, mask)
 }
@@ -580,15 +601,15 @@ mod tests {
             .collect();
         // A straight tilt is all broad balance.
         let tilt: Vec<f64> = bands.iter().map(|&f| 1.5 * (f / 1000.0).log2()).collect();
-        assert!(finer_than_an_octave_db(&tilt, &mask) < 0.2);
+        assert!(finer_than_db(&tilt, &mask, 3) < 0.2);
         // ±3 dB from one 1/6-octave band to the next is all detail.
         let comb: Vec<f64> = (0..bands.len())
             .map(|i| if i % 2 == 0 { 3.0 } else { -3.0 })
             .collect();
-        let fine = finer_than_an_octave_db(&comb, &mask);
+        let fine = finer_than_db(&comb, &mask, 3);
         assert!((2.5..=3.1).contains(&fine), "{fine}");
         // Both together: the detail is the comb's.
         let both: Vec<f64> = tilt.iter().zip(&comb).map(|(a, b)| a + b).collect();
-        assert!((finer_than_an_octave_db(&both, &mask) - fine).abs() < 0.2);
+        assert!((finer_than_db(&both, &mask, 3) - fine).abs() < 0.2);
     }
 }

@@ -10,7 +10,7 @@
 use super::fit::centered_rms;
 use crate::dsp::MatchKernel;
 use crate::project::CurvePoint;
-use crate::render::params::{match_fade, smooth_one_octave};
+use crate::render::params::{match_fade, smooth_triangle};
 
 /// Step of the offset search, dB.
 const OFFSET_STEP_DB: f64 = 0.05;
@@ -19,8 +19,9 @@ const REALISE_PASSES: usize = 3;
 /// Offsets whose deviation left differs by less than this are equally good, dB.
 const EQUAL_WITHIN_DB: f64 = 0.01;
 
-/// A bounded, octave-smoothed curve for `residual_db` (target − track after the broad moves, per
-/// band of `bands_hz`), fitted where `mask` is set: the gain per band (dB) and the points to store
+/// A bounded, smoothed curve for `residual_db` (target − track after the broad moves, per band of
+/// `bands_hz`; smoothed with a triangle of ±`half_span` bands, 3 = one octave across), fitted
+/// where `mask` is set: the gain per band (dB) and the points to store
 /// (one per band, within ±`max_db`, 0.01 dB steps rounded toward zero so the bound holds, faded to
 /// 0 outside 30 Hz–16 kHz as the measured match curve is).
 ///
@@ -32,12 +33,15 @@ pub fn residual_curve(
     residual_db: &[f64],
     mask: &[bool],
     max_db: f64,
+    half_span: usize,
     realise_at_hz: Option<f64>,
 ) -> (Vec<f64>, Vec<CurvePoint>) {
     let bound = max_db.abs();
     // Only the fitted bands feed the smoothing: above 16 kHz a codec's cut-off reads as tens of dB
     // "missing", which would otherwise drag the top octave to the bound.
-    let smoothed = smooth_one_octave(residual_db, |j| mask[j] && residual_db[j].is_finite());
+    let smoothed = smooth_triangle(residual_db, half_span, |j| {
+        mask[j] && residual_db[j].is_finite()
+    });
     let fade: Vec<f64> = bands_hz.iter().map(|&f| match_fade(f)).collect();
     let shaped = |offset: f64| -> Vec<f64> {
         smoothed
@@ -138,7 +142,7 @@ mod tests {
             .iter()
             .map(|&f| 5.0 + 2.0 * (-((f / 250.0).log2() / 1.0).powi(2)).exp())
             .collect();
-        let (curve, points) = residual_curve(&bands, &residual, &mask, 3.0, None);
+        let (curve, points) = residual_curve(&bands, &residual, &mask, 3.0, 3, None);
         assert_eq!(points.len(), bands.len());
         let before = centered_rms(&residual, &mask);
         let e: Vec<f64> = residual.iter().zip(&curve).map(|(r, c)| r - c).collect();
@@ -155,6 +159,29 @@ mod tests {
     }
 
     #[test]
+    fn a_narrow_residual_becomes_a_feature_as_wide_as_the_narrowest_band_allows() {
+        let (bands, mask) = setup();
+        // One 1/6-octave band 2 dB up at 1 kHz: the narrowest residual there is.
+        let residual: Vec<f64> = bands
+            .iter()
+            .map(|&f| if (f - 1000.0).abs() < 1.0 { 2.0 } else { 0.0 })
+            .collect();
+        // Octaves between the curve's half-height points (relative to its floor), counting the
+        // bands at or above half height (each 1/6 octave).
+        let width_oct = |half_span: usize| -> f64 {
+            let (curve, _) = residual_curve(&bands, &residual, &mask, 3.0, half_span, None);
+            let lo = curve.iter().cloned().fold(f64::INFINITY, f64::min);
+            let hi = curve.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+            let above = curve.iter().filter(|&&c| c - lo >= 0.5 * (hi - lo)).count();
+            above as f64 / 6.0
+        };
+        let default = width_oct(crate::assist::curve_half_span_bands(0.5));
+        let strict = width_oct(crate::assist::curve_half_span_bands(1.0));
+        assert!((0.5..1.0).contains(&default), "{default} octaves");
+        assert!(strict >= 1.0, "{strict} octaves");
+    }
+
+    #[test]
     fn the_bound_holds_and_is_spent_on_the_shape() {
         let (bands, mask) = setup();
         // 10 dB too little treble against too much bass: far past ±3 dB.
@@ -162,7 +189,7 @@ mod tests {
             .iter()
             .map(|&f| 10.0 * ((f / 1000.0).log2() / 4.0).clamp(-1.0, 1.0))
             .collect();
-        let (curve, points) = residual_curve(&bands, &residual, &mask, 3.0, None);
+        let (curve, points) = residual_curve(&bands, &residual, &mask, 3.0, 3, None);
         for (p, c) in points.iter().zip(&curve) {
             assert!(p.gain_db.abs() <= 3.0, "{p:?}");
             assert_eq!(p.gain_db, *c);
@@ -194,8 +221,8 @@ mod tests {
                 }
             })
             .collect();
-        let (drawn, _) = residual_curve(&bands, &residual, &mask, 3.0, None);
-        let (applied, points) = residual_curve(&bands, &residual, &mask, 3.0, Some(44_100.0));
+        let (drawn, _) = residual_curve(&bands, &residual, &mask, 3.0, 3, None);
+        let (applied, points) = residual_curve(&bands, &residual, &mask, 3.0, 3, Some(44_100.0));
         let plain = MatchKernel::design(&drawn, &bands, 44_100.0).realised_db(&bands);
         let error = |got: &[f64]| {
             let e: Vec<f64> = got.iter().zip(&drawn).map(|(g, d)| g - d).collect();
@@ -225,7 +252,7 @@ mod tests {
         let residual: Vec<f64> = (0..bands.len())
             .map(|i| if i % 2 == 0 { 2.0 } else { -2.0 })
             .collect();
-        let (curve, _) = residual_curve(&bands, &residual, &mask, 3.0, None);
+        let (curve, _) = residual_curve(&bands, &residual, &mask, 3.0, 3, None);
         let peak = curve
             .iter()
             .zip(&mask)

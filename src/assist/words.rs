@@ -25,18 +25,28 @@ pub fn bell_octaves(q: f64) -> f64 {
     2.0 / std::f64::consts::LN_2 * (1.0 / (2.0 * q)).asinh()
 }
 
-/// Describes one move. `wanted_db` is target − track per band (level removed by the caller's
-/// mask mean), so positive means the track has too little there; `after_moves_above`: it is what
-/// the moves listed before this one leave, and the reason says so.
+/// The band grid a reason speaks of.
+pub struct Bands<'a> {
+    /// Band centres, Hz.
+    pub hz: &'a [f64],
+    /// The bands fitted.
+    pub mask: &'a [bool],
+    /// What a match curve is smoothed over, in words ("an octave").
+    pub curve_span: &'a str,
+}
+
+/// Describes one move. `wanted_db` is target − track per band of `bands` (level removed by the
+/// mask mean), so positive means the track has too little there; `after_moves_above`: it is
+/// what the moves listed before this one leave, and the reason says so.
 pub fn tone_reason(
     number: usize,
     target: &str,
     kind: &ToneMoveKind,
-    bands_hz: &[f64],
+    bands: &Bands,
     wanted_db: &[f64],
-    mask: &[bool],
     after_moves_above: bool,
 ) -> String {
+    let (bands_hz, mask) = (bands.hz, bands.mask);
     let level = masked_mean(wanted_db, mask);
     let region = |keep: &dyn Fn(f64) -> bool| -> f64 {
         let m: Vec<bool> = bands_hz
@@ -130,9 +140,10 @@ pub fn tone_reason(
                 )
             });
             format!(
-                "{track} {}differs from {target} by {:.1} dB RMS, in more places than a few broad moves can follow → match curve, smoothed over an octave, within ±{max_db:.1} dB{largest}",
+                "{track} {}differs from {target} by {:.1} dB RMS, in more places than a few broad moves can follow → match curve, smoothed over {}, within ±{max_db:.1} dB{largest}",
                 if after_moves_above { "still " } else { "" },
-                centered_rms(wanted_db, mask)
+                centered_rms(wanted_db, mask),
+                bands.curve_span
             )
         }
     }

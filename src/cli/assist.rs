@@ -32,6 +32,14 @@ pub struct Args {
     /// Largest boost or cut of any single move, dB.
     #[arg(long = "max-move", default_value_t = 3.0, allow_hyphen_values = true)]
     pub max_move_db: f64,
+    /// Narrowest feature of a match curve, octaves between its half-gain points: 0.5 (smoothed
+    /// over an octave) or 1 (smoothed over two: nothing narrower than the widest bell).
+    #[arg(
+        long = "narrowest-band",
+        default_value_t = 0.5,
+        allow_hyphen_values = true
+    )]
+    pub narrowest_band_oct: f64,
     /// Built-in reference curve used as the references when the project has no reference tracks.
     #[arg(long)]
     pub curve: Option<String>,
@@ -75,6 +83,12 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
         bail!(
             "--max-move {}: choose more than 0 and at most 12 dB",
             a.max_move_db
+        );
+    }
+    if !assist::NARROWEST_BANDS_OCT.contains(&a.narrowest_band_oct) {
+        bail!(
+            "--narrowest-band {}: choose 0.5 or 1 (octaves between a curve feature's half-gain points)",
+            a.narrowest_band_oct
         );
     }
     if a.output.is_some() && !a.apply {
@@ -164,6 +178,7 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
         blend,
         amount: a.amount,
         max_move_db: a.max_move_db,
+        narrowest_band_oct: a.narrowest_band_oct,
         max_spread_lu: a.max_spread_lu,
         ..AssistOptions::default()
     };
@@ -267,9 +282,10 @@ fn refuse_output(out: &std::path::Path, doc: &Document, force: bool) -> anyhow::
 /// The proposal as text; `applied_already[i]`: track i's tone EQ already is its proposal.
 fn print_proposal(p: &AlbumProposal, applied_already: &[bool]) {
     outln!(
-        "Tone toward {} (moves bounded to ±{:.1} dB each; a track whose octave-smoothed balance is within ±{:.1} dB of it gets none):",
+        "Tone toward {} (moves bounded to ±{:.1} dB each, no curve feature narrower than {} octave; a track whose octave-smoothed balance is within ±{:.1} dB of it gets none):",
         p.target.label,
         p.max_move_db,
+        if p.narrowest_band_oct < 1.0 { "½" } else { "one" },
         p.tolerance_db
     );
     let against = p.target.measured_against();

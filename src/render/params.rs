@@ -208,12 +208,20 @@ pub fn match_fade(freq_hz: f64) -> f64 {
 /// Smooths a curve on the 1/6-octave analysis grid with a triangular window spanning one octave
 /// (±3 bands, weights 1..4..1), using only the bands `keep` accepts (0 where none is). Pure.
 pub fn smooth_one_octave(values: &[f64], keep: impl Fn(usize) -> bool) -> Vec<f64> {
+    smooth_triangle(values, 3, keep)
+}
+
+/// Smooths a curve on the 1/6-octave analysis grid with a triangular window of ±`half_span`
+/// bands (weights 1..half_span+1..1): a feature narrower than the window comes out about
+/// `half_span` bands wide between its half-height points. Only the bands `keep` accepts count
+/// (0 where none is). Pure.
+pub fn smooth_triangle(values: &[f64], half_span: usize, keep: impl Fn(usize) -> bool) -> Vec<f64> {
     (0..values.len())
         .map(|i| {
             let (mut sum, mut weight) = (0.0, 0.0);
-            for j in i.saturating_sub(3)..(i + 4).min(values.len()) {
+            for j in i.saturating_sub(half_span)..(i + half_span + 1).min(values.len()) {
                 if keep(j) {
-                    let w = 4.0 - (i as f64 - j as f64).abs();
+                    let w = (half_span + 1) as f64 - (i as f64 - j as f64).abs();
                     sum += w * values[j];
                     weight += w;
                 }

@@ -73,6 +73,37 @@ fn a_smaller_largest_move_proposes_again_within_it_and_resets_the_ticks() {
 }
 
 #[test]
+fn the_narrowest_band_proposes_again_with_curves_that_wide() {
+    let mut app = shipped_demo();
+    update_and_settle(&mut app, Message::OpenAssist);
+    let reasons = |app: &App| -> Vec<String> {
+        app.assist_proposal()
+            .unwrap()
+            .tracks
+            .iter()
+            .flat_map(|t| &t.moves)
+            .filter(|m| matches!(m.kind, ToneMoveKind::MatchCurve { .. }))
+            .map(|m| m.reason.clone())
+            .collect()
+    };
+    assert_eq!(app.assist_proposal().unwrap().narrowest_band_oct, 0.5);
+    assert!(
+        !reasons(&app).is_empty(),
+        "the demo album gets match curves"
+    );
+    assist(&mut app, A::NarrowestBand(1.0));
+    assert_eq!(app.assist_proposal().unwrap().narrowest_band_oct, 1.0);
+    let strict = reasons(&app);
+    assert!(
+        !strict.is_empty()
+            && strict
+                .iter()
+                .all(|r| r.contains("smoothed over two octaves")),
+        "{strict:?}"
+    );
+}
+
+#[test]
 fn apply_waits_for_the_proposal_the_options_ask_for() {
     let (mut app, _dir) = analysed(Engine::disabled("test"));
     update_and_settle(&mut app, Message::OpenAssist);

@@ -93,6 +93,8 @@ pub enum Message {
     MaxMove(f64),
     /// Propose again with the album's loudness spread narrowed to this, LU.
     Spread(f64),
+    /// Propose again with match curves no narrower than this, octaves between half-gain points.
+    NarrowestBand(f64),
     /// Show this tab.
     Tab(Tab),
     /// Select track `track` (album order) in the desk.
@@ -397,6 +399,11 @@ impl AssistPanel {
             }
             Message::Spread(lu) => {
                 self.options.max_spread_lu = lu.clamp(SPREADS_LU[0], SPREADS_LU[5]);
+                self.propose_again()
+            }
+            Message::NarrowestBand(oct) => {
+                let [loose, strict] = crate::assist::NARROWEST_BANDS_OCT;
+                self.options.narrowest_band_oct = oct.clamp(loose, strict);
                 self.propose_again()
             }
             Message::Tab(tab) => {

@@ -162,6 +162,20 @@ fn options_view<'a>(
     ]
     .spacing(4)
     .align_y(Alignment::Center);
+    let narrowest = crate::assist::NARROWEST_BANDS_OCT.map(|oct| {
+        segment(
+            if oct < 1.0 { "½ octave" } else { "1 octave" }.to_string(),
+            (options.narrowest_band_oct - oct).abs() < 1e-9,
+            Message::NarrowestBand(oct),
+        )
+    });
+    let width = row![
+        caption("Narrowest").width(78),
+        row(narrowest).spacing(3),
+        caption("feature of a match curve, between its half-gain points (a Q √2 bell is 1 octave)"),
+    ]
+    .spacing(4)
+    .align_y(Alignment::Center);
     let mut note = String::from(
         "Changing these options proposes again: ticks, track amounts and the plan start over.",
     );
@@ -174,7 +188,9 @@ fn options_view<'a>(
     if busy {
         note = format!("Proposing again… {note}");
     }
-    column![targets, bounds, caption(note)].spacing(6).into()
+    column![targets, bounds, width, caption(note)]
+        .spacing(6)
+        .into()
 }
 
 /// Every track with its moves: select, amount, reject; the preview of what will be written.
