@@ -23,6 +23,15 @@ fn max_move_db() -> f64 {
         .unwrap_or(AssistOptions::default().max_move_db)
 }
 
+/// The narrowest feature of a match curve, octaves: `$LATHE_ASSIST_NARROWEST` (0.5 or 1) or the
+/// assistant's default (½).
+fn narrowest_band_oct() -> f64 {
+    std::env::var("LATHE_ASSIST_NARROWEST")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(AssistOptions::default().narrowest_band_oct)
+}
+
 /// Figures of one file as the bench compares them.
 struct Measured {
     deviation_db: f64,
@@ -40,7 +49,7 @@ pub fn assist_on_albums(albums: &[(String, Vec<PathBuf>)]) {
         .args(["-c", "import matchering"])
         .output()
         .is_ok_and(|o| o.status.success());
-    println!("\n== assist: proposals applied and exported (Spotify, album mode, max spread 6 LU, moves ≤ ±{:.1} dB, LATHE_ASSIST_MAX_MOVE); 1/3-octave RMS deviation from the album average, 40 Hz–16 kHz, measured on the written files", max_move_db());
+    println!("\n== assist: proposals applied and exported (Spotify, album mode, max spread 6 LU, moves ≤ ±{:.1} dB, LATHE_ASSIST_MAX_MOVE; curve features ≥ {} octave, LATHE_ASSIST_NARROWEST); 1/3-octave RMS deviation from the album average, 40 Hz–16 kHz, measured on the written files", max_move_db(), narrowest_band_oct());
     if !have_matchering {
         println!("(Matchering not found: set LATHE_MATCHERING_PYTHON to a Python with `pip install matchering` for the side-by-side figures)");
     }
@@ -59,6 +68,7 @@ pub fn assist_on_albums(albums: &[(String, Vec<PathBuf>)]) {
         project.album.title = name.clone();
         let opts = AssistOptions {
             max_move_db: max_move_db(),
+            narrowest_band_oct: narrowest_band_oct(),
             max_bells: std::env::var("LATHE_ASSIST_MAX_BELLS")
                 .ok()
                 .and_then(|v| v.parse().ok())
@@ -257,10 +267,11 @@ fn third_octave_db(t: &TrackAnalysis) -> Vec<f64> {
         .collect()
 }
 
-/// What no octave-wide correction can take away: every track's deviation from the album average
-/// (1/6 octave, power) smoothed over one octave as the assistant's curve is, taken off with no
-/// bound, and the result measured as [`measure`] measures the written files. A track whose floor
-/// is above 2 dB cannot meet the aim without moves narrower than an octave, whatever the bound.
+/// What no correction as wide as the assistant's curve can take away: every track's deviation
+/// from the album average (1/6 octave, power) smoothed as the assistant's curve is (over one
+/// octave, or two with `LATHE_ASSIST_NARROWEST=1`), taken off with no bound, and the result
+/// measured as [`measure`] measures the written files. A track whose floor is above 2 dB cannot
+/// meet the aim without narrower moves, whatever the bound.
 fn octave_floor(sources: &[TrackAnalysis]) -> Vec<f64> {
     let stats = lathe::analysis::album_stats(&sources.iter().map(Some).collect::<Vec<_>>());
     let corrected: Vec<TrackAnalysis> = sources
@@ -269,7 +280,8 @@ fn octave_floor(sources: &[TrackAnalysis]) -> Vec<f64> {
         .map(|(t, deviation)| {
             let bands = &t.spectrum.bands_hz;
             let wanted: Vec<f64> = deviation.iter().map(|d| -d).collect();
-            let smoothed = lathe::render::params::smooth_one_octave(&wanted, |j| {
+            let half_span = assist::curve_half_span_bands(narrowest_band_oct());
+            let smoothed = lathe::render::params::smooth_triangle(&wanted, half_span, |j| {
                 (25.0..18_000.0).contains(&bands[j]) && wanted[j].is_finite()
             });
             let mut c = t.clone();
