@@ -1258,3 +1258,66 @@ fn the_strict_band_width_gives_smoother_curves_and_says_so() {
         steepest(&loose)
     );
 }
+
+#[test]
+fn a_band_limited_source_is_compared_and_fitted_over_the_bands_it_holds() {
+    // Five copies of one track at several levels; the third at 22.05 kHz, which holds nothing
+    // above 11 kHz. It is the same music: no tone move, and a small deviation figure (it read
+    // tens of dB "darker" and got a +6 dB tilt, shelves and a curve toward the empty bands).
+    let mut a = album_with_odd_third(neutral());
+    let full = a.analyses[2].clone().unwrap();
+    let (shaped, _) = run_chain(
+        &base_noise(12.0),
+        &ChainParams {
+            gain_db: -2.0,
+            ..neutral()
+        },
+        None,
+    );
+    let low_rate = lathe::media::resample(&shaped, 22_050).unwrap();
+    let limited = lathe::analysis::analyze_audio(&low_rate, 2);
+    let bands = limited.spectrum.bands_hz.clone();
+    for (b, &f) in bands.iter().enumerate() {
+        let beyond = lathe::analysis::spectrum::band_edges_hz(f).1 > 11_025.0;
+        let empty = lathe::analysis::spectrum::is_band_empty(limited.spectrum.mid_db[b]);
+        assert_eq!(empty, beyond, "{f:.0} Hz");
+    }
+    a.analyses[2] = Some(limited);
+    let stats = album_stats(&a.analyses.iter().map(|t| t.as_ref()).collect::<Vec<_>>());
+    // The figure includes level: without its top octave the track's loudness (K-weighted, which
+    // favours the treble) is lower, so its loudness-normalised curve sits about 1 dB higher.
+    let deviation = stats.tonal_deviation_db[2].unwrap();
+    assert!(deviation < 1.5, "{deviation:.2} dB from the album");
+    let (lo, hi) = lathe::analysis::album::TONAL_DEVIATION_RANGE_HZ;
+    let limited = a.analyses[2].as_ref().unwrap();
+    let shape: Vec<f64> = (0..bands.len())
+        .filter(|&b| {
+            (lo..=hi).contains(&bands[b])
+                && lathe::analysis::spectrum::is_band_held(
+                    bands[b],
+                    limited.spectrum.mid_db[b],
+                    22_050,
+                )
+        })
+        .map(|b| stats.deviation_db[2][b])
+        .collect();
+    let mean = shape.iter().sum::<f64>() / shape.len() as f64;
+    let rms = (shape.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / shape.len() as f64).sqrt();
+    assert!(
+        rms < 0.5,
+        "tone shape {rms:.2} dB from the album over the bands it holds"
+    );
+    let p = proposal(&a, &AssistOptions::default());
+    assert!(p.tracks[2].moves.is_empty(), "{}", p.tracks[2].summary);
+    // The full-rate copies are not pulled toward the empty bands either.
+    assert!(
+        p.tracks.iter().all(|t| t.moves.is_empty()),
+        "{:?}",
+        p.tracks.iter().map(|t| &t.summary).collect::<Vec<_>>()
+    );
+    assert!(full
+        .spectrum
+        .mid_db
+        .iter()
+        .all(|&m| !lathe::analysis::spectrum::is_band_empty(m)));
+}

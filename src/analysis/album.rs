@@ -2,7 +2,7 @@
 //! spread of loudness. All averages of spectra are power averages (dB -> linear power ->
 //! mean -> dB) of curves already normalised to each track's loudness.
 use super::kweight::k_weight_power;
-use super::spectrum::same_grid;
+use super::spectrum::{is_band_empty, is_band_held, same_grid};
 use super::{AlbumStats, SpectralBalance, TrackAnalysis};
 
 /// Band centres (Hz) over which the tonal deviation figure is taken: outside this range
@@ -13,8 +13,10 @@ pub const TONAL_DEVIATION_RANGE_HZ: (f64, f64) = (40.0, 16000.0);
 /// `tracks[i]` is `None` for a track without analysis (missing file, decode error).
 /// Tracks without a spectrum (silent or shorter than a gating block) are treated as `None`.
 pub fn album_stats(tracks: &[Option<&TrackAnalysis>]) -> AlbumStats {
-    let spectra: Vec<Option<&SpectralBalance>> =
-        tracks.iter().map(|t| t.map(|t| &t.spectrum)).collect();
+    let spectra: Vec<Option<Rated>> = tracks
+        .iter()
+        .map(|t| t.map(|t| (&t.spectrum, t.sample_rate_hz)))
+        .collect();
     let (average, deviation_db, tonal_deviation_db) = tone_of(&spectra);
     let lufs: Vec<f64> = tracks
         .iter()
@@ -36,43 +38,55 @@ pub fn album_stats(tracks: &[Option<&TrackAnalysis>]) -> AlbumStats {
     }
 }
 
+/// A spectrum and the sample rate of its source, Hz (which bands it can hold whole).
+pub type Rated<'a> = (&'a SpectralBalance, u32);
+
+/// Whether band `b` of a spectrum of a source at `rate_hz` is compared (see [`is_band_held`]).
+fn held((s, rate_hz): Rated, b: usize) -> bool {
+    is_band_held(s.bands_hz[b], s.mid_db[b], rate_hz)
+}
+
 /// Each track's RMS deviation (dB, over [`TONAL_DEVIATION_RANGE_HZ`]) from the album average of
-/// `spectra` (loudness-normalised, as analysed or as predicted after a tone move): the tone
-/// figures of [`album_stats`] from spectra alone.
-pub fn tonal_deviations(spectra: &[Option<&SpectralBalance>]) -> Vec<Option<f64>> {
+/// `spectra` (loudness-normalised, as analysed or as predicted after a tone move, with their
+/// sources' rates): the tone figures of [`album_stats`] from spectra alone.
+pub fn tonal_deviations(spectra: &[Option<Rated>]) -> Vec<Option<f64>> {
     tone_of(spectra).2
 }
 
 /// The album's average spectrum (power average of the usable spectra), each track's deviation
 /// curve from it (empty when unusable) and its RMS over [`TONAL_DEVIATION_RANGE_HZ`]. A spectrum
-/// is usable when it is complete and on the grid of the first complete one.
-fn tone_of(
-    spectra: &[Option<&SpectralBalance>],
-) -> (SpectralBalance, Vec<Vec<f64>>, Vec<Option<f64>>) {
+/// is usable when it is complete and on the grid of the first complete one. The RMS counts only
+/// the bands a track holds whole ([`is_band_held`]); its curve reads 0 where it is empty.
+fn tone_of(spectra: &[Option<Rated>]) -> (SpectralBalance, Vec<Vec<f64>>, Vec<Option<f64>>) {
     let grid = spectra
         .iter()
         .flatten()
-        .find(|s| is_complete(s))
-        .map(|s| s.bands_hz.clone());
+        .find(|s| is_complete(s.0))
+        .map(|s| s.0.bands_hz.clone());
     let usable = |s: &SpectralBalance| -> bool {
         grid.as_ref()
             .is_some_and(|g| is_complete(s) && same_grid(&s.bands_hz, g))
     };
-    let weighted: Vec<(&SpectralBalance, f64)> = spectra
+    let weighted: Vec<(Rated, f64)> = spectra
         .iter()
         .flatten()
-        .filter(|s| usable(s))
-        .map(|s| (*s, 1.0))
+        .filter(|s| usable(s.0))
+        .map(|&s| (s, 1.0))
         .collect();
     let average = power_average(&weighted);
     let deviation_db: Vec<Vec<f64>> = spectra
         .iter()
-        .map(|s| match s {
-            Some(s) if usable(s) => s
-                .mid_db
-                .iter()
-                .zip(&average.mid_db)
-                .map(|(x, a)| x - a)
+        .map(|s| match *s {
+            // Nothing to compare in a band the track does not hold: no deviation there.
+            Some(r) if usable(r.0) => (0..r.0.mid_db.len())
+                .map(|b| {
+                    let x = r.0.mid_db[b];
+                    if is_band_empty(x) {
+                        0.0
+                    } else {
+                        x - average.mid_db[b]
+                    }
+                })
                 .collect(),
             _ => Vec::new(),
         })
@@ -80,12 +94,15 @@ fn tone_of(
     let (lo, hi) = TONAL_DEVIATION_RANGE_HZ;
     let tonal_deviation_db = deviation_db
         .iter()
-        .map(|dev| {
+        .zip(spectra)
+        .map(|(dev, s)| {
+            let held = |b: usize| s.is_some_and(|s| held(s, b));
             let in_range: Vec<f64> = dev
                 .iter()
                 .zip(&average.bands_hz)
-                .filter(|(_, &f)| (lo..=hi).contains(&f))
-                .map(|(d, _)| d * d)
+                .enumerate()
+                .filter(|&(b, (_, &f))| (lo..=hi).contains(&f) && held(b))
+                .map(|(_, (d, _))| d * d)
                 .collect();
             (!in_range.is_empty())
                 .then(|| (in_range.iter().sum::<f64>() / in_range.len() as f64).sqrt())
@@ -103,7 +120,7 @@ pub fn references_average(references: &[(&TrackAnalysis, f64)]) -> SpectralBalan
         .map(|r| r.0)
         .find(|t| has_spectrum(t))
         .map(|t| &t.spectrum.bands_hz);
-    let weighted: Vec<(&SpectralBalance, f64)> = references
+    let weighted: Vec<(Rated, f64)> = references
         .iter()
         .filter(|(t, w)| {
             *w > 0.0
@@ -111,7 +128,7 @@ pub fn references_average(references: &[(&TrackAnalysis, f64)]) -> SpectralBalan
                 && has_spectrum(t)
                 && grid.is_some_and(|g| same_grid(&t.spectrum.bands_hz, g))
         })
-        .map(|(t, w)| (&t.spectrum, *w))
+        .map(|(t, w)| ((&t.spectrum, t.sample_rate_hz), *w))
         .collect();
     power_average(&weighted)
 }
@@ -128,19 +145,33 @@ fn is_complete(s: &SpectralBalance) -> bool {
 }
 
 /// Weighted mean of the curves in the linear power domain, back in dB.
-fn power_average(curves: &[(&SpectralBalance, f64)]) -> SpectralBalance {
-    let Some((first, _)) = curves.first() else {
+fn power_average(curves: &[(Rated, f64)]) -> SpectralBalance {
+    let Some(((first, _), _)) = curves.first() else {
         return SpectralBalance::default();
     };
-    let total: f64 = curves.iter().map(|c| c.1).sum();
+    // Per band, over the curves that hold it whole (a band beyond a source's Nyquist is not a
+    // band that source lacks); when none does (the top band of an album all at 44.1 kHz), over
+    // those not empty there; none: the band is empty.
     let average = |pick: fn(&SpectralBalance) -> &Vec<f64>| -> Vec<f64> {
         (0..first.bands_hz.len())
             .map(|b| {
-                let p: f64 = curves
-                    .iter()
-                    .map(|(s, w)| w * 10f64.powf(pick(s)[b] / 10.0))
+                let any_whole = curves.iter().any(|(r, _)| held(*r, b));
+                let whole = curves.iter().filter(|(r, _)| {
+                    if any_whole {
+                        held(*r, b)
+                    } else {
+                        !is_band_empty(r.0.mid_db[b])
+                    }
+                });
+                let total: f64 = whole.clone().map(|c| c.1).sum();
+                let p: f64 = whole
+                    .map(|(r, w)| w * 10f64.powf(pick(r.0)[b] / 10.0))
                     .sum();
-                10.0 * (p / total).log10()
+                if total > 0.0 {
+                    10.0 * (p / total).log10()
+                } else {
+                    super::spectrum::FLOOR_DB
+                }
             })
             .collect()
     };
@@ -166,10 +197,11 @@ pub fn after_response(s: &SpectralBalance, response_db: &[f64], rate_hz: f64) ->
     } else {
         0.0
     };
+    // An empty band stays empty: no EQ puts back what the source does not hold.
     let moved = |v: &[f64]| -> Vec<f64> {
         v.iter()
             .zip(response_db)
-            .map(|(x, r)| x + r - shift)
+            .map(|(&x, r)| if is_band_empty(x) { x } else { x + r - shift })
             .collect()
     };
     SpectralBalance {

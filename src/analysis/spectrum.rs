@@ -16,6 +16,9 @@
 //!   and fade tails do not pull the curve down. The kept blocks are power-averaged.
 //! - Band powers are reported in dB minus the integrated loudness (LUFS), so the curve
 //!   describes tone, not level: two copies of a track 10 dB apart read the same.
+//! - A band the rate cannot hold whole (its upper edge above Nyquist: above 10.7 kHz at
+//!   22.05 kHz) reads [`FLOOR_DB`], as an empty band does: [`is_band_empty`] tells comparisons to
+//!   leave it out, so a band-limited source is not "52 dB darker" than the album.
 use super::{kweight, stereo, SpectralBalance, StereoBand};
 use rustfft::num_complex::Complex;
 use rustfft::{Fft, FftPlanner};
@@ -23,6 +26,25 @@ use std::sync::Arc;
 
 /// Lowest value of a normalised band level, dB (an empty band instead of -inf).
 pub const FLOOR_DB: f64 = -150.0;
+
+/// Whether a band level is [`FLOOR_DB`]: nothing there, or beyond what the source's rate holds.
+/// Album averages and deviations leave such a band out (there is nothing to compare or move).
+pub fn is_band_empty(level_db: f64) -> bool {
+    level_db <= FLOOR_DB
+}
+
+/// Part of Nyquist below which a source's bands are whole: encoders and resamplers roll off
+/// above about 0.9 of it, so the band under the cut holds only part of what it would.
+pub const HELD_PART_OF_NYQUIST: f64 = 0.9;
+
+/// Whether the band centred at `center_hz`, at `level_db` in a spectrum of a source at
+/// `source_rate_hz`, is one the source holds whole: not empty, and below the roll-off under
+/// its Nyquist. Comparisons between tracks (album average, deviation, the assistant's fit) use
+/// only such bands, so a 22.05 kHz file is not "darker" for lacking what it cannot carry.
+pub fn is_band_held(center_hz: f64, level_db: f64, source_rate_hz: u32) -> bool {
+    !is_band_empty(level_db)
+        && band_edges_hz(center_hz).1 <= HELD_PART_OF_NYQUIST * f64::from(source_rate_hz) / 2.0
+}
 
 /// Relative gate for spectrum blocks, LU below the integrated loudness (as EBU Tech 3342's
 /// LRA gate: generous enough to keep quiet passages, strict enough to drop fade tails).
@@ -104,6 +126,8 @@ pub struct SpectrumAnalyzer {
     next_start: usize,
     last_start: Option<usize>,
     records: Vec<f64>,
+    /// Bands from this one up reach past Nyquist: reported empty.
+    first_beyond_nyquist: usize,
 }
 
 impl SpectrumAnalyzer {
@@ -157,6 +181,10 @@ impl SpectrumAnalyzer {
                 bands: centers.len(),
             },
             next_start: 0,
+            first_beyond_nyquist: centers
+                .iter()
+                .position(|&c| band_edges_hz(c).1 > rate / 2.0)
+                .unwrap_or(centers.len()),
             last_start: None,
             records: Vec::new(),
         }
@@ -270,16 +298,18 @@ impl SpectrumAnalyzer {
                 FLOOR_DB
             }
         };
+        let beyond = self.first_beyond_nyquist;
+        let levels = |powers: &[f64]| -> Vec<f64> {
+            powers
+                .iter()
+                .enumerate()
+                .map(|(b, &p)| if b < beyond { to_db(p) } else { FLOOR_DB })
+                .collect()
+        };
         let spectrum = SpectralBalance {
             bands_hz: band_centers_hz(),
-            mid_db: sum[lay.mid()..lay.side()]
-                .iter()
-                .map(|&p| to_db(p))
-                .collect(),
-            side_db: sum[lay.side()..lay.stereo()]
-                .iter()
-                .map(|&p| to_db(p))
-                .collect(),
+            mid_db: levels(&sum[lay.mid()..lay.side()]),
+            side_db: levels(&sum[lay.side()..lay.stereo()]),
         };
         (spectrum, stereo::finish(&sum[lay.stereo()..]))
     }

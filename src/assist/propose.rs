@@ -28,6 +28,7 @@ use super::residual::residual_curve;
 use super::words::{tone_reason, Bands};
 use super::*;
 use crate::analysis::album::TONAL_DEVIATION_RANGE_HZ;
+use crate::analysis::spectrum::{is_band_empty, is_band_held};
 use crate::analysis::{after_response, album_stats, references_average, SpectralBalance};
 use crate::render::params::smooth_one_octave;
 use std::collections::HashMap;
@@ -73,6 +74,30 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
     let usable: Vec<bool> = stats.deviation_db.iter().map(|d| !d.is_empty()).collect();
     let (lo, hi) = TONAL_DEVIATION_RANGE_HZ;
     let mask: Vec<bool> = bands.iter().map(|&f| (lo..=hi).contains(&f)).collect();
+    let holds = |a: &TrackAnalysis, b: usize| {
+        is_band_held(bands[b], a.spectrum.mid_db[b], a.sample_rate_hz)
+    };
+    // Whether some track holds band b whole (else the start takes every track that is not
+    // empty there, as the album average does).
+    let any_holds = |b: usize| {
+        input
+            .tracks
+            .iter()
+            .flatten()
+            .any(|a| a.spectrum.mid_db.len() == bands.len() && holds(a, b))
+    };
+    // Each track is fitted over the bands it holds: a band beyond its source's Nyquist (a 22 kHz
+    // file has nothing above 10.7 kHz) is not a lack that EQ could make up for.
+    let masks: Vec<Vec<bool>> = input
+        .tracks
+        .iter()
+        .map(|a| match a {
+            Some(a) if a.spectrum.mid_db.len() == bands.len() => {
+                (0..bands.len()).map(|b| mask[b] && holds(a, b)).collect()
+            }
+            _ => mask.clone(),
+        })
+        .collect();
 
     // References: the user's tracks first, else the curve.
     let weighted: Vec<(&TrackAnalysis, f64)> =
@@ -122,19 +147,18 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
         max_bells: opts.max_bells.min(4),
         rate_hz,
     };
-    let mut fitters: HashMap<u64, Fitter> = HashMap::new();
+    let mut fitters: HashMap<(u64, &[bool]), Fitter> = HashMap::new();
     for i in (0..usable.len()).filter(|&i| usable[i]) {
         let r = rate_of(i);
         fitters
-            .entry(r.to_bits())
-            .or_insert_with(|| Fitter::new(&bands, &mask, lim(r)));
+            .entry((r.to_bits(), &masks[i]))
+            .or_insert_with(|| Fitter::new(&bands, &masks[i], lim(r)));
     }
 
     // The target for one track with `w_refs` of references: album part, references part (a
     // corridor clamps around the track).
-    let target_for = |album: &[f64], track: &[f64], w_refs: f64| -> Vec<f64> {
-        let offset_to =
-            |reference: &[f64]| masked_mean(track, &mask) - masked_mean(reference, &mask);
+    let target_for = |album: &[f64], track: &[f64], mask: &[bool], w_refs: f64| -> Vec<f64> {
+        let offset_to = |reference: &[f64]| masked_mean(track, mask) - masked_mean(reference, mask);
         let refs_part: Option<Vec<f64>> = match &refs {
             Refs::None => None,
             Refs::Spectrum(r, _) => Some(r.clone()),
@@ -150,7 +174,7 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
         match refs_part {
             Some(r) if w_refs > 0.0 => {
                 // Blend shapes with the levels aligned, so the weight mixes tone, not offset.
-                let off = masked_mean(album, &mask) - masked_mean(&r, &mask);
+                let off = masked_mean(album, mask) - masked_mean(&r, mask);
                 (0..bands.len())
                     .map(|b| (1.0 - w_refs) * album[b] + w_refs * (r[b] + off))
                     .collect()
@@ -177,11 +201,15 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
             let mut v: Vec<f64> = (0..n)
                 .filter(|&i| usable[i])
                 .filter_map(|i| input.tracks[i].as_ref())
+                .filter(|a| holds(a, b) || !any_holds(b))
                 .map(|a| a.spectrum.mid_db[b])
+                .filter(|&x| !is_band_empty(x))
                 .collect();
             v.sort_by(|x, y| x.total_cmp(y));
             let m = v.len();
-            if m % 2 == 1 {
+            if m == 0 {
+                crate::analysis::spectrum::FLOOR_DB
+            } else if m % 2 == 1 {
                 v[m / 2]
             } else {
                 0.5 * (v[m / 2 - 1] + v[m / 2])
@@ -193,12 +221,16 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
     // final proposal is realised).
     let outcome = |i: usize, album: &[f64], w_refs: f64, realise: bool| -> Option<Outcome> {
         let a = input.tracks[i].as_ref().filter(|_| usable[i])?;
+        let mask = &masks[i];
         let mid = &a.spectrum.mid_db;
-        let target = target_for(album, mid, w_refs);
-        let wanted: Vec<f64> = target.iter().zip(mid).map(|(t, m)| t - m).collect();
-        let before = centered_rms(&wanted, &mask);
-        let broad = broad_peak_db(&wanted, &mask);
-        let fine = finer_than_db(&wanted, &mask, half_span);
+        let target = target_for(album, mid, mask, w_refs);
+        // Nothing is wanted of a band the track does not hold.
+        let wanted: Vec<f64> = (0..bands.len())
+            .map(|b| if holds(a, b) { target[b] - mid[b] } else { 0.0 })
+            .collect();
+        let before = centered_rms(&wanted, mask);
+        let broad = broad_peak_db(&wanted, mask);
+        let fine = finer_than_db(&wanted, mask, half_span);
         if broad <= opts.tolerance_db {
             return Some(Outcome {
                 moves: Vec::new(),
@@ -211,7 +243,7 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
                 fine_db: fine,
             });
         }
-        let fit = fitters[&rate_of(i).to_bits()].fit(&wanted);
+        let fit = fitters[&(rate_of(i).to_bits(), mask.as_slice())].fit(&wanted);
         let mut out = Outcome {
             moves: fit.moves,
             response_db: fit.response_db,
@@ -232,17 +264,17 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
             let with_curve_of = |broad: Vec<ToneMoveKind>, at_rate: Option<f64>| {
                 let response = combined_response_db(&broad, &bands, rate_hz);
                 let left: Vec<f64> = wanted.iter().zip(&response).map(|(w, r)| w - r).collect();
-                let broad_after = centered_rms(&left, &mask);
+                let broad_after = centered_rms(&left, mask);
                 let (curve, points) = residual_curve(
                     &bands,
                     &left,
-                    &mask,
+                    mask,
                     opts.max_move_db.abs(),
                     half_span,
                     at_rate,
                 );
                 let rest: Vec<f64> = left.iter().zip(&curve).map(|(l, c)| l - c).collect();
-                let after = centered_rms(&rest, &mask);
+                let after = centered_rms(&rest, mask);
                 (broad, response, broad_after, curve, points, after)
             };
             // A bell the curve would partly undo (a +3 dB bell under a −3 dB stretch of curve)
@@ -304,11 +336,12 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
             break;
         }
         // The album as it will be: each track's curve after its moves, renormalised to its loudness.
-        let predicted: Vec<SpectralBalance> = (0..n)
+        let predicted: Vec<(SpectralBalance, u32)> = (0..n)
             .filter_map(|i| {
                 let o = outcomes[i].as_ref()?;
                 let a = input.tracks[i].as_ref()?;
-                Some(after_response(&a.spectrum, &o.response_db, rate_of(i)))
+                let after = after_response(&a.spectrum, &o.response_db, rate_of(i));
+                Some((after, a.sample_rate_hz))
             })
             .collect();
         let next = mean_mid_db(&predicted);
@@ -365,7 +398,7 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
                         m,
                         &Bands {
                             hz: &bands,
-                            mask: &mask,
+                            mask: &masks[i],
                             curve_span: &span_words,
                         },
                         &left,
@@ -403,7 +436,7 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
                     moves.len(),
                     if moves.len() == 1 { "" } else { "s" },
                     o.after_db,
-                    stacked_reach(&o.response_db, &bands, &mask, opts.max_move_db.abs()),
+                    stacked_reach(&o.response_db, &bands, &masks[i], opts.max_move_db.abs()),
                 )
             };
             TrackProposal {
@@ -421,7 +454,7 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
     let final_target = (0..n)
         .find_map(|i| {
             let a = input.tracks[i].as_ref().filter(|_| usable[i])?;
-            Some(target_for(&album, &a.spectrum.mid_db, w_refs))
+            Some(target_for(&album, &a.spectrum.mid_db, &masks[i], w_refs))
         })
         .unwrap_or_else(|| album.clone());
     let target = TargetCurve {
@@ -579,11 +612,33 @@ fn has_tone_settings(t: &crate::project::ToneSettings) -> bool {
 /// tracks wherever they disagree, by more the more they disagree, so a target chasing it drifts
 /// by that excess every pass and never settles; the mean in dB settles once what the moves cannot
 /// follow averages out over the tracks (and is the least-squares centre of the tracks).
-fn mean_mid_db(curves: &[SpectralBalance]) -> Vec<f64> {
-    let n = curves.len().max(1) as f64;
-    let len = curves.first().map_or(0, |c| c.mid_db.len());
+/// `curves`: each with its source's rate; a band a curve does not hold whole (near or beyond
+/// its source's Nyquist) is left out of that band's mean.
+fn mean_mid_db(curves: &[(SpectralBalance, u32)]) -> Vec<f64> {
+    let len = curves.first().map_or(0, |c| c.0.mid_db.len());
     (0..len)
-        .map(|b| curves.iter().map(|c| c.mid_db[b]).sum::<f64>() / n)
+        .map(|b| {
+            let whole = |(c, rate): &&(SpectralBalance, u32)| {
+                is_band_held(c.bands_hz[b], c.mid_db[b], *rate)
+            };
+            let any_whole = curves.iter().any(|c| whole(&c));
+            let held: Vec<f64> = curves
+                .iter()
+                .filter(|c| {
+                    if any_whole {
+                        whole(c)
+                    } else {
+                        !is_band_empty(c.0.mid_db[b])
+                    }
+                })
+                .map(|(c, _)| c.mid_db[b])
+                .collect();
+            if held.is_empty() {
+                crate::analysis::spectrum::FLOOR_DB
+            } else {
+                held.iter().sum::<f64>() / held.len() as f64
+            }
+        })
         .collect()
 }
 

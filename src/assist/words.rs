@@ -129,8 +129,16 @@ pub fn tone_reason(
             )
         }
         ToneMoveKind::MatchCurve { max_db, ref points } => {
+            // The largest gain where the track is fitted (not in a band its source cannot hold).
+            let fitted = |p: &&crate::project::CurvePoint| {
+                bands_hz
+                    .iter()
+                    .position(|&f| (f - p.freq_hz).abs() < 1e-6 * f)
+                    .is_none_or(|b| mask[b])
+            };
             let peak = points
                 .iter()
+                .filter(fitted)
                 .max_by(|a, b| a.gain_db.abs().total_cmp(&b.gain_db.abs()));
             let largest = peak.map_or(String::new(), |p| {
                 format!(

@@ -45,7 +45,7 @@ impl MasteredTone {
         }
         self.responses
             .retain(|id, _| tracks.iter().any(|t| t.id == *id));
-        let mastered: Vec<Option<SpectralBalance>> = tracks
+        let mastered: Vec<Option<(SpectralBalance, u32)>> = tracks
             .iter()
             .map(|t| {
                 let a = t.analysis.filter(|a| !a.spectrum.mid_db.is_empty())?;
@@ -55,14 +55,18 @@ impl MasteredTone {
                     let response = tone_response_bands_db(t.tone, a, album, references, rate_hz);
                     self.responses.insert(t.id, (t.tone.clone(), response));
                 }
-                Some(after_response(
-                    &a.spectrum,
-                    &self.responses[&t.id].1,
-                    rate_hz,
+                Some((
+                    after_response(&a.spectrum, &self.responses[&t.id].1, rate_hz),
+                    a.sample_rate_hz,
                 ))
             })
             .collect();
-        tonal_deviations(&mastered.iter().map(Option::as_ref).collect::<Vec<_>>())
+        tonal_deviations(
+            &mastered
+                .iter()
+                .map(|m| m.as_ref().map(|(s, rate)| (s, *rate)))
+                .collect::<Vec<_>>(),
+        )
     }
 }
 
