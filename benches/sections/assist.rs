@@ -219,7 +219,8 @@ pub fn assist_on_albums(albums: &[(String, Vec<PathBuf>)]) {
         };
         let beyond_octave = floor.iter().filter(|&&f| f > 2.0).count();
         println!(
-            "  octave floor above 2 dB (the aim needs moves narrower than an octave): {beyond_octave} of {} tracks",
+            "  curve floor above 2 dB (the aim needs features narrower than {} octave): {beyond_octave} of {} tracks",
+            if narrowest_band_oct() < 1.0 { "½" } else { "one" },
             floor.len()
         );
         println!(

@@ -172,7 +172,7 @@ fn options_view<'a>(
     let width = row![
         caption("Narrowest").width(78),
         row(narrowest).spacing(3),
-        caption("feature of a match curve, between its half-gain points (a Q √2 bell is 1 octave)"),
+        caption("of a match curve's features (half-gain width; a Q √2 bell: 1 octave)"),
     ]
     .spacing(4)
     .align_y(Alignment::Center);
