@@ -11,8 +11,9 @@ use std::time::UNIX_EPOCH;
 
 /// Version of the analysis algorithms; bump it when a change alters any figure or notice, so
 /// cached analyses made by older code are recomputed (3: Ogg files cut short are noted; 4: clipped
-/// and out-of-polarity sources are noted).
-pub const ANALYSIS_VERSION: u32 = 4;
+/// and out-of-polarity sources are noted; 5: M4A priming and padding trimmed, bands beyond Nyquist
+/// empty).
+pub const ANALYSIS_VERSION: u32 = 5;
 
 /// A folder of cached analyses; entries are invalidated when a file's size or mtime changes.
 #[derive(Debug, Clone)]

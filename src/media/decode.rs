@@ -169,6 +169,17 @@ fn decode_inner(path: &Path) -> Result<Decoded, MediaError> {
         });
     }
     notices.extend(summary.notices);
+    let mut audio = summary.audio;
+    // MP4: the encoder's priming and padding go, as the file's edit list asks.
+    if let Some(edit) = super::mp4_edit::audio_edit(path) {
+        let rate = f64::from(audio.sample_rate_hz);
+        let skip = ((edit.skip_s * rate).round() as usize).min(audio.frames());
+        let keep = (edit.keep_s * rate).round() as usize;
+        for ch in &mut audio.channels {
+            ch.drain(..skip);
+            ch.truncate(keep.max(1));
+        }
+    }
     if let Some(cut) = super::ogg_tail::cut_short(path) {
         let how = match cut {
             super::ogg_tail::CutShort::InsidePage => "the file ends inside an Ogg page",
@@ -178,11 +189,11 @@ fn decode_inner(path: &Path) -> Result<Decoded, MediaError> {
         };
         notices.push(format!(
             "cut short: {how}, so the audio stops at {:.1} s where the music may go on; replace it with a complete copy",
-            summary.audio.duration_s()
+            audio.duration_s()
         ));
     }
     Ok(Decoded {
-        audio: summary.audio,
+        audio,
         source_channels: summary
             .source_channels
             .or_else(|| params.channels.as_ref().map(|c| c.count() as u16))

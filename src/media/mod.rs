@@ -85,6 +85,7 @@ pub enum MediaError {
 mod collect;
 mod decode;
 mod downmix;
+mod mp4_edit;
 mod ogg_tail;
 mod probe;
 mod resample;
