@@ -633,6 +633,38 @@ fn a_hot_float_source_reaches_targets_far_below_it() {
 }
 
 #[test]
+fn a_source_too_quiet_for_the_gain_range_says_so_and_is_not_called_limited() {
+    // −50 LUFS to a −14 LUFS target needs +36 dB; the chain allows +24. The export says that,
+    // and nothing about limiting (there is none): the track ends near −26 LUFS.
+    let dir = tempfile::tempdir().unwrap();
+    write_at_lufs(
+        &dir.path().join("quiet.wav"),
+        48_000,
+        &music_like(8.0, 48_000, 3, 0.3),
+        -50.0,
+    );
+    let mut doc = synthetic_album(dir.path());
+    doc.project.tracks = vec![track(1, "Quiet", "quiet.wav")];
+    doc.project.tracks[0].fade_out_s = 1.0; // rendered at unity first, as a non-neutral track is
+    let out = export(
+        &doc,
+        &options(dir.path().join("out"), AlbumSettings::default()),
+    )
+    .unwrap();
+    let t = &out.report.tracks[0];
+    assert_eq!(t.gain_db, 24.0);
+    // The fade takes a little loudness off: about +35.7 dB needed, −25.7 LUFS reached.
+    assert!((t.integrated_lufs.unwrap() + 26.0).abs() < 0.5, "{t:?}");
+    assert!(t.held_back_db.is_none(), "{t:?}");
+    assert_eq!(t.warnings.len(), 1, "{:?}", t.warnings);
+    assert!(
+        t.warnings[0].contains("needs +35.") && t.warnings[0].contains("the chain allows ±24 dB"),
+        "{:?}",
+        t.warnings
+    );
+}
+
+#[test]
 fn silence_nan_and_unreachable_targets_are_reported_not_exploded() {
     let dir = tempfile::tempdir().unwrap();
     write_wav(

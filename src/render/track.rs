@@ -256,6 +256,8 @@ pub fn render_track(
             // (too quiet) and from above (too loud) bracket the gain that reaches it.
             let mut quiet_at: Option<(f64, f64)> = None;
             let mut loud_at: Option<(f64, f64)> = None;
+            // LU of loudness per dB of gain at the last try (for the range warning's figure).
+            let mut last_slope = 1.0;
             for _ in 0..MAX_ATTEMPTS {
                 if rendered_at != Some(gain_db) {
                     (gr, lufs) = attempt(gain_db)?;
@@ -289,15 +291,18 @@ pub fn render_track(
                     _ if gr.max_db > 0.0 => FIRST_SLOPE_WHEN_LIMITING,
                     _ => 1.0,
                 };
+                last_slope = slope;
+                // The chain's range ends here (the warning below says so); checked before the
+                // cap, which stands at the range's end until the limiter sets one.
+                if (error > 0.0 && gain_db >= MAX_GAIN_DB)
+                    || (error < 0.0 && gain_db <= -MAX_GAIN_DB)
+                {
+                    break;
+                }
                 if error > 0.0 && gain_db >= cap_db - 1e-9 {
                     // Louder needs more reduction than allowed: what it would take, estimated.
                     held_back = Some(gr.max_db + error / slope);
                     break;
-                }
-                if (error > 0.0 && gain_db >= MAX_GAIN_DB)
-                    || (error < 0.0 && gain_db <= -MAX_GAIN_DB)
-                {
-                    break; // the chain's range ends here (the warning below says so)
                 }
                 previous = Some((gain_db, now));
                 let mut next = gain_db + error / slope;
@@ -318,7 +323,7 @@ pub fn render_track(
                 let beyond = (error > LOUDNESS_TOLERANCE_LU && g >= MAX_GAIN_DB)
                     || (error < -LOUDNESS_TOLERANCE_LU && g <= -MAX_GAIN_DB);
                 if beyond && !range_warned {
-                    warnings.push(range_warning(target, g + error));
+                    warnings.push(range_warning(target, g + error / last_slope));
                 }
             }
             reported_held_back =
