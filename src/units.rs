@@ -74,6 +74,13 @@ pub fn signed_or_dash(value: Option<f64>, decimals: usize, unit: &str) -> String
     value.map_or(DASH.to_string(), |v| with_unit(signed(v, decimals), unit))
 }
 
+/// A time in the track as minutes, seconds and tenths ("1:05.3"), rounded to the tenth first so
+/// 59.96 s reads "1:00.0", not "0:60.0".
+pub fn min_sec_tenths(seconds: f64) -> String {
+    let tenths = (seconds.max(0.0) * 10.0).round() as u64;
+    format!("{}:{:02}.{}", tenths / 600, tenths % 600 / 10, tenths % 10)
+}
+
 /// What stands for an unknown figure.
 const DASH: &str = "—";
 
@@ -88,6 +95,14 @@ fn with_unit(figure: String, unit: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_round_to_the_tenth_before_they_split() {
+        assert_eq!(min_sec_tenths(0.0), "0:00.0");
+        assert_eq!(min_sec_tenths(65.34), "1:05.3");
+        assert_eq!(min_sec_tenths(59.96), "1:00.0");
+        assert_eq!(min_sec_tenths(12.5), "0:12.5");
+    }
 
     #[test]
     fn figures_use_a_true_minus_and_never_show_minus_zero() {

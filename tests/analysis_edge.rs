@@ -225,7 +225,7 @@ fn a_flipped_channel_is_flagged_and_wide_or_mono_stereo_is_not() {
 
 #[test]
 fn a_clipped_source_is_flagged_with_where_it_starts_and_a_full_scale_peak_is_not() {
-    // A sine driven 3.5 dB into full scale: flat tops on every half cycle after 1 s.
+    // A sine driven 3.5 dB into full scale: flat tops (about 0.1 ms) on every half cycle after 1 s.
     let clean = sine(48_000, 1.0, 0.99);
     let hot: Vec<f32> = sine(48_000, 1.0, 1.5)
         .iter()
@@ -255,4 +255,54 @@ fn a_clipped_source_is_flagged_with_where_it_starts_and_a_full_scale_peak_is_not
         "{:?}",
         a.notices
     );
+}
+
+/// A 16-bit stereo WAV of `frames` (both channels alike) at `rate`, values in −32768..=32767.
+fn analyse_16_bit(rate: u32, frames: &[i16]) -> TrackAnalysis {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("16.wav");
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: rate,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(&path, spec).unwrap();
+    for &s in frames {
+        w.write_sample(s).unwrap();
+        w.write_sample(s).unwrap();
+    }
+    w.finalize().unwrap();
+    analyze_file(&path, &AtomicBool::new(false)).unwrap()
+}
+
+#[test]
+fn a_slow_16_bit_wave_touching_full_scale_is_no_clip_at_any_rate_but_a_clipped_one_is() {
+    for rate in [44_100u32, 96_000, 192_000] {
+        // 40 Hz peaking at 32767, quantised: near each peak it stays on one step for about
+        // 60 µs (three samples at 44.1 kHz, six at 96 kHz).
+        let wave = |drive: f64| -> Vec<i16> {
+            (0..2 * rate as usize)
+                .map(|i| {
+                    let x =
+                        drive * (2.0 * std::f64::consts::PI * 40.0 * i as f64 / rate as f64).sin();
+                    (x * 32767.0).round().clamp(-32768.0, 32767.0) as i16
+                })
+                .collect()
+        };
+        let touching = analyse_16_bit(rate, &wave(1.0));
+        assert!(
+            !touching.notices.iter().any(|n| n.starts_with("Clipped")),
+            "{rate} Hz: {:?}",
+            touching.notices
+        );
+        // Driven 1 dB into full scale: flat for about 1.3 ms on each of its 160 half cycles.
+        let clipped = analyse_16_bit(rate, &wave(1.122));
+        let note = clipped
+            .notices
+            .iter()
+            .find(|n| n.starts_with("Clipped: 160 flat tops"))
+            .unwrap_or_else(|| panic!("{rate} Hz: {:?}", clipped.notices));
+        assert!(note.contains("the first at 0:00.0"), "{note}");
+    }
 }

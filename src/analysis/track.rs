@@ -138,37 +138,41 @@ fn polarity_notice(left: &[f32], right: &[f32]) -> Option<String> {
     })
 }
 
-/// Consecutive samples at full scale that make one clipped run: two can be a peak that just
-/// touches 0 dBFS; three in a row are flat-topped.
-pub const CLIP_RUN_SAMPLES: usize = 3;
+/// Shortest flat top counted as a clip, seconds: four samples at 44.1 kHz, ten at 96 kHz.
+/// Shorter, a slow wave quantised to 16 bits reads flat at its peak (a 40 Hz sine touching full
+/// scale stays within one step of it for about 60 µs: three samples at 44.1 kHz, six at 96 kHz),
+/// which is no clip.
+pub const CLIP_RUN_S: f64 = 100e-6;
 
 /// Clipped runs from which a track is flagged: a few overs are a mastered track's normal; more
 /// are a clipped mix.
 pub const CLIP_NOTICE_RUNS: usize = 10;
 
-/// A notice when the source is clipped: [`CLIP_NOTICE_RUNS`] or more runs of
-/// [`CLIP_RUN_SAMPLES`] samples in a row at full scale (integer files) or at the file's own
-/// flat top (a float file limited at some level), in either channel.
+/// A notice when the source is clipped: [`CLIP_NOTICE_RUNS`] or more flat tops of
+/// [`CLIP_RUN_S`] (at least three samples) at the channel's own peak, positive or negative (full
+/// scale in an integer file; wherever a float file was limited), in either channel.
 fn clipping_notice(left: &[f32], right: &[f32], rate_hz: u32) -> Option<String> {
+    let min_run = ((CLIP_RUN_S * f64::from(rate_hz)).round() as usize).max(3);
     // Counted per channel, the more clipped one told (a clip in both is one clip to the ear).
     let mut runs = 0usize;
     let mut first: Option<usize> = None;
     for ch in [left, right] {
-        let top = ch.iter().fold(0.0f32, |m, &x| m.max(x.abs()));
-        if top < 0.5 {
-            continue; // far below full scale: a flat top there is the music's, not a clip
-        }
+        let high = ch.iter().fold(0.0f32, |m, &x| m.max(x));
+        let low = ch.iter().fold(0.0f32, |m, &x| m.min(x));
+        // Each polarity against its own peak (a 16-bit file reaches −32768 but only +32767),
+        // and only near full scale: a flat top far below it is the music's, not a clip.
+        let at_peak = |x: f32| (high >= 0.5 && x >= high) || (low <= -0.5 && x <= low);
         let (mut run, mut in_channel) = (0usize, 0usize);
         for (i, &x) in ch.iter().enumerate() {
-            if x.abs() >= top {
+            if at_peak(x) && (run == 0 || ch[i - 1].signum() == x.signum()) {
                 run += 1;
-                if run == CLIP_RUN_SAMPLES {
+                if run == min_run {
                     in_channel += 1;
-                    let start = i + 1 - CLIP_RUN_SAMPLES;
+                    let start = i + 1 - min_run;
                     first = Some(first.map_or(start, |f| f.min(start)));
                 }
             } else {
-                run = 0;
+                run = usize::from(at_peak(x));
             }
         }
         runs = runs.max(in_channel);
@@ -176,11 +180,10 @@ fn clipping_notice(left: &[f32], right: &[f32], rate_hz: u32) -> Option<String> 
     if runs < CLIP_NOTICE_RUNS {
         return None;
     }
-    let at_s = first.unwrap_or(0) as f64 / f64::from(rate_hz.max(1));
+    let first_s = first.unwrap_or(0) as f64 / f64::from(rate_hz.max(1));
     Some(format!(
-        "Clipped: {runs} runs of {CLIP_RUN_SAMPLES} or more samples flat at the peak level, the first at {}:{:04.1} — the master keeps the flattened peaks; a mix with headroom masters cleaner",
-        (at_s / 60.0).floor(),
-        at_s % 60.0
+        "Clipped: {runs} flat tops of {min_run} or more samples at the peak level, the first at {} — the master keeps the flattened peaks; a mix with headroom masters cleaner",
+        crate::units::min_sec_tenths(first_s)
     ))
 }
 
