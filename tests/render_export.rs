@@ -603,6 +603,43 @@ fn a_silent_passage_stays_digital_silence_through_eq_and_dither() {
 }
 
 #[test]
+fn a_low_rate_source_exported_at_a_higher_rate_keeps_its_tone_figure() {
+    // Three copies of one piece, the third at 22.05 kHz, all exported at 44.1 kHz: the third's
+    // top octave is empty before and after, which is not a darker tone (it read 4.3 → 16.7 dB).
+    let dir = tempfile::tempdir().unwrap();
+    let music = music_like(8.0, 44_100, 6, 0.5);
+    write_at_lufs(&dir.path().join("full.wav"), 44_100, &music, -16.0);
+    let full = lathe::media::decode_file(&dir.path().join("full.wav"))
+        .unwrap()
+        .audio;
+    let low = lathe::media::resample(&full, 22_050).unwrap();
+    let frames: Vec<[f32; 2]> = low.channels[0]
+        .iter()
+        .zip(&low.channels[1])
+        .map(|(l, r)| [*l, *r])
+        .collect();
+    write_wav(&dir.path().join("low.wav"), 22_050, &frames, 1.0);
+    let mut doc = synthetic_album(dir.path());
+    doc.project.tracks = vec![
+        track(1, "One", "full.wav"),
+        track(2, "Two", "full.wav"),
+        track(3, "Low", "low.wav"),
+    ];
+    let mut s = AlbumSettings::default();
+    s.export.sample_rate_hz = Some(44_100);
+    let out = export(&doc, &options(dir.path().join("out"), s)).unwrap();
+    let low = &out.report.tracks[2];
+    let (before, after) = (
+        low.before.tone_deviation_db.unwrap(),
+        low.tone_deviation_db.unwrap(),
+    );
+    assert!(
+        (after - before).abs() < 1.0 && after < 3.0,
+        "tone vs album {before:.1} → {after:.1} dB"
+    );
+}
+
+#[test]
 fn a_hot_float_source_reaches_targets_far_below_it() {
     // A float bounce 10 dB over full scale at about -1 LUFS, with a fade (so the unity-gain try
     // is rendered, and limited by 10 dB): loudness then barely follows gain near unity, and a

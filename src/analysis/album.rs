@@ -2,7 +2,7 @@
 //! spread of loudness. All averages of spectra are power averages (dB -> linear power ->
 //! mean -> dB) of curves already normalised to each track's loudness.
 use super::kweight::k_weight_power;
-use super::spectrum::{is_band_empty, is_band_held, same_grid};
+use super::spectrum::{compared_in_band, is_band_empty, same_grid};
 use super::{AlbumStats, SpectralBalance, TrackAnalysis};
 
 /// Band centres (Hz) over which the tonal deviation figure is taken: outside this range
@@ -41,9 +41,18 @@ pub fn album_stats(tracks: &[Option<&TrackAnalysis>]) -> AlbumStats {
 /// A spectrum and the sample rate of its source, Hz (which bands it can hold whole).
 pub type Rated<'a> = (&'a SpectralBalance, u32);
 
-/// Whether band `b` of a spectrum of a source at `rate_hz` is compared (see [`is_band_held`]).
-fn held((s, rate_hz): Rated, b: usize) -> bool {
-    is_band_held(s.bands_hz[b], s.mid_db[b], rate_hz)
+/// For each band, which of `curves` take part in comparing them there ([`compared_in_band`]):
+/// `[band][curve]`.
+fn compared(curves: &[Rated]) -> Vec<Vec<bool>> {
+    let Some((first, _)) = curves.first() else {
+        return Vec::new();
+    };
+    (0..first.bands_hz.len())
+        .map(|b| {
+            let levels: Vec<(f64, u32)> = curves.iter().map(|(s, r)| (s.mid_db[b], *r)).collect();
+            compared_in_band(first.bands_hz[b], &levels)
+        })
+        .collect()
 }
 
 /// Each track's RMS deviation (dB, over [`TONAL_DEVIATION_RANGE_HZ`]) from the album average of
@@ -55,8 +64,9 @@ pub fn tonal_deviations(spectra: &[Option<Rated>]) -> Vec<Option<f64>> {
 
 /// The album's average spectrum (power average of the usable spectra), each track's deviation
 /// curve from it (empty when unusable) and its RMS over [`TONAL_DEVIATION_RANGE_HZ`]. A spectrum
-/// is usable when it is complete and on the grid of the first complete one. The RMS counts only
-/// the bands a track holds whole ([`is_band_held`]); its curve reads 0 where it is empty.
+/// is usable when it is complete and on the grid of the first complete one. In each band only
+/// the tracks [`compared_in_band`] takes count, in the average, the curve and the RMS; another
+/// track's curve reads 0 there (a 22.05 kHz file above 10 kHz).
 fn tone_of(spectra: &[Option<Rated>]) -> (SpectralBalance, Vec<Vec<f64>>, Vec<Option<f64>>) {
     let grid = spectra
         .iter()
@@ -67,47 +77,42 @@ fn tone_of(spectra: &[Option<Rated>]) -> (SpectralBalance, Vec<Vec<f64>>, Vec<Op
         grid.as_ref()
             .is_some_and(|g| is_complete(s) && same_grid(&s.bands_hz, g))
     };
-    let weighted: Vec<(Rated, f64)> = spectra
-        .iter()
-        .flatten()
-        .filter(|s| usable(s.0))
-        .map(|&s| (s, 1.0))
-        .collect();
+    let kept: Vec<Option<Rated>> = spectra.iter().map(|s| s.filter(|s| usable(s.0))).collect();
+    let curves: Vec<Rated> = kept.iter().flatten().copied().collect();
+    let weighted: Vec<(Rated, f64)> = curves.iter().map(|&c| (c, 1.0)).collect();
     let average = power_average(&weighted);
-    let deviation_db: Vec<Vec<f64>> = spectra
-        .iter()
-        .map(|s| match *s {
-            // Nothing to compare in a band the track does not hold: no deviation there.
-            Some(r) if usable(r.0) => (0..r.0.mid_db.len())
-                .map(|b| {
-                    let x = r.0.mid_db[b];
-                    if is_band_empty(x) {
-                        0.0
-                    } else {
-                        x - average.mid_db[b]
-                    }
-                })
-                .collect(),
-            _ => Vec::new(),
-        })
-        .collect();
+    let in_band = compared(&curves);
     let (lo, hi) = TONAL_DEVIATION_RANGE_HZ;
-    let tonal_deviation_db = deviation_db
-        .iter()
-        .zip(spectra)
-        .map(|(dev, s)| {
-            let held = |b: usize| s.is_some_and(|s| held(s, b));
-            let in_range: Vec<f64> = dev
-                .iter()
-                .zip(&average.bands_hz)
-                .enumerate()
-                .filter(|&(b, (_, &f))| (lo..=hi).contains(&f) && held(b))
-                .map(|(_, (d, _))| d * d)
-                .collect();
+    let mut k = 0; // index among the usable curves
+    let mut deviation_db = Vec::with_capacity(kept.len());
+    let mut tonal_deviation_db = Vec::with_capacity(kept.len());
+    for s in &kept {
+        let Some((s, _)) = s else {
+            deviation_db.push(Vec::new());
+            tonal_deviation_db.push(None);
+            continue;
+        };
+        let counts = |b: usize| in_band[b][k];
+        let curve: Vec<f64> = (0..s.mid_db.len())
+            .map(|b| {
+                if counts(b) {
+                    s.mid_db[b] - average.mid_db[b]
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let in_range: Vec<f64> = (0..curve.len())
+            .filter(|&b| counts(b) && (lo..=hi).contains(&s.bands_hz[b]))
+            .map(|b| curve[b] * curve[b])
+            .collect();
+        tonal_deviation_db.push(
             (!in_range.is_empty())
-                .then(|| (in_range.iter().sum::<f64>() / in_range.len() as f64).sqrt())
-        })
-        .collect();
+                .then(|| (in_range.iter().sum::<f64>() / in_range.len() as f64).sqrt()),
+        );
+        deviation_db.push(curve);
+        k += 1;
+    }
     (average, deviation_db, tonal_deviation_db)
 }
 
@@ -144,28 +149,20 @@ fn is_complete(s: &SpectralBalance) -> bool {
         && s.side_db.len() == s.bands_hz.len()
 }
 
-/// Weighted mean of the curves in the linear power domain, back in dB.
+/// Weighted mean of the curves in the linear power domain, back in dB; in each band over the
+/// curves [`compared_in_band`] takes (none: the band is empty).
 fn power_average(curves: &[(Rated, f64)]) -> SpectralBalance {
     let Some(((first, _), _)) = curves.first() else {
         return SpectralBalance::default();
     };
-    // Per band, over the curves that hold it whole (a band beyond a source's Nyquist is not a
-    // band that source lacks); when none does (the top band of an album all at 44.1 kHz), over
-    // those not empty there; none: the band is empty.
+    let in_band = compared(&curves.iter().map(|c| c.0).collect::<Vec<_>>());
     let average = |pick: fn(&SpectralBalance) -> &Vec<f64>| -> Vec<f64> {
         (0..first.bands_hz.len())
             .map(|b| {
-                let any_whole = curves.iter().any(|(r, _)| held(*r, b));
-                let whole = curves.iter().filter(|(r, _)| {
-                    if any_whole {
-                        held(*r, b)
-                    } else {
-                        !is_band_empty(r.0.mid_db[b])
-                    }
-                });
-                let total: f64 = whole.clone().map(|c| c.1).sum();
-                let p: f64 = whole
-                    .map(|(r, w)| w * 10f64.powf(pick(r.0)[b] / 10.0))
+                let counted = curves.iter().zip(&in_band[b]).filter(|(_, &c)| c);
+                let total: f64 = counted.clone().map(|(c, _)| c.1).sum();
+                let p: f64 = counted
+                    .map(|((r, w), _)| w * 10f64.powf(pick(r.0)[b] / 10.0))
                     .sum();
                 if total > 0.0 {
                     10.0 * (p / total).log10()

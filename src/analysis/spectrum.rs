@@ -37,6 +37,25 @@ pub fn is_band_empty(level_db: f64) -> bool {
 /// above about 0.9 of it, so the band under the cut holds only part of what it would.
 pub const HELD_PART_OF_NYQUIST: f64 = 0.9;
 
+/// Which of `levels` (each track's level in the band centred at `center_hz`, dB, with its
+/// source's rate, Hz) take part when tracks are compared in that band: those that hold it whole
+/// ([`is_band_held`]); when none does (the top band of an album all at 44.1 kHz), those not
+/// empty there. The album average, each track's deviation and the assistant's fit all use this.
+pub fn compared_in_band(center_hz: f64, levels: &[(f64, u32)]) -> Vec<bool> {
+    let held: Vec<bool> = levels
+        .iter()
+        .map(|&(level, rate)| is_band_held(center_hz, level, rate))
+        .collect();
+    if held.iter().any(|&h| h) {
+        held
+    } else {
+        levels
+            .iter()
+            .map(|&(level, _)| !is_band_empty(level))
+            .collect()
+    }
+}
+
 /// Whether the band centred at `center_hz`, at `level_db` in a spectrum of a source at
 /// `source_rate_hz`, is one the source holds whole: not empty, and below the roll-off under
 /// its Nyquist. Comparisons between tracks (album average, deviation, the assistant's fit) use

@@ -28,7 +28,7 @@ use super::residual::residual_curve;
 use super::words::{tone_reason, Bands};
 use super::*;
 use crate::analysis::album::TONAL_DEVIATION_RANGE_HZ;
-use crate::analysis::spectrum::{is_band_empty, is_band_held};
+use crate::analysis::spectrum::compared_in_band;
 use crate::analysis::{after_response, album_stats, references_average, SpectralBalance};
 use crate::render::params::smooth_one_octave;
 use std::collections::HashMap;
@@ -74,29 +74,32 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
     let usable: Vec<bool> = stats.deviation_db.iter().map(|d| !d.is_empty()).collect();
     let (lo, hi) = TONAL_DEVIATION_RANGE_HZ;
     let mask: Vec<bool> = bands.iter().map(|&f| (lo..=hi).contains(&f)).collect();
-    let holds = |a: &TrackAnalysis, b: usize| {
-        is_band_held(bands[b], a.spectrum.mid_db[b], a.sample_rate_hz)
-    };
-    // Whether some track holds band b whole (else the start takes every track that is not
-    // empty there, as the album average does).
-    let any_holds = |b: usize| {
-        input
-            .tracks
-            .iter()
-            .flatten()
-            .any(|a| a.spectrum.mid_db.len() == bands.len() && holds(a, b))
-    };
-    // Each track is fitted over the bands it holds: a band beyond its source's Nyquist (a 22 kHz
-    // file has nothing above 10.7 kHz) is not a lack that EQ could make up for.
-    let masks: Vec<Vec<bool>> = input
-        .tracks
-        .iter()
-        .map(|a| match a {
-            Some(a) if a.spectrum.mid_db.len() == bands.len() => {
-                (0..bands.len()).map(|b| mask[b] && holds(a, b)).collect()
+    // Which usable tracks each band compares (as the album average does): a band beyond a
+    // source's Nyquist (a 22 kHz file has nothing above 10.7 kHz) is not a lack that EQ could make
+    // up for. `counts[i][b]`; a track that is not usable counts nowhere.
+    let counts: Vec<Vec<bool>> = {
+        let rated: Vec<Option<(&[f64], u32)>> = (0..input.tracks.len())
+            .map(|i| {
+                let a = input.tracks[i].as_ref().filter(|_| usable[i])?;
+                Some((a.spectrum.mid_db.as_slice(), a.sample_rate_hz))
+            })
+            .collect();
+        let mut counts = vec![vec![false; bands.len()]; rated.len()];
+        for (b, &f) in bands.iter().enumerate() {
+            let levels: Vec<(f64, u32)> = rated.iter().flatten().map(|(m, r)| (m[b], *r)).collect();
+            let mut taken = compared_in_band(f, &levels).into_iter();
+            for (i, r) in rated.iter().enumerate() {
+                if r.is_some() {
+                    counts[i][b] = taken.next().unwrap_or(false);
+                }
             }
-            _ => mask.clone(),
-        })
+        }
+        counts
+    };
+    // Each track is fitted over the bands it is compared in.
+    let masks: Vec<Vec<bool>> = counts
+        .iter()
+        .map(|c| mask.iter().zip(c).map(|(&m, &c)| m && c).collect())
         .collect();
 
     // References: the user's tracks first, else the curve.
@@ -199,11 +202,9 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
     let mut album: Vec<f64> = (0..bands.len())
         .map(|b| {
             let mut v: Vec<f64> = (0..n)
-                .filter(|&i| usable[i])
+                .filter(|&i| counts[i][b])
                 .filter_map(|i| input.tracks[i].as_ref())
-                .filter(|a| holds(a, b) || !any_holds(b))
                 .map(|a| a.spectrum.mid_db[b])
-                .filter(|&x| !is_band_empty(x))
                 .collect();
             v.sort_by(|x, y| x.total_cmp(y));
             let m = v.len();
@@ -224,9 +225,15 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
         let mask = &masks[i];
         let mid = &a.spectrum.mid_db;
         let target = target_for(album, mid, mask, w_refs);
-        // Nothing is wanted of a band the track does not hold.
+        // Nothing is wanted of a band the track is not compared in.
         let wanted: Vec<f64> = (0..bands.len())
-            .map(|b| if holds(a, b) { target[b] - mid[b] } else { 0.0 })
+            .map(|b| {
+                if counts[i][b] {
+                    target[b] - mid[b]
+                } else {
+                    0.0
+                }
+            })
             .collect();
         let before = centered_rms(&wanted, mask);
         let broad = broad_peak_db(&wanted, mask);
@@ -612,26 +619,21 @@ fn has_tone_settings(t: &crate::project::ToneSettings) -> bool {
 /// tracks wherever they disagree, by more the more they disagree, so a target chasing it drifts
 /// by that excess every pass and never settles; the mean in dB settles once what the moves cannot
 /// follow averages out over the tracks (and is the least-squares centre of the tracks).
-/// `curves`: each with its source's rate; a band a curve does not hold whole (near or beyond
-/// its source's Nyquist) is left out of that band's mean.
+/// `curves`: each with its source's rate; in each band only the curves [`compared_in_band`]
+/// takes count.
 fn mean_mid_db(curves: &[(SpectralBalance, u32)]) -> Vec<f64> {
-    let len = curves.first().map_or(0, |c| c.0.mid_db.len());
-    (0..len)
+    let Some((first, _)) = curves.first() else {
+        return Vec::new();
+    };
+    (0..first.mid_db.len())
         .map(|b| {
-            let whole = |(c, rate): &&(SpectralBalance, u32)| {
-                is_band_held(c.bands_hz[b], c.mid_db[b], *rate)
-            };
-            let any_whole = curves.iter().any(|c| whole(&c));
-            let held: Vec<f64> = curves
+            let levels: Vec<(f64, u32)> = curves.iter().map(|(c, r)| (c.mid_db[b], *r)).collect();
+            let taken = compared_in_band(first.bands_hz[b], &levels);
+            let held: Vec<f64> = levels
                 .iter()
-                .filter(|c| {
-                    if any_whole {
-                        whole(c)
-                    } else {
-                        !is_band_empty(c.0.mid_db[b])
-                    }
-                })
-                .map(|(c, _)| c.mid_db[b])
+                .zip(taken)
+                .filter(|(_, t)| *t)
+                .map(|((x, _), _)| *x)
                 .collect();
             if held.is_empty() {
                 crate::analysis::spectrum::FLOOR_DB

@@ -195,7 +195,17 @@ pub fn export_album(
     // Tone against the album, before (among the sources) and after (among the written files' music):
     // the album average is that of the same set of files, as the desk's "Tone dB" is.
     let before = album_stats(&plan.analyses.iter().map(Some).collect::<Vec<_>>());
-    let after = album_stats(&written.iter().map(Some).collect::<Vec<_>>());
+    // A file resampled up from a lower rate holds no more than its source did: judged at the
+    // lower of the two rates, its empty top octave is not a darker tone.
+    let judged: Vec<TrackAnalysis> = written
+        .iter()
+        .zip(&plan.analyses)
+        .map(|(w, source)| TrackAnalysis {
+            sample_rate_hz: w.sample_rate_hz.min(source.sample_rate_hz),
+            ..w.clone()
+        })
+        .collect();
+    let after = album_stats(&judged.iter().map(Some).collect::<Vec<_>>());
     let mut rates: Vec<u32> = written.iter().map(|w| w.sample_rate_hz).collect();
     rates.sort_unstable();
     rates.dedup();
