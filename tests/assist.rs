@@ -1188,6 +1188,24 @@ fn a_review_renders_each_moves_and_settings_once() {
         assert_eq!(memo.albums_rendered - before, renders, "step {step}");
         assert_eq!(got, afresh[p], "step {step}");
     }
+    // Analyses that changed (a file analysed again) are not served the old renders.
+    let mut changed = tracks.clone();
+    let first = changed[0].as_mut().unwrap();
+    first.loudness.integrated_lufs = first.loudness.integrated_lufs.map(|l| l - 1.0);
+    let before = memo.albums_rendered;
+    lathe::render::toned::with_rendered_plan_memo(
+        &doc,
+        &ticked,
+        &changed,
+        Vec::new(),
+        &cancel,
+        &mut memo,
+    );
+    assert_eq!(
+        memo.albums_rendered - before,
+        1,
+        "other analyses, a new render"
+    );
     // The three differ where the renders differ: unticked, the preview is under the project's
     // settings; one move off, the plan is of other audio.
     assert_ne!(afresh[0].translation, afresh[1].translation);

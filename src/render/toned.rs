@@ -13,7 +13,7 @@ use super::track::render_track;
 use crate::analysis::TrackAnalysis;
 use crate::assist::{self, AlbumProposal, RenderedHeadroom};
 use crate::media::{self, AudioBuffer};
-use crate::project::{AlbumSettings, Document, Project, Track};
+use crate::project::{AlbumSettings, Document, Project, Reference, Track};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -47,9 +47,28 @@ pub fn rendered_headroom(
     })
 }
 
-/// What an album render was made for: the tracks (their moves, fades, offsets and sources) and
-/// the album settings.
-type RenderedFor = (Vec<Track>, AlbumSettings);
+/// What an album render was made for.
+#[derive(Debug, Clone, PartialEq)]
+struct RenderedFor {
+    /// The tracks: their moves, fades, offsets and sources.
+    tracks: Vec<Track>,
+    settings: AlbumSettings,
+    /// The references and their weights (a match toward them is measured on them).
+    references: Vec<Reference>,
+    /// Which analyses there were, and of what: each track's length and loudness (a track
+    /// analysed again after its file changed), each reference's too (`None`: not analysed).
+    analysed: Vec<Option<(u64, Option<u64>)>>,
+}
+
+/// An analysis in brief, for [`RenderedFor::analysed`].
+fn analysed(a: Option<&TrackAnalysis>) -> Option<(u64, Option<u64>)> {
+    a.map(|a| {
+        (
+            a.duration_s.to_bits(),
+            a.loudness.integrated_lufs.map(f64::to_bits),
+        )
+    })
+}
 
 /// Album renders already made while one proposal is under review, by what they were made for:
 /// ticking the plan off and on, or a move off and on again, finds its renders here instead of
@@ -111,14 +130,25 @@ pub fn with_rendered_plan_memo(
     // Unticked, the export keeps the project's settings: the preview is of those, rendered from
     // the same decoded tracks.
     let kept = (applied.settings != planned).then_some(&applied.settings);
+    let seen: Vec<_> = analyses
+        .iter()
+        .map(Option::as_ref)
+        .chain(references.iter().map(|(_, a)| a.as_ref()))
+        .map(analysed)
+        .collect();
     let keys: Vec<RenderedFor> = std::iter::once(&planned)
         .chain(kept)
-        .map(|s| (applied.tracks.clone(), s.clone()))
+        .map(|s| RenderedFor {
+            tracks: applied.tracks.clone(),
+            settings: s.clone(),
+            references: applied.references.clone(),
+            analysed: seen.clone(),
+        })
         .collect();
     let missing: Vec<&AlbumSettings> = keys
         .iter()
         .filter(|k| memo.get(k).is_none())
-        .map(|(_, s)| s)
+        .map(|k| &k.settings)
         .collect();
     let mut fresh = if missing.is_empty() {
         Vec::new()
@@ -133,14 +163,12 @@ pub fn with_rendered_plan_memo(
             None => fresh.next().unwrap_or_default(),
         })
         .collect();
-    // Kept unless stopped half-way, or unmade for want of an analysis (which may come).
-    if !missing.is_empty()
-        && !cancel.load(Ordering::Relaxed)
-        && analyses.iter().all(Option::is_some)
-    {
+    if !missing.is_empty() && !cancel.load(Ordering::Relaxed) {
         memo.albums_rendered += missing.len();
+        // Kept only whole: not a render stopped half-way, unmade for want of an analysis (which
+        // may come), or missing a track whose file failed to decode (which may be fixed).
         for (k, r) in keys.iter().zip(&renders) {
-            if memo.get(k).is_none() {
+            if memo.get(k).is_none() && r.iter().all(Option::is_some) {
                 memo.put(k.clone(), r.clone());
             }
         }
