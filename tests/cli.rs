@@ -576,7 +576,7 @@ fn assist_prints_reasons_applies_into_a_new_file_and_refuses_bad_options() {
     let strict = lathe(&["assist", &demo, "--narrowest-band", "1"]);
     let text = String::from_utf8_lossy(&strict.stdout);
     assert!(
-        text.contains("no curve feature narrower than one octave"),
+        text.contains("no curve feature narrower than 1 octave"),
         "{text}"
     );
     assert!(

@@ -219,8 +219,8 @@ pub fn assist_on_albums(albums: &[(String, Vec<PathBuf>)]) {
         };
         let beyond_octave = floor.iter().filter(|&&f| f > 2.0).count();
         println!(
-            "  curve floor above 2 dB (the aim needs features narrower than {} octave): {beyond_octave} of {} tracks",
-            if narrowest_band_oct() < 1.0 { "½" } else { "one" },
+            "  curve floor above 2 dB (the aim needs features narrower than {}): {beyond_octave} of {} tracks",
+            assist::narrowest_words(narrowest_band_oct()),
             floor.len()
         );
         println!(

@@ -36,6 +36,15 @@ pub fn curve_half_span_bands(narrowest_oct: f64) -> usize {
     (6.0 * narrowest_oct).round().clamp(1.0, 12.0) as usize
 }
 
+/// A narrowest feature in words: "½ octave", "1 octave".
+pub fn narrowest_words(narrowest_oct: f64) -> &'static str {
+    if narrowest_oct < 1.0 {
+        "½ octave"
+    } else {
+        "1 octave"
+    }
+}
+
 /// "an octave", "two octaves": the span of that smoothing triangle, in words.
 pub fn curve_span_words(half_span_bands: usize) -> String {
     match half_span_bands {

@@ -177,8 +177,9 @@ mod tests {
         };
         let default = width_oct(crate::assist::curve_half_span_bands(0.5));
         let strict = width_oct(crate::assist::curve_half_span_bands(1.0));
-        assert!((0.5..1.0).contains(&default), "{default} octaves");
-        assert!(strict >= 1.0, "{strict} octaves");
+        // A triangle of ±3 bands is 5 bands (5/6 octave) at half height, one of ±6 is 7.
+        assert_eq!((default * 6.0).round(), 5.0, "{default} octaves");
+        assert_eq!((strict * 6.0).round(), 7.0, "{strict} octaves");
     }
 
     #[test]

@@ -282,10 +282,10 @@ fn refuse_output(out: &std::path::Path, doc: &Document, force: bool) -> anyhow::
 /// The proposal as text; `applied_already[i]`: track i's tone EQ already is its proposal.
 fn print_proposal(p: &AlbumProposal, applied_already: &[bool]) {
     outln!(
-        "Tone toward {} (moves bounded to ±{:.1} dB each, no curve feature narrower than {} octave; a track whose octave-smoothed balance is within ±{:.1} dB of it gets none):",
+        "Tone toward {} (moves bounded to ±{:.1} dB each, no curve feature narrower than {}; a track whose octave-smoothed balance is within ±{:.1} dB of it gets none):",
         p.target.label,
         p.max_move_db,
-        if p.narrowest_band_oct < 1.0 { "½" } else { "one" },
+        assist::narrowest_words(p.narrowest_band_oct),
         p.tolerance_db
     );
     let against = p.target.measured_against();

@@ -164,7 +164,7 @@ fn options_view<'a>(
     .align_y(Alignment::Center);
     let narrowest = crate::assist::NARROWEST_BANDS_OCT.map(|oct| {
         segment(
-            if oct < 1.0 { "½ octave" } else { "1 octave" }.to_string(),
+            crate::assist::narrowest_words(oct).to_string(),
             (options.narrowest_band_oct - oct).abs() < 1e-9,
             Message::NarrowestBand(oct),
         )
