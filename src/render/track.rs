@@ -166,6 +166,146 @@ fn range_warning(target_lufs: f64, wanted_db: f64) -> String {
     )
 }
 
+/// The last gain tried and what it gave.
+#[derive(Debug, Clone, Copy)]
+struct Tried {
+    /// `None`: nothing rendered yet (the loudness is the source's own).
+    gain_db: Option<f64>,
+    gr: GainReduction,
+    lufs: Option<f64>,
+}
+
+/// Where the gain search ended.
+struct Found {
+    /// The try whose render the head holds.
+    last: Tried,
+    /// When the limit on peak reduction held the track below the target: the reduction the
+    /// target would have taken, estimated, dB.
+    held_back_db: Option<f64>,
+    warnings: Vec<String>,
+}
+
+/// The gain search toward `target` (LUFS) from `measured`, the loudness at unity gain, with at
+/// most `limit_db` of peak reduction; `start` is what has been rendered so far and `attempt`
+/// renders a gain. See [`render_track`].
+fn search_gain(
+    target: f64,
+    measured: f64,
+    limit_db: f64,
+    start: Tried,
+    attempt: &mut dyn FnMut(f64) -> Result<(GainReduction, Option<f64>), RenderError>,
+) -> Result<Found, RenderError> {
+    let Tried {
+        gain_db: mut rendered_at,
+        mut gr,
+        mut lufs,
+    } = start;
+    let mut warnings = Vec::new();
+    let wanted = target - measured;
+    let mut gain_db = wanted.clamp(-MAX_GAIN_DB, MAX_GAIN_DB);
+    let range_warned = gain_db != wanted;
+    if range_warned {
+        warnings.push(range_warning(target, wanted));
+    }
+    if gain_db.abs() < GAIN_SNAP_DB {
+        gain_db = 0.0;
+    }
+    // The largest gain whose peak reduction stays within the limit, once known.
+    let mut cap_db = MAX_GAIN_DB;
+    let mut previous = rendered_at.zip(lufs);
+    let mut held_back = None;
+    // Loudness rises with gain: the accepted tries closest to the target from below
+    // (too quiet) and from above (too loud) bracket the gain that reaches it.
+    let mut quiet_at: Option<(f64, f64)> = None;
+    let mut loud_at: Option<(f64, f64)> = None;
+    // LU of loudness per dB of gain at the last try (for the range warning's figure).
+    let mut last_slope = 1.0;
+    for _ in 0..MAX_ATTEMPTS {
+        if rendered_at != Some(gain_db) {
+            (gr, lufs) = attempt(gain_db)?;
+            rendered_at = Some(gain_db);
+        }
+        if gr.max_db > 0.0 {
+            cap_db = cap_db.min(gain_db + limit_db - gr.max_db);
+        }
+        if gr.max_db > limit_db + 0.05 {
+            // Never crush silently: hold the level back to the limit (and say so below).
+            held_back.get_or_insert(gr.max_db);
+            gain_db = cap_db;
+            continue;
+        }
+        let Some(now) = lufs else { break };
+        let error = target - now;
+        if error.abs() <= LOUDNESS_TOLERANCE_LU {
+            break;
+        }
+        if error > 0.0 {
+            quiet_at = Some((gain_db, now));
+        } else {
+            loud_at = Some((gain_db, now));
+        }
+        let slope = match previous {
+            Some((g0, l0)) if (gain_db - g0).abs() > 1e-6 => {
+                ((now - l0) / (gain_db - g0)).clamp(0.1, 1.0)
+            }
+            // One try so far: below the limiter's threshold loudness follows gain 1:1;
+            // once it limits, each dB of gain adds less (limited peaks stay put).
+            _ if gr.max_db > 0.0 => FIRST_SLOPE_WHEN_LIMITING,
+            _ => 1.0,
+        };
+        last_slope = slope;
+        // The chain's range ends here (the warning below says so); checked before the
+        // cap, which stands at the range's end until the limiter sets one.
+        if (error > 0.0 && gain_db >= MAX_GAIN_DB) || (error < 0.0 && gain_db <= -MAX_GAIN_DB) {
+            break;
+        }
+        if error > 0.0 && gain_db >= cap_db - 1e-9 {
+            // Louder needs more reduction than allowed: what it would take, estimated.
+            held_back = Some(gr.max_db + error / slope);
+            break;
+        }
+        previous = Some((gain_db, now));
+        let mut next = gain_db + error / slope;
+        // A slope measured where the limiter flattened loudness (a hot source at unity
+        // gain) overshoots by tens of dB: a step out of the bracket falls back on the
+        // straight line between its ends instead.
+        if let (Some((g_lo, l_lo)), Some((g_hi, l_hi))) = (quiet_at, loud_at) {
+            if !(g_lo < next && next < g_hi) {
+                next = g_lo + (target - l_lo) * (g_hi - g_lo) / (l_hi - l_lo);
+            }
+        }
+        gain_db = next.clamp(-MAX_GAIN_DB, cap_db.min(MAX_GAIN_DB));
+    }
+    // Ended at an end of the chain's range with the target beyond it (the first estimate
+    // may not have said so: a limited try reads quieter than the gain alone makes it).
+    if let (Some(g), Some(now)) = (rendered_at, lufs) {
+        let error = target - now;
+        let beyond = (error > LOUDNESS_TOLERANCE_LU && g >= MAX_GAIN_DB)
+            || (error < -LOUDNESS_TOLERANCE_LU && g <= -MAX_GAIN_DB);
+        if beyond && !range_warned {
+            warnings.push(range_warning(target, g + error / last_slope));
+        }
+    }
+    let reported_held_back =
+        held_back.filter(|_| lufs.is_some_and(|l| target - l > LOUDNESS_TOLERANCE_LU));
+    if let Some(needed) = reported_held_back {
+        warnings.push(format!(
+            "reaching {} LUFS needs about {needed:.1} dB of peak gain reduction (limit {limit_db:.1} dB): rendered at {} instead — consider a lower target",
+            unsigned(target, 1),
+            unsigned_or_dash(lufs, 1, "LUFS")
+        ));
+    }
+    Ok(Found {
+        last: Tried {
+            gain_db: rendered_at,
+            gr,
+            lufs,
+        },
+        held_back_db: reported_held_back,
+        warnings,
+    })
+}
+
 /// Most gains tried per track. The search usually ends after two or three.
 const MAX_ATTEMPTS: usize = 10;
 
@@ -238,103 +378,20 @@ pub fn render_track(
     };
     match (job.target_lufs, lufs) {
         (Some(target), Some(measured)) => {
-            let wanted = target - measured;
-            let mut gain_db = wanted.clamp(-MAX_GAIN_DB, MAX_GAIN_DB);
-            let range_warned = gain_db != wanted;
-            if range_warned {
-                warnings.push(range_warning(target, wanted));
-            }
-            if gain_db.abs() < GAIN_SNAP_DB {
-                gain_db = 0.0;
-            }
-            let limit_db = job.max_gain_reduction_db;
-            // The largest gain whose peak reduction stays within the limit, once known.
-            let mut cap_db = MAX_GAIN_DB;
-            let mut previous = rendered_at.zip(lufs);
-            let mut held_back = None;
-            // Loudness rises with gain: the accepted tries closest to the target from below
-            // (too quiet) and from above (too loud) bracket the gain that reaches it.
-            let mut quiet_at: Option<(f64, f64)> = None;
-            let mut loud_at: Option<(f64, f64)> = None;
-            // LU of loudness per dB of gain at the last try (for the range warning's figure).
-            let mut last_slope = 1.0;
-            for _ in 0..MAX_ATTEMPTS {
-                if rendered_at != Some(gain_db) {
-                    (gr, lufs) = attempt(gain_db)?;
-                    rendered_at = Some(gain_db);
-                }
-                if gr.max_db > 0.0 {
-                    cap_db = cap_db.min(gain_db + limit_db - gr.max_db);
-                }
-                if gr.max_db > limit_db + 0.05 {
-                    // Never crush silently: hold the level back to the limit (and say so below).
-                    held_back.get_or_insert(gr.max_db);
-                    gain_db = cap_db;
-                    continue;
-                }
-                let Some(now) = lufs else { break };
-                let error = target - now;
-                if error.abs() <= LOUDNESS_TOLERANCE_LU {
-                    break;
-                }
-                if error > 0.0 {
-                    quiet_at = Some((gain_db, now));
-                } else {
-                    loud_at = Some((gain_db, now));
-                }
-                let slope = match previous {
-                    Some((g0, l0)) if (gain_db - g0).abs() > 1e-6 => {
-                        ((now - l0) / (gain_db - g0)).clamp(0.1, 1.0)
-                    }
-                    // One try so far: below the limiter's threshold loudness follows gain 1:1;
-                    // once it limits, each dB of gain adds less (limited peaks stay put).
-                    _ if gr.max_db > 0.0 => FIRST_SLOPE_WHEN_LIMITING,
-                    _ => 1.0,
-                };
-                last_slope = slope;
-                // The chain's range ends here (the warning below says so); checked before the
-                // cap, which stands at the range's end until the limiter sets one.
-                if (error > 0.0 && gain_db >= MAX_GAIN_DB)
-                    || (error < 0.0 && gain_db <= -MAX_GAIN_DB)
-                {
-                    break;
-                }
-                if error > 0.0 && gain_db >= cap_db - 1e-9 {
-                    // Louder needs more reduction than allowed: what it would take, estimated.
-                    held_back = Some(gr.max_db + error / slope);
-                    break;
-                }
-                previous = Some((gain_db, now));
-                let mut next = gain_db + error / slope;
-                // A slope measured where the limiter flattened loudness (a hot source at unity
-                // gain) overshoots by tens of dB: a step out of the bracket falls back on the
-                // straight line between its ends instead.
-                if let (Some((g_lo, l_lo)), Some((g_hi, l_hi))) = (quiet_at, loud_at) {
-                    if !(g_lo < next && next < g_hi) {
-                        next = g_lo + (target - l_lo) * (g_hi - g_lo) / (l_hi - l_lo);
-                    }
-                }
-                gain_db = next.clamp(-MAX_GAIN_DB, cap_db.min(MAX_GAIN_DB));
-            }
-            // Ended at an end of the chain's range with the target beyond it (the first estimate
-            // may not have said so: a limited try reads quieter than the gain alone makes it).
-            if let (Some(g), Some(now)) = (rendered_at, lufs) {
-                let error = target - now;
-                let beyond = (error > LOUDNESS_TOLERANCE_LU && g >= MAX_GAIN_DB)
-                    || (error < -LOUDNESS_TOLERANCE_LU && g <= -MAX_GAIN_DB);
-                if beyond && !range_warned {
-                    warnings.push(range_warning(target, g + error / last_slope));
-                }
-            }
-            reported_held_back =
-                held_back.filter(|_| lufs.is_some_and(|l| target - l > LOUDNESS_TOLERANCE_LU));
-            if let Some(needed) = reported_held_back {
-                warnings.push(format!(
-                    "reaching {} LUFS needs about {needed:.1} dB of peak gain reduction (limit {limit_db:.1} dB): rendered at {} instead — consider a lower target",
-                    unsigned(target, 1),
-                    unsigned_or_dash(lufs, 1, "LUFS")
-                ));
-            }
+            let found = search_gain(
+                target,
+                measured,
+                job.max_gain_reduction_db,
+                Tried {
+                    gain_db: rendered_at,
+                    gr,
+                    lufs,
+                },
+                &mut attempt,
+            )?;
+            (rendered_at, gr, lufs) = (found.last.gain_db, found.last.gr, found.last.lufs);
+            reported_held_back = found.held_back_db;
+            warnings.extend(found.warnings);
         }
         (Some(_), None) | (None, _) => {
             warnings.push(
