@@ -119,4 +119,4 @@ pub use batch::{
     BatchProgress,
 };
 pub use cache::{AnalysisCache, ANALYSIS_VERSION};
-pub use track::{is_dc_offset_notice, is_source_fault_notice};
+pub use track::is_source_fault_notice;

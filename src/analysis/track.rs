@@ -101,11 +101,6 @@ pub const DC_NOTICE_DBFS: f64 = -40.0;
 /// How a DC-offset notice begins; the export repeats such notices in the track's warnings.
 pub const DC_NOTICE_PREFIX: &str = "DC offset";
 
-/// Whether `notice` is the one [`dc_offset_notice`] writes.
-pub fn is_dc_offset_notice(notice: &str) -> bool {
-    notice.starts_with(DC_NOTICE_PREFIX)
-}
-
 /// How a polarity notice begins.
 pub const POLARITY_NOTICE_PREFIX: &str = "Out of polarity";
 
