@@ -43,7 +43,7 @@ pub fn write_album_image(
                 message: e.to_string(),
             })?;
         let [left, right] = &decoded.audio.channels;
-        let gap = ((track.gap_before_s.max(0.0) * RATE_HZ as f64).round() as usize).min(left.len());
+        let gap = super::track::gap_frames(track.gap_before_s, RATE_HZ).min(left.len());
         let music = left.len() - gap;
         if (music as f64) < MIN_TRACK_S * RATE_HZ as f64 {
             return Err(ExportError::Settings(format!(

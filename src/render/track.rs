@@ -55,8 +55,14 @@ pub struct TrackJob {
 impl TrackJob {
     /// The gap's length in frames at the output rate: the silence the file starts with.
     pub fn gap_frames(&self) -> usize {
-        (self.gap_before_s.max(0.0) * self.output_rate_hz as f64).round() as usize
+        gap_frames(self.gap_before_s, self.output_rate_hz)
     }
+}
+
+/// A gap of `gap_before_s` seconds in frames at `rate_hz` (negative reads as none): what the
+/// export writes before a track, and where the CD image finds its music again.
+pub fn gap_frames(gap_before_s: f64, rate_hz: u32) -> usize {
+    (gap_before_s.max(0.0) * f64::from(rate_hz)).round() as usize
 }
 
 /// A rendered track in float, at the output rate, before dither.
