@@ -41,9 +41,9 @@ pub fn album_stats(tracks: &[Option<&TrackAnalysis>]) -> AlbumStats {
 /// A spectrum and the sample rate of its source, Hz (which bands it can hold whole).
 pub type Rated<'a> = (&'a SpectralBalance, u32);
 
-/// For each band, which of `curves` take part in comparing them there ([`compared_in_band`]):
-/// `[band][curve]`.
-fn compared(curves: &[Rated]) -> Vec<Vec<bool>> {
+/// For each band, which of `curves` (spectra on one grid, with their sources' rates) take part
+/// in comparing them there ([`compared_in_band`]): `[band][curve]`.
+pub fn compared_bands(curves: &[Rated]) -> Vec<Vec<bool>> {
     let Some((first, _)) = curves.first() else {
         return Vec::new();
     };
@@ -81,7 +81,7 @@ fn tone_of(spectra: &[Option<Rated>]) -> (SpectralBalance, Vec<Vec<f64>>, Vec<Op
     let curves: Vec<Rated> = kept.iter().flatten().copied().collect();
     let weighted: Vec<(Rated, f64)> = curves.iter().map(|&c| (c, 1.0)).collect();
     let average = power_average(&weighted);
-    let in_band = compared(&curves);
+    let in_band = compared_bands(&curves);
     let (lo, hi) = TONAL_DEVIATION_RANGE_HZ;
     let mut k = 0; // index among the usable curves
     let mut deviation_db = Vec::with_capacity(kept.len());
@@ -155,7 +155,7 @@ fn power_average(curves: &[(Rated, f64)]) -> SpectralBalance {
     let Some(((first, _), _)) = curves.first() else {
         return SpectralBalance::default();
     };
-    let in_band = compared(&curves.iter().map(|c| c.0).collect::<Vec<_>>());
+    let in_band = compared_bands(&curves.iter().map(|c| c.0).collect::<Vec<_>>());
     let average = |pick: fn(&SpectralBalance) -> &Vec<f64>| -> Vec<f64> {
         (0..first.bands_hz.len())
             .map(|b| {

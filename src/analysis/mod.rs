@@ -113,7 +113,9 @@ pub mod stereo;
 mod track;
 pub mod true_peak;
 
-pub use album::{after_response, album_stats, references_average, tonal_deviations};
+pub use album::{
+    after_response, album_stats, compared_bands, references_average, tonal_deviations,
+};
 pub use batch::{
     analyze_audio, analyze_batch, analyze_file, analyze_file_with_progress, analyze_loudness,
     BatchProgress,

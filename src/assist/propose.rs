@@ -27,9 +27,11 @@ use super::platforms::{platform_gain_db, Platform};
 use super::residual::residual_curve;
 use super::words::{tone_reason, Bands};
 use super::*;
+use crate::analysis::album::Rated;
 use crate::analysis::album::TONAL_DEVIATION_RANGE_HZ;
-use crate::analysis::spectrum::compared_in_band;
-use crate::analysis::{after_response, album_stats, references_average, SpectralBalance};
+use crate::analysis::{
+    after_response, album_stats, compared_bands, references_average, SpectralBalance,
+};
 use crate::render::params::smooth_one_octave;
 use std::collections::HashMap;
 
@@ -78,23 +80,25 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
     // source's Nyquist (a 22 kHz file has nothing above 10.7 kHz) is not a lack that EQ could make
     // up for. `counts[i][b]`; a track that is not usable counts nowhere.
     let counts: Vec<Vec<bool>> = {
-        let rated: Vec<Option<(&[f64], u32)>> = (0..input.tracks.len())
+        let rated: Vec<Option<Rated>> = (0..input.tracks.len())
             .map(|i| {
                 let a = input.tracks[i].as_ref().filter(|_| usable[i])?;
-                Some((a.spectrum.mid_db.as_slice(), a.sample_rate_hz))
+                Some((&a.spectrum, a.sample_rate_hz))
             })
             .collect();
-        let mut counts = vec![vec![false; bands.len()]; rated.len()];
-        for (b, &f) in bands.iter().enumerate() {
-            let levels: Vec<(f64, u32)> = rated.iter().flatten().map(|(m, r)| (m[b], *r)).collect();
-            let mut taken = compared_in_band(f, &levels).into_iter();
-            for (i, r) in rated.iter().enumerate() {
-                if r.is_some() {
-                    counts[i][b] = taken.next().unwrap_or(false);
-                }
-            }
-        }
-        counts
+        let present: Vec<Rated> = rated.iter().flatten().copied().collect();
+        let by_band = compared_bands(&present); // [band][present track]
+        let mut k = 0; // index among the present tracks
+        rated
+            .iter()
+            .map(|r| {
+                let Some(_) = r else {
+                    return vec![false; bands.len()];
+                };
+                k += 1;
+                by_band.iter().map(|taken| taken[k - 1]).collect()
+            })
+            .collect()
     };
     // Each track is fitted over the bands it is compared in.
     let masks: Vec<Vec<bool>> = counts
@@ -619,21 +623,19 @@ fn has_tone_settings(t: &crate::project::ToneSettings) -> bool {
 /// tracks wherever they disagree, by more the more they disagree, so a target chasing it drifts
 /// by that excess every pass and never settles; the mean in dB settles once what the moves cannot
 /// follow averages out over the tracks (and is the least-squares centre of the tracks).
-/// `curves`: each with its source's rate; in each band only the curves [`compared_in_band`]
+/// `curves`: each with its source's rate; in each band only the curves [`compared_bands`]
 /// takes count.
 fn mean_mid_db(curves: &[(SpectralBalance, u32)]) -> Vec<f64> {
-    let Some((first, _)) = curves.first() else {
-        return Vec::new();
-    };
-    (0..first.mid_db.len())
-        .map(|b| {
-            let levels: Vec<(f64, u32)> = curves.iter().map(|(c, r)| (c.mid_db[b], *r)).collect();
-            let taken = compared_in_band(first.bands_hz[b], &levels);
-            let held: Vec<f64> = levels
+    let rated: Vec<Rated> = curves.iter().map(|(c, r)| (c, *r)).collect();
+    compared_bands(&rated)
+        .iter()
+        .enumerate()
+        .map(|(b, taken)| {
+            let held: Vec<f64> = curves
                 .iter()
                 .zip(taken)
-                .filter(|(_, t)| *t)
-                .map(|((x, _), _)| *x)
+                .filter(|(_, &t)| t)
+                .map(|((c, _), _)| c.mid_db[b])
                 .collect();
             if held.is_empty() {
                 crate::analysis::spectrum::FLOOR_DB
