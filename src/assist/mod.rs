@@ -14,6 +14,7 @@ pub mod headroom;
 pub mod platforms;
 mod propose;
 pub mod residual;
+mod translation;
 mod words;
 
 pub use apply::{apply, writes_plan};
@@ -21,7 +22,8 @@ pub use curves::{built_in, ReferenceCurve, DEFAULT_CURVE};
 pub use fit::ToneMoveKind;
 pub use headroom::{HeadroomProposal, LimiterWork, RenderedHeadroom, TrackHeadroomPlan};
 pub use platforms::{platform_gain_db, GainReason, Platform};
-pub use propose::{propose, translation_of_rendered, with_rendered_headroom};
+pub use propose::propose;
+pub use translation::{translation_of_rendered, with_rendered_headroom};
 
 use crate::analysis::TrackAnalysis;
 use crate::project::{MatchTarget, Project, TrackId};

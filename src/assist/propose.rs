@@ -22,10 +22,10 @@ use super::curves::GridCurve;
 use super::fit::{
     centered_rms, combined_response_db, masked_mean, FitLimits, Fitter, ToneMoveKind,
 };
-use super::headroom::{plan_headroom, HeadroomProposal, RenderedHeadroom};
-use super::platforms::{platform_gain_db, Platform};
+use super::headroom::plan_headroom;
 use super::residual::residual_curve;
-use super::words::{tone_reason, Bands};
+use super::translation::translation_of;
+use super::words::{stacked_reach, tone_reason, Bands};
 use super::*;
 use crate::analysis::album::Rated;
 use crate::analysis::album::TONAL_DEVIATION_RANGE_HZ;
@@ -493,100 +493,6 @@ pub fn propose(input: &AssistInput, opts: &AssistOptions) -> Result<AlbumProposa
         headroom,
         translation,
     })
-}
-
-/// `proposal` with its loudness plan and translation preview made again from each track rendered
-/// under the plan (`rendered[i]`, as [`crate::render::toned`] renders it with the moves the
-/// proposal would write; missing or `None`: estimated from the source's peaks). The user's choice
-/// of accepting the plan is kept. `project` and `tracks` are those the proposal was made from.
-pub fn with_rendered_headroom(
-    proposal: &AlbumProposal,
-    project: &Project,
-    tracks: &[Option<TrackAnalysis>],
-    rendered: &[Option<RenderedHeadroom>],
-) -> AlbumProposal {
-    let mut headroom = plan_headroom(project, tracks, proposal.headroom.max_spread_lu, rendered);
-    headroom.accepted = proposal.headroom.accepted;
-    AlbumProposal {
-        translation: translation_of(&headroom),
-        headroom,
-        ..proposal.clone()
-    }
-}
-
-/// What each platform will do to each track as the plan expects it to be exported.
-fn translation_of(headroom: &HeadroomProposal) -> Vec<TrackTranslation> {
-    headroom
-        .tracks
-        .iter()
-        .map(|h| track_translation(h.number, h.expected_lufs, h.expected_true_peak_dbtp))
-        .collect()
-}
-
-/// What each platform will do to each track rendered as `rendered[i]` (album order; `None`: not
-/// rendered, no figures): the preview when the export keeps the project's own loudness settings.
-pub fn translation_of_rendered(rendered: &[Option<RenderedHeadroom>]) -> Vec<TrackTranslation> {
-    rendered
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            track_translation(
-                i + 1,
-                r.and_then(|r| r.lufs),
-                r.and_then(|r| r.true_peak_dbtp),
-            )
-        })
-        .collect()
-}
-
-/// One exported track's fate on every platform.
-fn track_translation(number: usize, lufs: Option<f64>, tp_dbtp: Option<f64>) -> TrackTranslation {
-    TrackTranslation {
-        number,
-        exported_lufs: lufs,
-        exported_true_peak_dbtp: tp_dbtp,
-        platforms: Platform::ALL
-            .iter()
-            .map(|&p| {
-                let (gain_db, reason) = platform_gain_db(p, lufs, tp_dbtp);
-                PlatformGain {
-                    platform: p,
-                    gain_db,
-                    reason,
-                }
-            })
-            .collect(),
-    }
-}
-
-/// "; together the moves reach +4.5 dB at 200 Hz and −3.6 dB at 9 kHz" when the moves' combined
-/// response goes past the bound each of them keeps (they may stack in one region), else nothing:
-/// the user sees the whole EQ, not only each move's share.
-fn stacked_reach(response_db: &[f64], bands: &[f64], mask: &[bool], bound_db: f64) -> String {
-    let masked: Vec<(f64, f64)> = response_db
-        .iter()
-        .zip(bands)
-        .zip(mask)
-        .filter(|(_, &m)| m)
-        .map(|((&r, &f), _)| (r, f))
-        .collect();
-    let by_gain = |a: &&(f64, f64), b: &&(f64, f64)| a.0.total_cmp(&b.0);
-    let (Some(&(hi, hi_hz)), Some(&(lo, lo_hz))) =
-        (masked.iter().max_by(by_gain), masked.iter().min_by(by_gain))
-    else {
-        return String::new();
-    };
-    // 0.05 dB of slack: a single move at the bound reads exactly the bound.
-    if hi <= bound_db + 0.05 && lo >= -bound_db - 0.05 {
-        return String::new();
-    }
-    format!(
-        "; together the moves reach {} dB at {} and {} dB at {}",
-        crate::units::signed(hi, 1),
-        super::words::hz(hi_hz),
-        crate::units::signed(lo, 1),
-        super::words::hz(lo_hz)
-    )
 }
 
 /// Largest |deviation| over the masked bands after smoothing over one octave (triangular, ±1/2

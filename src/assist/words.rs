@@ -238,6 +238,41 @@ pub fn limiter_warning(
     }
 }
 
+/// "; together the moves reach +4.5 dB at 200 Hz and −3.6 dB at 9 kHz" when the moves' combined
+/// response goes past the bound each of them keeps (they may stack in one region), else nothing:
+/// the user sees the whole EQ, not only each move's share.
+pub(super) fn stacked_reach(
+    response_db: &[f64],
+    bands: &[f64],
+    mask: &[bool],
+    bound_db: f64,
+) -> String {
+    let masked: Vec<(f64, f64)> = response_db
+        .iter()
+        .zip(bands)
+        .zip(mask)
+        .filter(|(_, &m)| m)
+        .map(|((&r, &f), _)| (r, f))
+        .collect();
+    let by_gain = |a: &&(f64, f64), b: &&(f64, f64)| a.0.total_cmp(&b.0);
+    let (Some(&(hi, hi_hz)), Some(&(lo, lo_hz))) =
+        (masked.iter().max_by(by_gain), masked.iter().min_by(by_gain))
+    else {
+        return String::new();
+    };
+    // 0.05 dB of slack: a single move at the bound reads exactly the bound.
+    if hi <= bound_db + 0.05 && lo >= -bound_db - 0.05 {
+        return String::new();
+    }
+    format!(
+        "; together the moves reach {} dB at {} and {} dB at {}",
+        signed(hi, 1),
+        hz(hi_hz),
+        signed(lo, 1),
+        hz(lo_hz)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
