@@ -33,6 +33,8 @@ pub(crate) use view::album_width_in_window;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_as_on;
+#[cfg(test)]
 mod tests_assist;
 #[cfg(test)]
 mod tests_playback;
